@@ -1,0 +1,99 @@
+"""The archive's rules (allowed licenses, limits) from the `showcase` plugin entry in mkdocs.yml.
+
+`showcase check` must not need a full mkdocs config load (it runs on every pull
+request), so it reads just this entry with the line-keeping YAML reader and
+reports bad settings as problems with lines, like any record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.licenses import DEFAULT_ALLOWED, lookup
+from ..core.problems import Problem, problem
+from ..core.yamltree import Map, Scalar, Seq, parse_yaml
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    licenses: tuple[str, ...] = DEFAULT_ALLOWED
+    max_file_size: int = 100 * MB
+    max_pixels: int = 50_000_000
+
+
+def read_config(root: Path, config_file: str = "mkdocs.yml") -> tuple[ArchiveConfig, list[Problem]]:
+    path = root / config_file
+    if not path.is_file():
+        return ArchiveConfig(), []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    tree, issues = parse_yaml(text, lenient=True)
+    if issues:
+        i = issues[0]
+        return ArchiveConfig(), [problem("config", config_file, i.line, i.message, i.fix)]
+    entry = _plugin_entry(tree)
+    if entry is None:
+        return ArchiveConfig(), []
+    return _settings(entry, config_file)
+
+
+def _plugin_entry(tree: object) -> Map | None:
+    if not isinstance(tree, Map):
+        return None
+    plugins = tree.get("plugins")
+    items: list[tuple[str, object]] = []
+    if isinstance(plugins, Seq):
+        for item in plugins.items:
+            if isinstance(item, Map):
+                items.extend((k.value, v) for k, v in item.entries)
+    elif isinstance(plugins, Map):
+        items.extend((k.value, v) for k, v in plugins.entries)
+    for name, value in items:
+        if name == "showcase" and isinstance(value, Map):
+            return value
+    return None
+
+
+def _settings(entry: Map, path: str) -> tuple[ArchiveConfig, list[Problem]]:
+    problems: list[Problem] = []
+    default = ArchiveConfig()
+    licenses = default.licenses
+    node = entry.get("licenses")
+    if node is not None:
+        if not isinstance(node, Seq) or not all(isinstance(i, Scalar) for i in node.items) or not node.items:
+            problems.append(problem("config", path, node.line, "`licenses` must be a list of SPDX ids",
+                                    "write one license per line, such as `- CC-BY-4.0`"))
+        else:
+            chosen = []
+            for item in node.items:
+                if lookup(item.value) is None:
+                    problems.append(problem("config", path, item.line,
+                                            f"{item.value!r} is not a Creative Commons license id",
+                                            "use SPDX ids such as CC-BY-4.0, CC-BY-SA-3.0 or CC0-1.0"))
+                else:
+                    chosen.append(item.value)
+            licenses = tuple(chosen) or licenses
+    size = _positive_number(entry, "max_file_size_mb", path, problems)
+    pixels = _positive_number(entry, "max_megapixels", path, problems)
+    return ArchiveConfig(
+        licenses=licenses,
+        max_file_size=int(size * MB) if size else default.max_file_size,
+        max_pixels=int(pixels * 1_000_000) if pixels else default.max_pixels,
+    ), problems
+
+
+def _positive_number(entry: Map, name: str, path: str, problems: list[Problem]) -> float | None:
+    node = entry.get(name)
+    if node is None:
+        return None
+    try:
+        value = float(node.value) if isinstance(node, Scalar) else -1.0
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        problems.append(problem("config", path, node.line, f"`{name}` must be a positive number",
+                                f"write for example `{name}: 50`"))
+        return None
+    return value

@@ -1,0 +1,171 @@
+"""The archive edge: the repository on disk -> the immutable model, plus every problem met.
+
+Only ever reads `records/`, `content/` and mkdocs.yml, never follows a symlink,
+and reads each record.yaml once. Media inspection (reading file headers) is the
+expensive part, so the caller chooses which records get it (`check --changed`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..core.model import Archive, Record
+from ..core.names import unportable_reason
+from ..core.problems import Problem, problem
+from ..core.schema import HANDLE, RECORD_ID, SLUG, read_collaboration, read_person, read_record
+from ..core.yamltree import YamlIssue, decode_text, parse_yaml, split_front_matter
+from .config import ArchiveConfig, read_config
+from .folder import check_names, check_record_files
+from .probe import NotRegular, lstat_kind, read_bytes
+
+YAML_LIMIT = 256 * 1024
+PAGE_LIMIT = 1024 * 1024
+_IGNORED_IN_RECORDS = {".gitkeep", "README.md"}
+
+
+class NotAnArchive(Exception):
+    """The root has neither records/ nor mkdocs.yml: nothing to check."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    archive: Archive
+    problems: list[Problem]
+    config: ArchiveConfig
+    inspected: frozenset[str]  # records whose files were inspected
+
+
+def load_archive(root: Path, inspect: Callable[[str], bool] | None = None) -> Loaded:
+    root = Path(root)
+    if not (root / "records").is_dir() and not (root / "mkdocs.yml").is_file():
+        raise NotAnArchive(f"{root} has no records/ folder and no mkdocs.yml")
+    config, problems = read_config(root)
+    records, unreadable, inspected, record_problems = _load_records(root, config, inspect or (lambda _: True))
+    people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
+    collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
+    archive = Archive.of(records, people, collabs, frozenset(unreadable))
+    return Loaded(archive, problems + record_problems + people_problems + collab_problems, config,
+                  frozenset(inspected))
+
+
+def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bool]):
+    records: list[Record] = []
+    unreadable: set[str] = set()
+    inspected: set[str] = set()
+    out: list[Problem] = []
+    base = root / "records"
+    if lstat_kind(base) != "folder":
+        if lstat_kind(base) is not None:
+            out.append(problem("symlink" if lstat_kind(base) == "symlink" else "not-a-file", "records", 1,
+                               "records/ must be a plain folder", "make records/ a real folder"))
+        return records, unreadable, inspected, out
+    names, name_problems = check_names(base, "records", None)
+    out.extend(p for p in name_problems)
+    for name in names:
+        rel = f"records/{name}"
+        kind = lstat_kind(base / name)
+        if kind != "folder":
+            if name in _IGNORED_IN_RECORDS:
+                continue
+            if kind == "symlink":
+                out.append(problem("symlink", rel, 1, f"records/{name} is a symbolic link",
+                                   "replace it with a real folder", name))
+            else:
+                out.append(problem("extra-file", rel, 1, f"{name!r} is not a record folder",
+                                   "records/ holds one folder per record: move it into one", name))
+            continue
+        if not RECORD_ID.match(name):
+            if unportable_reason(name) is None:
+                out.append(problem("invalid-id", rel, 1, f"the folder name {name!r} is not a valid record id",
+                                   "rename the folder: 3 to 64 characters, lowercase letters, digits and -, "
+                                   "starting and ending with a letter or digit", name))
+            unreadable.add(name)
+            continue
+        record, problems = _load_record(base / name, name)
+        out.extend(problems)
+        if record is None:
+            unreadable.add(name)
+        else:
+            records.append(record)
+        if inspect(name):
+            inspected.add(name)
+            folder_names, name_problems = check_names(base / name, rel, name)
+            out.extend(name_problems)
+            if record is not None:
+                out.extend(check_record_files(base / name, record, folder_names, config))
+    return records, unreadable, inspected, out
+
+
+def _load_record(folder: Path, rid: str) -> tuple[Record | None, list[Problem]]:
+    path = f"records/{rid}/record.yaml"
+    text, issue = _read_text(folder / "record.yaml", YAML_LIMIT)
+    if issue is not None:
+        return None, [problem(issue.code, path, issue.line, issue.message, issue.fix, rid)]
+    tree, issues = parse_yaml(text)
+    found = [problem(i.code, path, i.line, i.message, i.fix, rid) for i in issues]
+    if tree is None and issues:
+        return None, found
+    record, problems = read_record(rid, tree, path)
+    return record, found + problems
+
+
+def _read_text(path: Path, limit: int) -> tuple[str | None, YamlIssue | None]:
+    kind = lstat_kind(path)
+    if kind is None:
+        return None, YamlIssue("missing-record-yaml", 1, "the record folder has no record.yaml",
+                               "add record.yaml describing the record (see the contribute page)")
+    if kind == "symlink":
+        return None, YamlIssue("symlink", 1, "record.yaml is a symbolic link", "replace it with the file itself")
+    if kind != "file":
+        return None, YamlIssue("not-a-file", 1, f"record.yaml is a {kind}", "make it a plain text file")
+    try:
+        data, size = read_bytes(path, limit + 1)
+    except NotRegular as exc:
+        return None, YamlIssue("not-a-file", 1, f"cannot be read: {exc}", "make it a plain, readable file")
+    if size > limit:
+        return None, YamlIssue("yaml-too-large", 1, f"the file is {size // 1024} KiB, over the limit of "
+                               f"{limit // 1024} KiB", "keep long texts in the record's own file")
+    return decode_text(data)
+
+
+def _load_pages(root: Path, rel: str, pattern, what: str, reader):
+    """content/people/*.md or content/collaborations/*.md -> model objects and problems."""
+    folder = root / rel
+    items: list = []
+    out: list[Problem] = []
+    if lstat_kind(folder) != "folder":
+        return items, out
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".md"):
+            continue
+        path = f"{rel}/{name}"
+        key = name[:-3]
+        if not pattern.match(key):
+            out.append(problem("invalid-handle", path, 1, f"{key!r} is not a valid {what}",
+                               f"rename the file: lowercase letters, digits and - ({what} rules)"))
+            continue
+        kind = lstat_kind(folder / name)
+        if kind != "file":
+            out.append(problem("symlink" if kind == "symlink" else "not-a-file", path, 1,
+                               f"{name} is a {kind}, not a plain file", "replace it with a plain Markdown file"))
+            continue
+        text, issue = _read_text(folder / name, PAGE_LIMIT)
+        if issue is not None:
+            out.append(problem(issue.code, path, issue.line, issue.message, issue.fix))
+            continue
+        front, body = split_front_matter(text)
+        tree = None
+        if front is not None:
+            tree, issues = parse_yaml(front)
+            out.extend(problem(i.code, path, i.line, i.message, i.fix) for i in issues)
+            if tree is None and issues:
+                continue
+        item, problems = reader(key, tree, body, path)
+        out.extend(problems)
+        if item is not None:
+            items.append(item)
+    return items, out
+

@@ -1,0 +1,120 @@
+"""Low-level, hostile-file-safe reads: never follow a symlink, never block on a FIFO,
+never decode more than a header."""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+MOOV_LIMIT = 64 * 1024 * 1024
+_LOCATION_ATOMS = (b"\xa9xyz", b"loci", b"com.apple.quicktime.location.ISO6709")
+
+
+class NotRegular(Exception):
+    """The path is a symlink, folder, FIFO or device; args[0] says which."""
+
+
+def lstat_kind(path: Path) -> str | None:
+    """'file', 'symlink', 'folder', 'special', or None when missing."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return "symlink"
+    if stat.S_ISDIR(st.st_mode):
+        return "folder"
+    if stat.S_ISREG(st.st_mode):
+        return "file"
+    return "special"
+
+
+def read_bytes(path: Path, limit: int) -> tuple[bytes, int]:
+    """Up to `limit` bytes of a regular file and its full size.
+
+    O_NOFOLLOW closes the gap between checking for a symlink and opening it;
+    O_NONBLOCK keeps a FIFO from hanging the build (it is then refused by fstat).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise NotRegular("a symbolic link" if os.path.islink(path) else exc.strerror) from exc
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular("not a regular file")
+        return fh.read(limit), st.st_size
+
+
+@dataclass(frozen=True)
+class BmffInfo:
+    tracks: frozenset[str] | None  # handler types: "vide", "soun", ...
+    has_location: bool
+
+
+def bmff_info(path: Path) -> BmffInfo:
+    """Walk the top-level boxes of an MP4/MOV/M4A to its `moov`, wherever it is."""
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            offset = 0
+            for _ in range(10_000):  # a hostile file may be millions of empty boxes
+                if offset + 8 > size:
+                    break
+                fh.seek(offset)
+                header = fh.read(16)
+                box_size, box_type = struct.unpack(">I4s", header[:8])
+                header_len = 8
+                if box_size == 1 and len(header) >= 16:
+                    box_size = struct.unpack(">Q", header[8:16])[0]
+                    header_len = 16
+                elif box_size == 0:
+                    box_size = size - offset
+                if box_size < header_len:
+                    break
+                if box_type == b"moov":
+                    if box_size > MOOV_LIMIT:
+                        break
+                    fh.seek(offset + header_len)
+                    return _moov_info(fh.read(box_size - header_len))
+                offset += box_size
+    except (OSError, struct.error):
+        pass
+    return BmffInfo(None, False)
+
+
+def _moov_info(moov: bytes) -> BmffInfo:
+    tracks = set()
+    start = 0
+    while (i := moov.find(b"hdlr", start)) != -1:
+        handler = moov[i + 12:i + 16]
+        if handler in (b"vide", b"soun", b"text", b"sbtl", b"subt"):
+            tracks.add(handler.decode())
+        start = i + 4
+    return BmffInfo(frozenset(tracks), any(atom in moov for atom in _LOCATION_ATOMS))
+
+
+def image_has_location(path: Path, head: bytes) -> bool | None:
+    """True when an image carries GPS coordinates in EXIF or XMP; None if unreadable.
+
+    Only called after the pixel limit has passed, and Pillow only parses headers
+    here (no pixel data is decoded).
+    """
+    if b"GPSLatitude" in head or b"GPSLongitude" in head:  # XMP packets spell them out
+        return True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path, formats=["JPEG", "PNG", "WEBP", "GIF"]) as im:
+                gps = im.getexif().get_ifd(0x8825)
+    except Exception:  # noqa: BLE001 - any failure of a hostile header is "unreadable"
+        return None
+    # 1-4: latitude/longitude and their references; a lone GPSVersionID says nothing.
+    return any(tag in gps for tag in (1, 2, 3, 4))

@@ -1,0 +1,63 @@
+"""`showcase check` as a function: load the archive, run every rule, scope to a change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .archive.changes import Changes
+from .archive.load import Loaded, load_archive
+from .core.graph import RemixGraph
+from .core.problems import Problem
+from .core.report import Report
+from .core.rules import check_cycles, check_licenses, check_references
+
+# Problems that a change to one record can cause in another one.
+GRAPH_CODES = frozenset({
+    "unknown-source", "deleted-record", "remix-cycle", "unknown-collaboration", "license-nd-source",
+    "license-sa-mismatch", "license-nc-required", "license-by-required", "license-conflict",
+})
+
+
+def run_rules(loaded: Loaded, deleted: frozenset[str] = frozenset()) -> list[Problem]:
+    archive = loaded.archive
+    graph = RemixGraph.of(archive)
+    return (loaded.problems
+            + check_references(archive, deleted)
+            + check_cycles(archive, graph)
+            + check_licenses(archive, graph, loaded.config.licenses))
+
+
+def check_archive(root: Path, changes: Changes | None = None) -> tuple[Report, Loaded]:
+    if changes is None:
+        loaded = load_archive(root)
+        return Report.of(run_rules(loaded), len(loaded.archive.records) + len(loaded.archive.unreadable)), loaded
+    loaded = load_archive(root, inspect=lambda rid: rid in changes.records)
+    problems = run_rules(loaded, changes.deleted)
+    reached = _reached(loaded, changes)
+    kept = [p for p in problems if _in_scope(p, changes, reached)]
+    notes = []
+    if changes.other:
+        shown = ", ".join(changes.other[:5]) + (f" and {len(changes.other) - 5} more" if len(changes.other) > 5 else "")
+        notes.append(f"this change touches files outside records/ and content/ ({shown}): "
+                     "it is code, not a contribution; review it as code")
+    return Report.of(kept, len(changes.records | reached), notes), loaded
+
+
+def _reached(loaded: Loaded, changes: Changes) -> set[str]:
+    """Unchanged records that graph rules tie to the change: remixes downstream of it,
+    users of a deleted record, members of a changed collaboration."""
+    archive = loaded.archive
+    graph = RemixGraph.of(archive)
+    reached = graph.descendants_of_all(changes.records)
+    slugs = {p.rsplit("/", 1)[-1][:-3] for p in changes.pages if p.startswith("content/collaborations/")}
+    for rid, record in archive.records.items():
+        if any(s.id in changes.deleted for s in record.record_sources) or record.collaboration in slugs:
+            reached.add(rid)
+            reached |= graph.descendants(rid)
+    return reached - changes.records
+
+
+def _in_scope(p: Problem, changes: Changes, reached: set[str]) -> bool:
+    if p.record in changes.records or p.path in changes.pages or p.path == "mkdocs.yml":
+        return True
+    return p.record in reached and p.code in GRAPH_CODES

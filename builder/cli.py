@@ -1,0 +1,159 @@
+"""The `showcase` command: the only place that prints for people and decides exit codes.
+
+Exit status: 0 clean, 1 the archive has problems, 2 the command itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .archive.changes import GitError, changed_paths, classify
+from .archive.load import NotAnArchive
+from .check import check_archive
+from .core.report import RENDERERS
+
+
+class CommandError(Exception):
+    """A failure to run (not a problem in the archive): exit 2 with this one line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        root = _root(args.root)
+        return args.run(args, root)
+    except KeyboardInterrupt:
+        return 130
+    except (CommandError, NotAnArchive, GitError) as exc:
+        print(f"showcase {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the contract is one line and exit 2, never a traceback
+        print(f"showcase {args.command}: error: could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("SHOWCASE_DEBUG"):
+            raise
+        return 2
+
+
+def _root(value: str | None) -> Path:
+    root = Path(value or ".").resolve()
+    if not root.is_dir():
+        raise CommandError(f"--root {value!r} is not a folder")
+    return root
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the archive's root folder (default: the current folder)")
+    parser = argparse.ArgumentParser(
+        prog="showcase", parents=[common],
+        description="Check, build and preview a Showcase archive (records/ + content/ + mkdocs.yml).")
+    parser.set_defaults(root=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", parents=[common], help="check the archive for problems",
+                           description="Check records/ and content/ against the archive format and "
+                                       "license rules. Exit 0 clean, 1 problems, 2 could not run.")
+    check.add_argument("--format", choices=sorted(RENDERERS), default="text",
+                       help="text for people, github for Actions annotations, json for scripts")
+    check.add_argument("--changed", action="store_true",
+                       help="check only what this branch changes (git diff against --base), "
+                            "plus the graph rules that reach it")
+    check.add_argument("--base", metavar="REF",
+                       help="with --changed: the branch to compare with "
+                            "(default: origin/$GITHUB_BASE_REF, origin/main or main)")
+    check.set_defaults(run=_check)
+
+    build = sub.add_parser("build", parents=[common], help="check, then build the site",
+                           description="Build the site into site_dir. Refuses (exit 1) when the archive "
+                                       "has problems; a failed build keeps the last good site.")
+    build.add_argument("--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)")
+    build.set_defaults(run=_build)
+
+    serve = sub.add_parser("serve", parents=[common], help="live preview at http://127.0.0.1:8000/",
+                           description="Serve the site and rebuild when records/ or content/ change.")
+    serve.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _check(args: argparse.Namespace, root: Path) -> int:
+    if args.base and not args.changed:
+        raise CommandError("--base only makes sense with --changed")
+    changes = classify(changed_paths(root, args.base), root) if args.changed else None
+    report, _ = check_archive(root, changes)
+    sys.stdout.write(RENDERERS[args.format](report))
+    return 0 if report.ok else 1
+
+
+def _mkdocs_config(root: Path, **overrides):
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise CommandError(f"no mkdocs.yml in {root}")
+    from mkdocs.config import load_config  # imported late: `check` must stay fast
+
+    return load_config(str(config_file), **overrides)
+
+
+def _build(args: argparse.Namespace, root: Path) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .plugin import ArchiveProblems
+
+    try:
+        config = _mkdocs_config(root, **({"site_dir": str(Path(args.site_dir).resolve())} if args.site_dir else {}))
+        final = Path(config.site_dir)
+        # Build next to the final folder, then swap: a failure leaves the last good site.
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+        config.site_dir = str(staging)
+        try:
+            build(config)
+            _swap(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except ArchiveProblems as exc:
+        sys.stdout.write(RENDERERS["text"](exc.report))
+        return 1
+    except (Abort, ConfigurationError) as exc:
+        raise CommandError(f"mkdocs could not build: {exc}") from exc
+    print(f"Site written to {final}")
+    return 0
+
+
+def _swap(staging: Path, final: Path) -> None:
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        final.rename(old)
+    staging.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _serve(args: argparse.Namespace, root: Path) -> int:
+    from mkdocs.commands.serve import serve
+
+    from .plugin import ArchiveProblems
+
+    os.chdir(root)
+    try:
+        serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    except ArchiveProblems as exc:
+        sys.stdout.write(RENDERERS["text"](exc.report))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Problems are values: every check returns them, the CLI and the plugin print them.
+
+Each problem code is stable (contributors, docs and CI annotations rely on it) and
+documented in ``CODES``; ``problem()`` refuses a code that is not in the catalog so
+that the documentation cannot drift from the checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code -> one-line summary, the reference table in README/contribute page.
+CODES: dict[str, str] = {
+    # record.yaml and front matter as YAML
+    "yaml-syntax": "The file is not valid YAML (or not UTF-8 text).",
+    "yaml-not-mapping": "The file must hold exactly one YAML document: a mapping of fields.",
+    "yaml-duplicate-key": "A field appears twice in the same mapping.",
+    "yaml-tag": "YAML tags such as `!!python/object` are not allowed.",
+    "yaml-alias": "YAML anchors and aliases (`&a`, `*a`) are not allowed.",
+    "yaml-too-large": "The YAML is too large or too deeply nested.",
+    # fields
+    "unknown-field": "A field the format does not know (often a typo).",
+    "missing-field": "A required field is missing.",
+    "wrong-type": "A field has the wrong kind of value (text, list, mapping, true/false).",
+    "invalid-value": "A field's value is not one of the allowed values or forms.",
+    "too-long": "A value is longer than its limit, or a list has too many items.",
+    "bad-date": "A date is not a real date in the form YYYY-MM-DD.",
+    "missing-alt": "An image or video has no `alt` text describing what is seen.",
+    # names and files
+    "invalid-id": "A record folder name is not a valid record id.",
+    "invalid-handle": "A profile or collaboration file name is not a valid handle or slug.",
+    "unportable-name": "A file or folder name that breaks on some systems or hides characters.",
+    "case-collision": "Two names in one folder differ only in upper/lower case.",
+    "missing-record-yaml": "A record folder has no record.yaml.",
+    "missing-file": "A file named in record.yaml does not exist.",
+    "not-a-file": "A named path is a folder or a special file, not a regular file.",
+    "symlink": "A record folder or file is a symbolic link.",
+    "path-escape": "A file name points outside the record's own folder.",
+    "extra-file": "A file in a record folder that record.yaml does not name.",
+    # media content
+    "wrong-media-type": "A file's content is not of the type the record declares.",
+    "unsupported-format": "A file's format is not accepted (SVG, HEIC, PDF, ...).",
+    "extension-mismatch": "A file's extension does not match its content.",
+    "lfs-pointer": "A Git LFS pointer was committed instead of the media itself.",
+    "empty-file": "A file is empty.",
+    "file-too-large": "A file is larger than the archive's size limit.",
+    "too-many-pixels": "An image has more pixels than the archive's limit.",
+    "corrupt-media": "A media file's header cannot be read.",
+    "location-metadata": "Media carries location data (GPS in photos, location atoms in videos).",
+    "bad-text": "A text, caption or transcript file is not UTF-8 text of the right form.",
+    # references and the remix graph
+    "unknown-source": "A source names a record id that does not exist.",
+    "deleted-record": "A record was deleted while other records still use it.",
+    "duplicate-source": "The same source is listed twice.",
+    "remix-cycle": "Records use each other in a loop.",
+    "unknown-collaboration": "A collaboration slug with no page in content/collaborations/.",
+    # licenses
+    "license-not-allowed": "The license is not one this archive accepts.",
+    "unknown-license": "An outside source's license is not a known Creative Commons license.",
+    "license-nd-source": "A record adapts a NoDerivatives (ND) work.",
+    "license-sa-mismatch": "A ShareAlike (SA) source requires the same license.",
+    "license-nc-required": "A NonCommercial (NC) source requires an NC license.",
+    "license-by-required": "A source requires attribution, so the remix cannot be public domain.",
+    "license-conflict": "Two sources whose licenses cannot both be honoured.",
+    # archive configuration
+    "config": "The showcase settings in mkdocs.yml are invalid.",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong, at one place, with how to fix it."""
+
+    path: str  # relative to the archive root, with forward slashes
+    line: int  # 1-based
+    code: str
+    message: str
+    fix: str
+    record: str | None = None  # the record id it concerns, for grouping and --changed
+
+    def render(self) -> str:
+        return f"{self.path}:{self.line}: {self.code}: {self.message} — {self.fix}"
+
+
+def problem(
+    code: str, path: str, line: int, message: str, fix: str, record: str | None = None
+) -> Problem:
+    if code not in CODES:
+        raise ValueError(f"undocumented problem code {code!r}")
+    return Problem(path, max(1, line), code, message, fix, record)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Group by record (then by file and line), so a contributor reads one record at a time."""
+    unique = set(problems)
+    return sorted(unique, key=lambda p: (p.record or "", p.path, p.line, p.code, p.message))

@@ -1,0 +1,32 @@
+"""Every problem code has a broken archive that fails `showcase check` with exactly its message."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.core.problems import CODES
+from tests.conftest import run_showcase
+from tests.fixtures.problem_fixtures import code_of, fixture_dirs, prepare
+
+FIXTURES = fixture_dirs()
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_fixture_fails_with_its_exact_output(fixture, tmp_path):
+    root = prepare(fixture, tmp_path / "archive")
+    result = run_showcase("check", cwd=root)
+    expected = (fixture / "expected.txt").read_text()
+    assert result.err == ""
+    assert result.out == expected
+    assert result.code == 1
+    codes = {line.split(": ")[1] for line in result.out.splitlines() if line.startswith(("records/", "content/", "mkdocs.yml"))}
+    assert code_of(fixture) in codes
+
+
+def test_every_problem_code_has_a_fixture():
+    covered = {code_of(f) for f in FIXTURES}
+    assert sorted(set(CODES) - covered) == []
+
+
+def test_fixture_names_are_known_codes():
+    assert sorted({code_of(f) for f in FIXTURES} - set(CODES)) == []
