@@ -53,7 +53,7 @@ def _reached(loaded: Loaded, changes: Changes) -> set[str]:
     for rid, record in archive.records.items():
         if any(s.id in changes.deleted for s in record.record_sources) or record.collaboration in slugs:
             reached.add(rid)
-            reached |= graph.descendants(rid)
+            reached.update(graph.descendants(rid))
     return reached - changes.records
 
 

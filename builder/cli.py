@@ -108,10 +108,15 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from .plugin import ArchiveProblems
-
+    report, _ = check_archive(root)
+    if not report.ok:
+        sys.stdout.write(RENDERERS["text"](report))
+        return 1
     try:
         config = _mkdocs_config(root, **({"site_dir": str(Path(args.site_dir).resolve())} if args.site_dir else {}))
+        plugin = config.plugins.get("showcase")
+        if plugin is not None:
+            plugin.checked = report
         final = Path(config.site_dir)
         # Build next to the final folder, then swap: a failure leaves the last good site.
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -122,9 +127,6 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             _swap(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    except ArchiveProblems as exc:
-        sys.stdout.write(RENDERERS["text"](exc.report))
-        return 1
     except (Abort, ConfigurationError) as exc:
         raise CommandError(f"mkdocs could not build: {exc}") from exc
     print(f"Site written to {final}")
@@ -144,14 +146,12 @@ def _swap(staging: Path, final: Path) -> None:
 def _serve(args: argparse.Namespace, root: Path) -> int:
     from mkdocs.commands.serve import serve
 
-    from .plugin import ArchiveProblems
-
-    os.chdir(root)
-    try:
-        serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
-    except ArchiveProblems as exc:
-        sys.stdout.write(RENDERERS["text"](exc.report))
+    report, _ = check_archive(root)
+    if not report.ok:
+        sys.stdout.write(RENDERERS["text"](report))
         return 1
+    os.chdir(root)
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
     return 0
 
 

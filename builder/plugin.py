@@ -36,13 +36,15 @@ class ArchiveProblems(PluginError):
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def __init__(self) -> None:
         self.root: Path | None = None
+        # Set by `showcase build`, which has already run the same check and printed it.
+        self.checked: Report | None = None
 
     # Earliest: mkdocs empties site_dir right after on_pre_build, so a refusal has to
     # come before anything else runs for the output folder to stay untouched.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
-        report, _ = check_archive(self.root)
+        report = self.checked or check_archive(self.root)[0]
         if not report.ok:
             raise ArchiveProblems(report)
         log.info(report.summary())

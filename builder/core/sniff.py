@@ -110,7 +110,7 @@ def _binary_format(h: bytes, tracks: frozenset[str] | None) -> str | None:
         return "flac" if _after_id3(h).startswith(b"fLaC") else "mp3"
     if len(h) >= 2 and h[0] == 0xFF and (h[1] & 0xF6) == 0xF0:
         return "aac"  # ADTS
-    if len(h) >= 2 and h[0] == 0xFF and (h[1] & 0xE0) == 0xE0 and (h[1] >> 1) & 3 != 0 and (h[1] >> 3) & 3 != 1:
+    if _mpeg_layer3_frame(h):
         return "mp3"
     if h.startswith((b"II*\x00", b"MM\x00*")):
         return "tiff"
@@ -131,6 +131,14 @@ def _binary_format(h: bytes, tracks: frozenset[str] | None) -> str | None:
     if h.startswith((b"\x7fELF", b"MZ", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
         return "executable"
     return None
+
+
+def _mpeg_layer3_frame(h: bytes) -> bool:
+    """An MPEG audio Layer III frame header: sync, valid version, bitrate and sample rate."""
+    if len(h) < 3 or h[0] != 0xFF or (h[1] & 0xE0) != 0xE0:
+        return False
+    version, layer = (h[1] >> 3) & 3, (h[1] >> 1) & 3
+    return version != 1 and layer == 1 and (h[2] >> 4) != 15 and ((h[2] >> 2) & 3) != 3
 
 
 def _ogg(h: bytes) -> str:
