@@ -47,8 +47,25 @@ def load_archive(root: Path, inspect: Callable[[str], bool] | None = None) -> Lo
     people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
     collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
     archive = Archive.of(records, people, collabs, frozenset(unreadable))
-    return Loaded(archive, problems + record_problems + people_problems + collab_problems, config,
-                  frozenset(inspected))
+    content_problems = _check_content_links(root)
+    return Loaded(archive, problems + record_problems + people_problems + collab_problems + content_problems,
+                  config, frozenset(inspected))
+
+
+def _check_content_links(root: Path) -> list[Problem]:
+    """mkdocs follows symlinks in docs_dir and would publish whatever they point at."""
+    out: list[Problem] = []
+    base = root / "content"
+    if lstat_kind(base) == "symlink":
+        return [problem("symlink", "content", 1, "content/ is a symbolic link", "make content/ a real folder")]
+    for folder, dirs, files in os.walk(base):
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                rel = path.relative_to(root).as_posix()
+                out.append(problem("symlink", rel, 1, f"{rel} is a symbolic link, which would publish "
+                                   "whatever it points at", "replace the link with the file itself"))
+    return out
 
 
 def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bool]):
@@ -138,7 +155,8 @@ def _load_pages(root: Path, rel: str, pattern, what: str, reader):
     out: list[Problem] = []
     if lstat_kind(folder) != "folder":
         return items, out
-    for name in sorted(os.listdir(folder)):
+    names, out = check_names(folder, rel, None)
+    for name in names:
         if not name.endswith(".md"):
             continue
         path = f"{rel}/{name}"
@@ -148,9 +166,11 @@ def _load_pages(root: Path, rel: str, pattern, what: str, reader):
                                f"rename the file: lowercase letters, digits and - ({what} rules)"))
             continue
         kind = lstat_kind(folder / name)
+        if kind == "symlink":
+            continue  # reported by _check_content_links with every other link under content/
         if kind != "file":
-            out.append(problem("symlink" if kind == "symlink" else "not-a-file", path, 1,
-                               f"{name} is a {kind}, not a plain file", "replace it with a plain Markdown file"))
+            out.append(problem("not-a-file", path, 1, f"{name} is a {kind}, not a plain file",
+                               "replace it with a plain Markdown file"))
             continue
         text, issue = _read_text(folder / name, PAGE_LIMIT)
         if issue is not None:
