@@ -56,7 +56,7 @@ def test_unparseable_yaml_is_one_problem_with_its_line(tmp_path):
     result = run_showcase("check", cwd=root)
     assert result.code == 1 and "Traceback" not in result.err + result.out
     lines = problem_lines(result.out)
-    assert len(lines) == 1 and re.match(r"records/first-draft/record.yaml:[34]: yaml-syntax: ", lines[0])
+    assert len(lines) == 1 and lines[0].startswith("records/first-draft/record.yaml:2: yaml-syntax: ")  # where the [ opens
 
 
 def test_json_format(tmp_path):

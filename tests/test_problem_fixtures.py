@@ -6,7 +6,7 @@ import pytest
 
 from builder.core.problems import CODES
 from tests.conftest import run_showcase
-from tests.fixtures.problem_fixtures import code_of, fixture_dirs, prepare
+from tests.fixtures.problem_fixtures import args_of, code_of, fixture_dirs, prepare
 
 FIXTURES = fixture_dirs()
 
@@ -14,7 +14,7 @@ FIXTURES = fixture_dirs()
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
 def test_fixture_fails_with_its_exact_output(fixture, tmp_path):
     root = prepare(fixture, tmp_path / "archive")
-    result = run_showcase("check", cwd=root)
+    result = run_showcase(*args_of(fixture), cwd=root)
     expected = (fixture / "expected.txt").read_text()
     assert result.err == ""
     assert result.out == expected

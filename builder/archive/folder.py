@@ -61,12 +61,15 @@ def _check_named(folder: Path, record: Record, field: str, name: str, config: Ar
     path = folder / name
     kind = lstat_kind(path)
     if kind is None:
+        twin = next((n for n in sorted(os.listdir(folder)) if n.casefold() == name.casefold()), None)
         return bad("missing-file", f"`{field}` names {name!r}, which is not in {record.folder}/",
+                   f"did you mean {twin!r}? Names are case-sensitive" if twin else
                    "add the file to the folder or correct the name (names are case-sensitive)")
     if kind == "symlink":
         return bad("symlink", f"{name!r} is a symbolic link", "replace the link with the file itself")
     if kind != "file":
-        return bad("not-a-file", f"{name!r} is a {kind}, not a file", "name a regular file")
+        what = "special file (a FIFO, socket or device)" if kind == "special" else kind
+        return bad("not-a-file", f"{name!r} is a {what}, not a regular file", "name a regular file")
     try:
         head, size = read_bytes(path, sniff.HEAD_BYTES)
     except NotRegular as exc:
@@ -78,7 +81,7 @@ def _check_named(folder: Path, record: Record, field: str, name: str, config: Ar
                    "commit the file without Git LFS (`git lfs untrack`, then add it again)")
     if size > config.max_file_size:
         return bad("file-too-large",
-                   f"{name!r} is {size / MB:.1f} MB, over the limit of {config.max_file_size / MB:.0f} MB",
+                   f"{name!r} is {_size(size)}, over the limit of {_size(config.max_file_size)}",
                    "export a smaller version (lower resolution or bitrate)")
     expected = {"file": record.type, "poster": "image", "captions": "captions", "transcript": "transcript"}[field]
     if expected in ("captions", "transcript"):
@@ -91,9 +94,12 @@ def _check_named(folder: Path, record: Record, field: str, name: str, config: Ar
             return bad("location-metadata", f"{name!r} carries the location where it was filmed",
                        "remove it: `ffmpeg -i IN -map_metadata -1 -c copy OUT`")
     fmt = sniff.sniff(head, tracks)
+    if fmt.name == "binary" and expected == "text":
+        return bad("bad-text", f"{name!r} {sniff.text_problem(head) or 'is not UTF-8 text'}",
+                   "save it as UTF-8 text (Markdown or plain text)")
     if fmt.kind is None:
-        return bad("unsupported-format", f"{name!r} is a {fmt.label}, which is not accepted",
-                   fmt.advice[0].upper() + fmt.advice[1:])
+        return bad("unsupported-format", f"{name!r} is in a format that is not accepted: {fmt.label}",
+                   fmt.advice)
     if fmt.kind != expected or (field == "file" and fmt.name == "webvtt"):
         return bad("wrong-media-type", f"{name!r} is declared as {_article(expected)} but its content is {fmt.label}",
                    f"use {_a_file(expected)} here, or set `type: {fmt.kind}`" if field == "file"
@@ -122,10 +128,10 @@ def _check_image(path: Path, head: bytes, fmt: sniff.Format, config: ArchiveConf
     width, height = dims
     if width * height > config.max_pixels:
         return bad("too-many-pixels",
-                   f"{name!r} is {width}×{height} = {width * height / 1e6:.1f} megapixels, "
-                   f"over the limit of {config.max_pixels / 1e6:g}",
+                   f"{name!r} is {width}×{height} = {_pixels(width * height)}, "
+                   f"over the limit of {_pixels(config.max_pixels)}",
                    "scale it down (a long side of 4000 px is plenty for the web)")
-    located = image_has_location(path, head)
+    located = image_has_location(path, head, config.max_pixels)
     if located is None:
         return bad("corrupt-media", f"{name!r} cannot be opened as {fmt.label}",
                    "export the image again from your editor")
@@ -151,6 +157,16 @@ def _check_timed_text(path: Path, head: bytes, size: int, record: Record, field:
         return bad("unsupported-format", f"{name!r} is an SVG image, not a transcript",
                    "give the transcript as text, WebVTT or SRT")
     return []
+
+
+def _size(n: int) -> str:
+    if n >= MB:
+        return f"{n / MB:.1f} MB"
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
+
+
+def _pixels(n: int) -> str:
+    return f"{n / 1e6:.1f} megapixels" if n >= 100_000 else f"{n} pixels"
 
 
 def _a_file(kind: str) -> str:

@@ -101,7 +101,7 @@ def _moov_info(moov: bytes) -> BmffInfo:
     return BmffInfo(frozenset(tracks), any(atom in moov for atom in _LOCATION_ATOMS))
 
 
-def image_has_location(path: Path, head: bytes) -> bool | None:
+def image_has_location(path: Path, head: bytes, max_pixels: int) -> bool | None:
     """True when an image carries GPS coordinates in EXIF or XMP; None if unreadable.
 
     Only called after the pixel limit has passed, and Pillow only parses headers
@@ -109,6 +109,10 @@ def image_has_location(path: Path, head: bytes) -> bool | None:
     """
     if b"GPSLatitude" in head or b"GPSLongitude" in head:  # XMP packets spell them out
         return True
+    # The archive's own pixel limit has been checked from the header; Pillow's must
+    # not refuse an image the archive accepts. Pillow has no per-call limit.
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max(saved or 0, max_pixels)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -116,5 +120,7 @@ def image_has_location(path: Path, head: bytes) -> bool | None:
                 gps = im.getexif().get_ifd(0x8825)
     except Exception:  # noqa: BLE001 - any failure of a hostile header is "unreadable"
         return None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
     # 1-4: latitude/longitude and their references; a lone GPSVersionID says nothing.
     return any(tag in gps for tag in (1, 2, 3, 4))

@@ -7,6 +7,7 @@ that the documentation cannot drift from the checks.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 # code -> one-line summary, the reference table in README/contribute page.
@@ -79,7 +80,13 @@ class Problem:
     record: str | None = None  # the record id it concerns, for grouping and --changed
 
     def render(self) -> str:
-        return f"{self.path}:{self.line}: {self.code}: {self.message} — {self.fix}"
+        return f"{visible(self.path)}:{self.line}: {self.code}: {self.message} — {self.fix}"
+
+
+def visible(text: str) -> str:
+    """Control and formatting characters escaped, so a hostile file name cannot reorder
+    or hide the rest of a terminal line or annotation (Trojan Source)."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
 def problem(

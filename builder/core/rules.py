@@ -40,13 +40,13 @@ def check_references(archive: Archive, deleted: frozenset[str] = frozenset()) ->
             else:
                 out.append(problem("unknown-source", record.yaml_path, src.line,
                                    f"the source '{src.id}' is not a record in this archive",
-                                   _id_hint(src.id, archive.records) + "; if it was deleted, restore it "
+                                   _id_hint(src.id, archive.records) + " If it was deleted, restore it "
                                    "and withdraw it instead", record.id))
         if record.collaboration and record.collaboration not in archive.collaborations:
             out.append(problem("unknown-collaboration", record.yaml_path, record.line_of("collaboration"),
                                f"the collaboration '{record.collaboration}' does not exist",
                                f"{_id_hint(record.collaboration, archive.collaborations, 'content/collaborations/')} "
-                               f"or add content/collaborations/{record.collaboration}.md", record.id))
+                               f"Or add content/collaborations/{record.collaboration}.md", record.id))
     return out
 
 
@@ -172,5 +172,5 @@ def _name(src: RecordSource | OutsideSource) -> str:
 
 def _id_hint(value: str, known: Iterable[str], where: str = "records/") -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.7)
-    return f"did you mean '{close[0]}'?" if close else f"check the name against {where}"
+    return f"did you mean '{close[0]}'?" if close else f"check the name against {where}."
 

@@ -204,9 +204,11 @@ def read_record(record_id: str, root: Node | None, path: str) -> tuple[Record | 
         r.add("yaml-not-mapping", 1, "record.yaml is empty",
               "write the record's fields: title, type, file, contributors, license, created")
         return None, r.problems
-    node = r.mapping(root, "record.yaml", "write one field per line as `name: value`")
-    if node is None:
+    if not isinstance(root, Map):
+        r.add("yaml-not-mapping", root.line, f"record.yaml holds a {_kind(root)}, not a mapping of fields",
+              "write one field per line as `name: value`, without a leading `- `")
         return None, r.problems
+    node = root
     r.unknown_fields(node, RECORD_FIELDS)
 
     title = r.text(node, "title", required=True)

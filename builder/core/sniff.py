@@ -206,7 +206,7 @@ def image_size(fmt: Format, head: bytes) -> tuple[int, int] | None:
             return _webp_size(head)
         if fmt.name == "jpeg":
             return _jpeg_size(head)
-    except struct.error:
+    except (struct.error, IndexError):  # a truncated header is unreadable, not a crash
         return None
     return None
 

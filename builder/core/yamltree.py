@@ -133,8 +133,14 @@ def parse_yaml(text: str, lenient: bool = False) -> tuple[Node | None, list[Yaml
                 return None, b.issues
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # For an unclosed quote or bracket the parser stops at the end of the file;
+        # the line where it was opened is the one to fix.
+        if exc.context_mark and exc.context and ("quoted" in exc.context or "flow" in exc.context):
+            mark = exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and ("quoted" in exc.context or "flow" in exc.context):
+            what = f"{exc.context.removeprefix('while ')} that is never closed ({exc.problem})"
         b.issues.append(YamlIssue(
             "yaml-syntax", line, f"YAML cannot be read here: {what}",
             "check indentation, colons and quotes on this line (quote text containing `: ` or `#`)",

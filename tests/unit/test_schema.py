@@ -99,7 +99,7 @@ def test_bad_contributors_sources_and_tags():
 
 def test_not_a_mapping_and_empty():
     tree, _ = parse_yaml("- a\n- b\n")
-    assert [p.code for p in read_record("x", tree, PATH)[1]] == ["wrong-type"]
+    assert [p.code for p in read_record("x", tree, PATH)[1]] == ["yaml-not-mapping"]
     assert [p.code for p in read_record("x", None, PATH)[1]] == ["yaml-not-mapping"]
 
 
