@@ -116,7 +116,7 @@ def test_a_fifo_named_as_media_does_not_hang(tmp_path):
     result = run_showcase("check", cwd=root, timeout=30)
     assert result.code == 1
     assert problem_lines(result.out) == [
-        "records/first-draft/record.yaml:3: not-a-file: 'poem.md' is a special, not a file — name a regular file"]
+        "records/first-draft/record.yaml:3: not-a-file: 'poem.md' is a special file (a FIFO, socket or device), not a regular file — name a regular file"]
 
 
 def test_symlink_out_of_the_archive_is_refused_not_read(tmp_path):
@@ -155,7 +155,7 @@ def test_changed_reports_exactly_the_bad_new_record(repo):
     assert result.code == 1
     assert [line for line in result.out.splitlines() if line.startswith("::")] == [
         "::error file=records/new-bad/record.yaml,line=9::unknown-source: the source 'no-such-record' is not a "
-        "record in this archive — check the name against records/; if it was deleted, restore it and withdraw it instead"]
+        "record in this archive — check the name against records/. If it was deleted, restore it and withdraw it instead"]
     assert result.out.splitlines()[-1] == "2 records checked: 1 problem in 1 place."
 
 
