@@ -94,7 +94,7 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
                 out.append(problem("extra-file", rel, 1, f"{name!r} is not a record folder",
                                    "records/ holds one folder per record: move it into one", name))
             continue
-        if not RECORD_ID.match(name):
+        if not RECORD_ID.fullmatch(name):
             if unportable_reason(name) is None:
                 out.append(problem("invalid-id", rel, 1, f"the folder name {name!r} is not a valid record id",
                                    "rename the folder: 3 to 64 characters, lowercase letters, digits and -, "
@@ -161,7 +161,7 @@ def _load_pages(root: Path, rel: str, pattern, what: str, reader):
             continue
         path = f"{rel}/{name}"
         key = name[:-3]
-        if not pattern.match(key):
+        if not pattern.fullmatch(key):
             out.append(problem("invalid-handle", path, 1, f"{key!r} is not a valid {what}",
                                f"rename the file: lowercase letters, digits and - ({what} rules)"))
             continue

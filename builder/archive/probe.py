@@ -24,7 +24,9 @@ def lstat_kind(path: Path) -> str | None:
     """'file', 'symlink', 'folder', 'special', or None when missing."""
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError:  # a name too long for the file system, a loop: nothing usable is there
         return None
     if stat.S_ISLNK(st.st_mode):
         return "symlink"

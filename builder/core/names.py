@@ -12,6 +12,8 @@ _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\
 
 def unportable_reason(name: str) -> str | None:
     """Why `name` is not portable, or None when it is fine."""
+    if any("\udc80" <= ch <= "\udcff" for ch in name):  # os.listdir's escape for undecodable bytes
+        return "is not valid UTF-8"
     if name.startswith("-"):
         return "starts with `-`, which command-line tools read as an option"
     for ch in name:
@@ -27,7 +29,7 @@ def unportable_reason(name: str) -> str | None:
         return f"uses the name `{name.split('.')[0]}`, which Windows reserves for devices"
     if name.endswith((".", " ")) or name.startswith(" "):
         return "starts or ends with a space or ends with a dot, which Windows drops"
-    if len(name.encode("utf-8")) > 255:
+    if len(name.encode("utf-8", "surrogatepass")) > 255:
         return "is longer than 255 bytes"
     return None
 

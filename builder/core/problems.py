@@ -7,7 +7,6 @@ that the documentation cannot drift from the checks.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 # code -> one-line summary, the reference table in README/contribute page.
@@ -80,13 +79,16 @@ class Problem:
     record: str | None = None  # the record id it concerns, for grouping and --changed
 
     def render(self) -> str:
-        return f"{visible(self.path)}:{self.line}: {self.code}: {self.message} — {self.fix}"
+        return f"{self.path}:{self.line}: {self.code}: {self.message} — {self.fix}"
 
 
 def visible(text: str) -> str:
-    """Control and formatting characters escaped, so a hostile file name cannot reorder
-    or hide the rest of a terminal line or annotation (Trojan Source)."""
-    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
+    """Control, formatting and undecodable characters escaped, so that a hostile file name
+    can neither reorder or hide the rest of a terminal line or annotation (Trojan
+    Source) nor make printing fail. Applied once, when a problem is made."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def problem(
@@ -94,7 +96,8 @@ def problem(
 ) -> Problem:
     if code not in CODES:
         raise ValueError(f"undocumented problem code {code!r}")
-    return Problem(path, max(1, line), code, message, fix, record)
+    return Problem(visible(path), max(1, line), code, visible(message), visible(fix),
+                   visible(record) if record is not None else None)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .problems import Problem, sort_problems, visible
+from .problems import Problem, sort_problems
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def render_text(report: Report) -> str:
 
 def render_github(report: Report) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
-    lines = [f"::error file={_prop(visible(p.path))},line={p.line}::{_data(p.code + ': ' + p.message + ' — ' + p.fix)}"
+    lines = [f"::error file={_prop(p.path)},line={p.line}::{_data(p.code + ': ' + p.message + ' — ' + p.fix)}"
              for p in report.problems]
     lines.extend(f"::notice::{_data(n)}" for n in report.notes)
     lines.append(report.summary())

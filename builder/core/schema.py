@@ -21,13 +21,16 @@ from .model import (
 from .problems import Problem, problem
 from .yamltree import Map, Node, Scalar, Seq
 
-RECORD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
-HANDLE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,38}$")
+# All patterns are used with fullmatch (a `$` would also accept a trailing newline)
+# and are ASCII-only (`\d` would accept Arabic-Indic or full-width digits).
+RECORD_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}[a-z0-9]")
+HANDLE = re.compile(r"[a-z0-9][a-z0-9_-]{0,38}")
 SLUG = RECORD_ID
-ROLE = re.compile(r"^[a-z][a-z -]{0,39}$")
-TAG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-URL = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+ROLE = re.compile(r"[a-z][a-z -]{0,39}")
+TAG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+URL = re.compile(r"https?://[!-~]+", re.IGNORECASE)
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # Characters that change how text displays without being seen (Trojan Source).
 _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -95,7 +98,7 @@ class Reader:
     def pattern(self, node: Map, name: str, regex: re.Pattern[str], rule: str, *,
                 required: bool = False, label: str | None = None) -> str | None:
         text = self.text(node, name, required=required, label=label)
-        if text is not None and not regex.match(text):
+        if text is not None and not regex.fullmatch(text):
             self.add("invalid-value", self.line(node, name),
                      f"`{label or name}` is {text!r}, which is not {rule}", f"write it as {rule}")
             return None
@@ -116,7 +119,7 @@ class Reader:
         text = self.text(node, name, required=required, label=label)
         if text is None:
             return None
-        m = DATE.match(text)
+        m = DATE.fullmatch(text)
         if not m:
             self.add("bad-date", self.line(node, name), f"`{label or name}` is {text!r}, not a date YYYY-MM-DD",
                      f"write the date as YYYY-MM-DD, for example `{name}: 2024-05-01`")
@@ -188,6 +191,8 @@ def _kind(node: Node) -> str:
 
 
 def _hidden_character(text: str, multiline: bool) -> str | None:
+    if not _HIDDEN.search(text):  # the common case, without a per-character loop
+        return None
     for ch in text:
         if ch in _BIDI or (unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t")):
             return f"U+{ord(ch):04X}"
@@ -251,6 +256,10 @@ def _file_name(r: Reader, node: Map, name: str, required: bool = False) -> str |
     text = r.text(node, name, required=required)
     if text is None:
         return None
+    if len(text.encode("utf-8", "surrogatepass")) > 255:
+        r.add("too-long", r.line(node, name), f"`{name}` is longer than the 255 bytes a file name may have",
+              "rename the file with a shorter name")
+        return None
     if "/" in text or "\\" in text or text in (".", "..") or text == "record.yaml":
         r.add("path-escape", r.line(node, name),
               f"`{name}` is {text!r}; it must name a file in this record's own folder",
@@ -289,7 +298,7 @@ def _sources(r: Reader, node: Map) -> tuple[Source, ...]:
     for item in items:
         if isinstance(item, Scalar):
             text = item.value.strip()
-            if not RECORD_ID.match(text):
+            if not RECORD_ID.fullmatch(text):
                 r.add("invalid-value", item.line, f"the source {text!r} is not a record id",
                       "name a record by its folder name, or describe an outside work as "
                       "{title, author, url, license}")
@@ -303,7 +312,7 @@ def _sources(r: Reader, node: Map) -> tuple[Source, ...]:
         r.unknown_fields(entry, fields, " in an outside source")
         values = {f: r.text(entry, f, required=True, label=f"source {f}") for f in fields}
         url = values["url"]
-        if url is not None and not URL.match(url):
+        if url is not None and not URL.fullmatch(url):
             r.add("invalid-value", r.line(entry, "url"), f"the source url {url!r} is not an http(s) address",
                   "give the web address where the work is published, starting with https://")
             continue
@@ -316,7 +325,7 @@ def _tags(r: Reader, node: Map) -> tuple[str, ...]:
     items = r.seq(node, "tags") or ()
     tags: list[str] = []
     for item in items:
-        if not isinstance(item, Scalar) or not TAG.match(item.value):
+        if not isinstance(item, Scalar) or not TAG.fullmatch(item.value):
             shown = item.value if isinstance(item, Scalar) else _kind(item)
             r.add("invalid-value", item.line, f"the tag {shown!r} is not a lowercase word",
                   "use lowercase letters, digits and - (for example `field-recording`)")
@@ -356,7 +365,7 @@ def read_person(handle: str, root: Node | None, body: str, path: str) -> tuple[P
                   "put the image in content/people/ and give its name relative to it")
             avatar = None
         for item in r.seq(node, "links") or ():
-            if isinstance(item, Scalar) and URL.match(item.value.strip()):
+            if isinstance(item, Scalar) and URL.fullmatch(item.value.strip()):
                 links.append(item.value.strip())
             else:
                 r.add("invalid-value", item.line, "each link must be an http(s) address",
