@@ -1,0 +1,12 @@
+"""The media edge: runs the jobs the core plans, with Pillow and ffmpeg, cached by content.
+
+Layout:
+  results.py  what a job produces (Derivative, MediaInfo) and MediaError
+  tools.py    finding ffmpeg/ffprobe and running them safely (limits, no network, forced demuxer)
+  images.py   Pillow: responsive WebP, preview JPEG, metadata-free original
+  video.py    poster frame, web MP4, probe
+  audio.py    waveform, MP3 for podcasts, cover
+  cards.py    typographic cards for texts (and audio without cover art)
+  cache.py    content-addressed cache with atomic writes
+  runner.py   parallel execution with progress, problems for failed jobs
+"""
