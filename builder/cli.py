@@ -108,15 +108,22 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    report, _ = check_archive(root)
-    if not report.ok:
-        sys.stdout.write(RENDERERS["text"](report))
+    from .media.tools import ToolsError
+    from .pipeline import media_summary, prepare
+
+    checked = check_archive(root)
+    if not checked[0].ok:  # before loading mkdocs: a contributor's mistake needs no theme
+        sys.stdout.write(RENDERERS["text"](checked[0]))
         return 1
     try:
         config = _mkdocs_config(root, **({"site_dir": str(Path(args.site_dir).resolve())} if args.site_dir else {}))
         plugin = config.plugins.get("showcase")
         if plugin is not None:
-            plugin.checked = report
+            plugin.prepared = prepare(root, plugin.cache_dir(root), checked=checked)
+            if not plugin.prepared.ok:
+                sys.stdout.write(RENDERERS["text"](plugin.prepared.report))
+                return 1
+            print(media_summary(plugin.prepared.media), file=sys.stderr)
         final = Path(config.site_dir)
         # Build next to the final folder, then swap: a failure leaves the last good site.
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +134,8 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             _swap(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    except ToolsError as exc:
+        raise CommandError(str(exc)) from exc
     except (Abort, ConfigurationError) as exc:
         raise CommandError(f"mkdocs could not build: {exc}") from exc
     print(f"Site written to {final}")

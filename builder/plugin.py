@@ -11,8 +11,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .check import check_archive
+from mkdocs.structure.files import File, Files
+
 from .core.report import Report, render_text
+from .pipeline import Prepared, media_summary, prepare
 
 log = logging.getLogger("mkdocs.plugins.showcase")
 
@@ -23,6 +25,8 @@ class ShowcaseConfig(base.Config):
     licenses = c.Optional(c.ListOfItems(c.Type(str)))
     max_file_size_mb = c.Optional(c.Type((int, float)))
     max_megapixels = c.Optional(c.Type((int, float)))
+    # Derivatives are cached here by content hash; relative to mkdocs.yml's folder.
+    cache_dir = c.Type(str, default=".cache/showcase")
 
 
 class ArchiveProblems(PluginError):
@@ -36,19 +40,38 @@ class ArchiveProblems(PluginError):
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def __init__(self) -> None:
         self.root: Path | None = None
-        # Set by `showcase build`, which has already run the same check and printed it.
-        self.checked: Report | None = None
+        # Set by `showcase build`, which prepares (and reports) before mkdocs starts.
+        self.prepared: Prepared | None = None
+
+    def cache_dir(self, root: Path) -> Path:
+        return (root / self.config.cache_dir).resolve()
 
     # Earliest: mkdocs empties site_dir right after on_pre_build, so a refusal has to
     # come before anything else runs for the output folder to stay untouched.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
-        report = self.checked or check_archive(self.root)[0]
-        if not report.ok:
-            raise ArchiveProblems(report)
-        log.info(report.summary())
+        if self.prepared is None:
+            self.prepared = prepare(self.root, self.cache_dir(self.root))
+        if not self.prepared.ok:
+            raise ArchiveProblems(self.prepared.report)
+        log.info(self.prepared.report.summary())
+        if self.prepared.media is not None:
+            log.info(media_summary(self.prepared.media))
         return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # Derivatives are copied from the cache by mkdocs itself, as generated files.
+        media = self.prepared.media if self.prepared else None
+        for record_id, result in sorted((media.results if media else {}).items()):
+            for d in result.info.derivatives:
+                files.append(File.generated(config, f"records/{record_id}/media/{d.file}",
+                                            abs_src_path=str(result.folder / d.file)))
+        return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # `mkdocs serve` rebuilds with the same plugin object: prepare afresh next time.
+        self.prepared = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - mkdocs' own types
         # records/ is outside docs_dir, so mkdocs would not rebuild when a record changes.

@@ -62,6 +62,8 @@ CODES: dict[str, str] = {
     "license-nc-required": "A NonCommercial (NC) source requires an NC license.",
     "license-by-required": "A source requires attribution, so the remix cannot be public domain.",
     "license-conflict": "Two sources whose licenses cannot both be honoured.",
+    # building the media
+    "media-failed": "The web versions of a media file could not be made (corrupt, truncated, unplayable).",
     # archive configuration
     "config": "The showcase settings in mkdocs.yml are invalid.",
 }

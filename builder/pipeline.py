@@ -1,0 +1,45 @@
+"""Everything that can fail, before anything is written: check, then media.
+
+Shared by `showcase build` and the mkdocs plugin (two phases, as Pelican does:
+build the whole model first, then write). mkdocs empties site_dir right after
+on_pre_build, so a build that stops here leaves the last good site in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive.load import Loaded
+from .check import check_archive
+from .core.media_plan import MediaSettings, plan_media
+from .core.report import Report
+from .media.runner import MediaRun, run_media
+
+
+@dataclass(frozen=True)
+class Prepared:
+    report: Report
+    loaded: Loaded
+    media: MediaRun | None  # None when the check failed and no media was made
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | None = None,
+            settings: MediaSettings = MediaSettings(), progress: bool | None = None) -> Prepared:
+    report, loaded = checked or check_archive(root)
+    if not report.ok:
+        return Prepared(report, loaded, None)
+    jobs = plan_media(loaded.archive, settings, loaded.config.max_pixels)
+    media = run_media(root, jobs, cache_dir, settings, progress=progress)
+    if media.problems:
+        report = Report.of(media.problems, report.checked)
+    return Prepared(report, loaded, media)
+
+
+def media_summary(media: MediaRun) -> str:
+    return (f"media: {media.ran} job{'s' if media.ran != 1 else ''} run, {media.reused} reused "
+            f"from the cache in {media.seconds:.1f} s")
