@@ -6,6 +6,7 @@ Exit status: 0 clean, 1 the archive has problems, 2 the command itself could not
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import sys
@@ -16,10 +17,7 @@ from .archive.changes import GitError, changed_paths, classify
 from .archive.load import NotAnArchive
 from .check import check_archive
 from .core.report import RENDERERS
-
-
-class CommandError(Exception):
-    """A failure to run (not a problem in the archive): exit 2 with this one line."""
+from .errors import CommandError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +81,14 @@ def _parser() -> argparse.ArgumentParser:
                            description="Serve the site and rebuild when records/ or content/ change.")
     serve.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
     serve.set_defaults(run=_serve)
+
+    # Commands that live in their own modules register themselves.
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module).register(sub, common)
     return parser
+
+
+_COMMAND_MODULES = ("builder.scaffold", "builder.lineage")
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
