@@ -157,14 +157,29 @@ def _swap(staging: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _mkdocs_logging() -> None:
+    """mkdocs' own CLI sets up its log output; calling it as a library we do, so that
+    build and serve messages (and problems found on a rebuild) reach the terminal."""
+    import logging
+
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_showcase", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._showcase = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def _serve(args: argparse.Namespace, root: Path) -> int:
     from mkdocs.commands.serve import serve
 
-    report, _ = check_archive(root)
-    if not report.ok:
-        sys.stdout.write(RENDERERS["text"](report))
-        return 1
+    _mkdocs_logging()
+    if not (root / "mkdocs.yml").is_file():
+        raise CommandError(f"no mkdocs.yml in {root}")
     os.chdir(root)
+    # Problems are reported by the plugin on every rebuild; the server keeps running.
     serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
     return 0
 

@@ -29,14 +29,19 @@ class Prepared:
 
 
 def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | None = None,
-            settings: MediaSettings = MediaSettings(), progress: bool | None = None) -> Prepared:
+            settings: MediaSettings = MediaSettings(), progress: bool | None = None,
+            partial: bool = False) -> Prepared:
+    """Check, then make the media. With `partial` (live preview), an archive with problems
+    still gets the media of its sound records, so the preview shows everything that works."""
     report, loaded = checked or check_archive(root)
-    if not report.ok:
+    if not report.ok and not partial:
         return Prepared(report, loaded, None)
-    jobs = plan_media(loaded.archive, settings, loaded.config.max_pixels)
+    broken = {p.record for p in report.problems}
+    jobs = [job for job in plan_media(loaded.archive, settings, loaded.config.max_pixels)
+            if job.record_id not in broken]
     media = run_media(root, jobs, cache_dir, settings, progress=progress)
     if media.problems:
-        report = Report.of(media.problems, report.checked)
+        report = Report.of(report.problems + media.problems, report.checked)
     return Prepared(report, loaded, media)
 
 

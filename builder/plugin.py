@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from mkdocs.structure.files import File, Files
 
+from .core.credits import credits_of
+from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .pipeline import Prepared, media_summary, prepare
 
@@ -42,6 +45,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.root: Path | None = None
         # Set by `showcase build`, which prepares (and reports) before mkdocs starts.
         self.prepared: Prepared | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # A live preview must survive a broken record: it reports and keeps serving.
+        self.serving = command == "serve"
 
     def cache_dir(self, root: Path) -> Path:
         return (root / self.config.cache_dir).resolve()
@@ -52,17 +60,30 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
         if self.prepared is None:
-            self.prepared = prepare(self.root, self.cache_dir(self.root))
+            self.prepared = prepare(self.root, self.cache_dir(self.root), partial=self.serving)
         if not self.prepared.ok:
-            raise ArchiveProblems(self.prepared.report)
+            if not self.serving:
+                raise ArchiveProblems(self.prepared.report)
+            for line in render_text(self.prepared.report).splitlines():
+                if line:
+                    log.warning(line)
         log.info(self.prepared.report.summary())
         if self.prepared.media is not None:
             log.info(media_summary(self.prepared.media))
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.prepared is None:
+            return files
+        archive = self.prepared.loaded.archive
+        graph = RemixGraph.of(archive)
+        # The credits of every production as data, the same JSON `showcase credits --format json` prints.
+        for record in archive.records.values():
+            if record.kind == "production":
+                data = json.dumps(credits_of(archive, graph, record.id).to_json(), ensure_ascii=False, indent=2)
+                files.append(File.generated(config, f"records/{record.id}/credits.json", content=data + "\n"))
         # Derivatives are copied from the cache by mkdocs itself, as generated files.
-        media = self.prepared.media if self.prepared else None
+        media = self.prepared.media
         for record_id, result in sorted((media.results if media else {}).items()):
             for d in result.info.derivatives:
                 files.append(File.generated(config, f"records/{record_id}/media/{d.file}",
