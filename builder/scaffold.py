@@ -1,9 +1,725 @@
-"""`showcase new`: scaffold a record from a media file (being written)."""
+"""`showcase new`: scaffold a record from a media file, or a blank text.
+
+    showcase new FILE [--title T] [--id ID] [--license SPDX] [--alt TEXT]
+                      [--handle H] [--role R] [--name NAME] [--created YYYY-MM-DD]
+                      [--strip-gps | --keep-gps]
+    showcase new --type text [--title T] ...
+
+It probes the file as `showcase check` will (format from its bytes, GPS, limits),
+copies it into a new `records/<id>/` under a portable name, and writes a
+record.yaml with everything known. Required fields nobody gave are left empty
+with a `# FILL ME` comment: `check` reports each of them as missing, all in one
+run (a non-empty placeholder such as `FILL-ME` would hide the other problems,
+because check drops a record whose contributors are invalid before the license
+rules see it).
+
+It never overwrites: the record is assembled in a hidden temporary folder inside
+records/ and renamed into place whole, so a failure leaves nothing behind. It
+asks questions only when standard input is a terminal; every answer has a flag.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+
+import yaml
+
+from .archive.config import ArchiveConfig, read_config
+from .archive.folder import TEXT_LIMIT
+from .archive.probe import NotRegular, bmff_info, image_has_location, read_bytes
+from .core import sniff
+from .core.licenses import lookup
+from .core.names import unportable_reason
+from .core.schema import HANDLE, RECORD_ID, ROLE, Reader, read_record
+from .core.yamltree import Map, Scalar, parse_yaml
+from .errors import CommandError
+
+FILL_ME = "# FILL ME"
+ACCEPTED = ("JPEG, PNG, GIF, WebP images; MP3, M4A, WAV, FLAC, Ogg audio; "
+            "MP4, MOV, WebM, MKV video; Markdown or plain text")
+
+
+# --- the command line -------------------------------------------------------------------------
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `new` command to the CLI."""
+    new = sub.add_parser(
+        "new", parents=[common], help="scaffold a record from a media file (or --type text)",
+        description="Create records/<id>/ with a copy of FILE and a record.yaml filled in with what the file "
+                    "reveals. Required fields you do not give are marked FILL ME for you to complete; then run "
+                    "`showcase check`. Asks for them when run in a terminal; never asks otherwise. "
+                    "Never overwrites anything; the original file is never changed.")
+    new.add_argument("file", nargs="?", metavar="FILE", help="the media or text file to copy in "
+                                                             "(omit with --type text to start a blank text)")
+    new.add_argument("--type", choices=("text", "image", "audio", "video"),
+                     help="the record type (default: from the file's content)")
+    new.add_argument("--id", help="the record id, its permanent address (default: from the title)")
+    new.add_argument("--title", help="the title (default: from the file name)")
+    new.add_argument("--license", metavar="SPDX", help="one of the archive's licenses, e.g. CC-BY-4.0")
+    new.add_argument("--alt", metavar="TEXT", help="for images and videos: what is seen")
+    new.add_argument("--handle", help="your handle (lowercase letters, digits, - and _)")
+    new.add_argument("--role", help="what you did: writer, photographer, composer, ...")
+    new.add_argument("--name", help="your name as it should be credited (optional)")
+    new.add_argument("--created", metavar="YYYY-MM-DD", help="the date of the work (default: today)")
+    gps = new.add_mutually_exclusive_group()
+    gps.add_argument("--strip-gps", dest="gps", action="store_const", const="strip",
+                     help="remove location data from the copy (the original is untouched)")
+    gps.add_argument("--keep-gps", dest="gps", action="store_const", const="keep",
+                     help="copy location data as is (`showcase check` will still reject it)")
+    new.set_defaults(run=run_new, gps=None)
+
+
+def run_new(args: argparse.Namespace, root: Path) -> int:
+    """Probe, decide every field (flags, then questions), then write the folder in one rename."""
+    records = _records_folder(root)
+    config, _ = read_config(root)  # a broken setting is check's to report; defaults apply here
+    created = _parse_created(args.created)
+    source = probe_source(Path(args.file), config) if args.file else None
+    kind = _record_type(args.type, source)
+    prompter = Prompter() if sys.stdin.isatty() else None
+    draft = _draft_from_flags(args, kind, created, source, config)
+    if prompter is None or args.id is not None:
+        _refuse_existing(records, draft.id)  # before any warning or question
+
+    gps = _gps_decision(args.gps, source, prompter)
+    if prompter is not None:
+        draft = _ask_missing(prompter, draft, args, source, config, records)
+    record_id = draft.id
+    _refuse_existing(records, record_id)
+
+    file_name = (media_file_name(source.name, source.format, kind) if source
+                 else f"{record_id}.md")
+    draft = replace(draft, file=file_name)
+    text = render_record_yaml(draft, config.licenses)
+    _self_check(record_id, text)
+
+    folder = _create(records, record_id, lambda tmp: _fill_folder(tmp, draft, text, source, gps == "strip"))
+    _report(root, folder, draft, source, gps, args.file)
+    return 0
+
+
+# --- probing the file -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probed:
+    """The contributor's file, as `showcase check` will see its copy."""
+
+    path: Path  # resolved: the real file, which is only ever read
+    name: str  # the file name as the contributor gave it (a link's name, not its target's)
+    format: sniff.Format
+    size: int
+    dimensions: tuple[int, int] | None = None
+    has_location: bool = False
+    duration: float | None = None
+
+    @property
+    def stem(self) -> str:
+        return PurePath(self.name).stem
+
+
+def probe_source(path: Path, config: ArchiveConfig) -> Probed:
+    """Read and judge FILE; refuse (CommandError) anything `check` would reject outright."""
+    shown = str(path)
+    real = path.resolve()  # the contributor may point at a link; we copy what it points to
+    if not real.exists():
+        raise CommandError(f"{shown}: no such file")
+    if not real.is_file():
+        raise CommandError(f"{shown} is not a regular file")
+    try:
+        head, size = read_bytes(real, sniff.HEAD_BYTES)
+    except (NotRegular, OSError) as exc:
+        raise CommandError(f"{shown} cannot be read: {exc}") from None
+    if size == 0:
+        raise CommandError(f"{shown} is empty (0 bytes)")
+    if sniff.is_lfs_pointer(head):
+        raise CommandError(f"{shown} is a Git LFS pointer, not the media itself: run `git lfs pull` first")
+    if size > config.max_file_size:
+        raise CommandError(f"{shown} is {size / 2**20:.1f} MB, over the archive's limit of "
+                           f"{config.max_file_size / 2**20:.0f} MB: export a smaller version")
+    bmff = bmff_info(real) if _is_bmff(head) else None
+    fmt = sniff.sniff(head, bmff.tracks if bmff else None)
+    _refuse_format(shown, real, fmt, size)
+    dims = sniff.image_size(fmt, head) if fmt.kind == "image" else None
+    located = bmff.has_location if bmff else False
+    if fmt.kind == "image":
+        located = _image_location(shown, real, head, fmt, dims, config)
+    return Probed(real, path.name, fmt, size, dims, located, _duration(real, fmt))
+
+
+def _is_bmff(head: bytes) -> bool:
+    # The same test as check: ISO-BMFF (MP4, MOV, M4A) by its first box.
+    return head[4:8] == b"ftyp" or head[4:8] in (b"moov", b"mdat", b"wide", b"free")
+
+
+def _refuse_format(shown: str, path: Path, fmt: sniff.Format, size: int) -> None:
+    if fmt.kind is None:
+        advice = fmt.advice if fmt.name != "binary" else f"use one of the accepted formats: {ACCEPTED}"
+        raise CommandError(f"{shown} is in a format records do not accept ({fmt.label}): {advice}")
+    if fmt.name == "webvtt":
+        raise CommandError(f"{shown} is WebVTT captions, not a record's main file: "
+                           "name it as `captions:` of the video or audio record it belongs to")
+    if fmt.kind == "text":
+        if size > TEXT_LIMIT:
+            raise CommandError(f"{shown} is over {TEXT_LIMIT // 2**20} MB of text: split it into records")
+        data, _ = read_bytes(path, TEXT_LIMIT)
+        reason = sniff.text_problem(data)
+        if reason:
+            raise CommandError(f"{shown} {reason}: save it as UTF-8 text")
+
+
+def _image_location(shown: str, path: Path, head: bytes, fmt: sniff.Format,
+                    dims: tuple[int, int] | None, config: ArchiveConfig) -> bool:
+    if dims is None or 0 in dims:
+        raise CommandError(f"{shown} has no readable {fmt.label} header: export the image again")
+    if dims[0] * dims[1] > config.max_pixels:
+        raise CommandError(f"{shown} is {dims[0]}×{dims[1]} pixels, over the archive's limit of "
+                           f"{config.max_pixels / 1e6:.0f} megapixels: scale it down")
+    located = image_has_location(path, head, config.max_pixels)
+    if located is None:
+        raise CommandError(f"{shown} cannot be opened as {fmt.label}: export the image again")
+    return located
+
+
+def _duration(path: Path, fmt: sniff.Format) -> float | None:
+    """The duration of audio or video, for the summary only: no ffmpeg, no duration."""
+    if fmt.kind not in ("audio", "video"):
+        return None
+    from .media import tools  # ffmpeg is optional for `new`
+
+    try:
+        data = tools.probe(path, fmt.name, timeout=20, memory_mb=1024)
+    except Exception:  # noqa: BLE001 - a missing ffmpeg or an odd file only loses the figure
+        return None
+    return tools.probe_duration(data.get("format", {}).get("duration"))
+
+
+def _record_type(flag: str | None, source: Probed | None) -> str:
+    if source is None:
+        if flag != "text":
+            raise CommandError("give a FILE to copy in, or --type text to start a blank text")
+        return "text"
+    kind = source.format.kind
+    assert kind is not None  # refused in probe_source
+    if flag and flag != kind:
+        raise CommandError(f"the file is {source.format.label} (recognised from its content), not {flag}: "
+                           f"leave out --type, or give {_a(flag)} {flag} file")
+    return kind
+
+
+def _a(kind: str) -> str:
+    return "an" if kind[0] in "aeiou" else "a"
+
+
+# --- what the record says ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """record.yaml's fields; None marks a required field still to fill."""
+
+    id: str
+    type: str
+    file: str
+    created: dt.date
+    title: str | None = None
+    license: str | None = None
+    alt: str | None = None
+    handle: str | None = None
+    role: str | None = None
+    name: str | None = None
+
+    @property
+    def needs_alt(self) -> bool:
+        return self.type in ("image", "video")
+
+    def unfilled(self) -> list[str]:
+        """The required fields still marked FILL ME, in file order."""
+        wanted = [("title", self.title), ("alt", self.alt if self.needs_alt else ""),
+                  ("contributor handle", self.handle), ("contributor role", self.role),
+                  ("license", self.license)]
+        return [label for label, value in wanted if value is None]
+
+
+def _draft_from_flags(args: argparse.Namespace, kind: str, created: dt.date, source: Probed | None,
+                      config: ArchiveConfig) -> Draft:
+    """Every flag validated (a bad one stops here, exit 2) and the defaults derived."""
+    checks: list[tuple[str, str | None, Callable[[str], str | None]]] = [
+        ("--title", args.title, lambda v: text_problem("title", v)),
+        ("--alt", args.alt, lambda v: text_problem("alt", v)),
+        ("--name", args.name, lambda v: text_problem("name", v)),
+        ("--handle", args.handle, handle_problem),
+        ("--role", args.role, role_problem),
+        ("--license", args.license, lambda v: license_problem(v, config.licenses)),
+        ("--id", args.id, id_problem),
+    ]
+    for flag, value, check in checks:
+        why = check(value) if value is not None else None
+        if why:
+            raise CommandError(f"{flag} {value!r}: {why}")
+    if args.alt is not None and kind not in ("image", "video"):
+        raise CommandError(f"--alt is for images and videos, and this record's type is {kind}")
+    title = args.title.strip() if args.title is not None else (humanise(source.stem) if source else None)
+    if title is not None and text_problem("title", title):
+        title = None  # a file name that makes no usable title: the contributor gives one
+    return Draft(
+        id=args.id or derive_id(title, source.stem if source else None, kind, created),
+        type=kind, file="", created=created, title=title, license=args.license,
+        alt=args.alt.strip() if args.alt else None, handle=args.handle, role=args.role,
+        name=args.name.strip() if args.name else None,
+    )
+
+
+def _parse_created(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise CommandError(f"--created {value!r} is not a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--created {value} is a day that does not exist") from None
+
+
+# Validators shared by flags and prompts: None when fine, else why not (one phrase).
+
+
+def text_problem(name: str, value: str) -> str | None:
+    """What check would say about this free text as field `name` (title, alt, name)."""
+    reader = Reader("flag")
+    node = Map(((Scalar(name, 1, False), Scalar(value, 1, True)),), 1)
+    reader.text(node, name, required=True)
+    return f"{reader.problems[0].message} ({reader.problems[0].fix})" if reader.problems else None
+
+
+def id_problem(value: str) -> str | None:
+    if RECORD_ID.fullmatch(value):
+        return None
+    return "an id is 3-64 lowercase letters, digits and -, starting and ending with a letter or digit"
+
+
+def handle_problem(value: str) -> str | None:
+    return None if HANDLE.fullmatch(value) else "a handle is 1-39 lowercase letters, digits, - and _"
+
+
+def role_problem(value: str) -> str | None:
+    return None if ROLE.fullmatch(value) else "a role is lowercase text such as writer, photographer, composer"
+
+
+def license_problem(value: str, allowed: tuple[str, ...]) -> str | None:
+    return None if value in allowed else "this archive accepts: " + ", ".join(allowed)
+
+
+# --- ids and names ----------------------------------------------------------------------------
+
+# Letters that Unicode does not decompose into an ASCII base letter.
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i"})
+
+
+def slugify(text: str, max_length: int = 64) -> str:
+    """Lowercase ASCII letters, digits and single dashes; accents folded ("Déjà vu" -> "deja-vu").
+
+    Cut at a word boundary when over `max_length` (unless that leaves too little).
+    """
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length + 1]
+        head = cut.rsplit("-", 1)[0] if "-" in cut else ""
+        slug = head if len(head) >= max_length // 2 else slug[:max_length]
+    return slug.strip("-")
+
+
+def derive_id(title: str | None, stem: str | None, kind: str, created: dt.date) -> str:
+    """A valid record id from the title, else the file name, else the type and date."""
+    for text in (title, stem):
+        slug = slugify(text or "")
+        if slug:
+            # Ids need 3 characters: "Ox" becomes "ox-image", never a guessed word.
+            return slug if len(slug) >= 3 else f"{slug}-{kind}"
+    return f"{kind}-{created.isoformat()}"
+
+
+def humanise(stem: str) -> str:
+    """A title from a file name: "harbour_at-dawn" -> "Harbour at dawn"; "IMG_0042" -> "IMG 0042"."""
+    words = " ".join(re.split(r"[\s_.\-]+", stem)).strip()
+    if words.islower():
+        words = words[0].upper() + words[1:]
+    return words[:200].strip()
+
+
+def media_file_name(original: str, fmt: sniff.Format, kind: str) -> str:
+    """A portable lowercase name with the right extension: "My Photo.JPG" -> "my-photo.jpg"."""
+    path = PurePath(original)
+    ext = path.suffix.lower()
+    if ext not in fmt.extensions:  # no extension, or a wrong one: the content decides
+        ext = fmt.extensions[0]
+    stem = slugify(path.stem if path.suffix else path.name, 60)
+    name = f"{stem}{ext}"
+    if not stem or unportable_reason(name) or name == "record.yaml":  # "con.jpg", "日本.jpg"
+        name = f"{kind}{ext}"
+    return name
+
+
+# --- record.yaml ------------------------------------------------------------------------------
+
+# What each license lets others do with a record, by its elements (any version).
+_REMIX_RULES = {
+    frozenset(): "anyone may use and remix it, no credit required (public domain)",
+    frozenset({"BY"}): "anyone may remix it, crediting you",
+    frozenset({"BY", "SA"}): "anyone may remix it, crediting you; remixes keep this same license",
+    frozenset({"BY", "NC"}): "anyone may remix it non-commercially, crediting you",
+    frozenset({"BY", "NC", "SA"}): "non-commercial remixes, crediting you, under this same license",
+    frozenset({"BY", "ND"}): "shared as is, crediting you: no remixes",
+    frozenset({"BY", "NC", "ND"}): "shared as is, non-commercially, crediting you: no remixes",
+}
+
+
+def remix_rule(spdx: str) -> str:
+    lic = lookup(spdx)
+    return _REMIX_RULES.get(lic.elements, "") if lic else ""
+
+
+def render_record_yaml(draft: Draft, licenses: tuple[str, ...]) -> str:
+    """record.yaml for `draft`, written by hand so that comments can guide the contributor.
+
+    Free text is quoted whenever a plain YAML value could read differently, so every
+    value reads back exactly (see `yaml_text`). Unfilled required fields are empty
+    with a FILL ME comment: `showcase check` reports each of them as missing.
+    """
+    width = max(map(len, licenses), default=0)
+    lines = [
+        f"# records/{draft.id}/record.yaml, made by `showcase new`.",
+        ("# Fill in every line marked FILL ME, then run" if draft.unfilled() else "# Then run")
+        + " `showcase check`. The format: content/contribute.md",
+        _field("title", draft.title, "the title of your work"),
+        f"type: {draft.type}",
+        f"file: {yaml_text(draft.file)}",
+    ]
+    if draft.needs_alt:
+        lines.append(_field("alt", draft.alt, "describe what is seen, for people who cannot see it"))
+    lines += [
+        "contributors:",
+        "  - " + _field("handle", draft.handle, "your handle: lowercase letters, digits, - and _"),
+        "    " + _field("role", draft.role, "what you did: writer, photographer, composer, performer, ..."),
+        f"    name: {yaml_text(draft.name)}" if draft.name
+        else "    # name: Your Name      (optional: how you want to be credited)",
+    ]
+    if draft.license is None:
+        lines.append(f"{FILL_ME}: choose one license. What it lets others do with your work:")
+        lines += [f"#   {spdx.ljust(width)}  {remix_rule(spdx)}".rstrip() for spdx in licenses]
+        lines.append("license:")
+    else:
+        rule = remix_rule(draft.license)
+        lines.append(f"license: {draft.license}" + (f"  # {rule}" if rule else ""))
+    lines.append(f"created: {draft.created.isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+def _field(name: str, value: str | None, hint: str) -> str:
+    return f"{name}: {yaml_text(value)}" if value is not None else f"{name}:  {FILL_ME}: {hint}"
+
+
+# YAML's printable characters, minus the line breaks NEL, LS, PS and the BOM: written
+# raw, these would break or fold a line, so they are escaped like control characters.
+_RAW_OK = re.compile(r"[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_PLAIN_FIRST = re.compile(r"[A-Za-z0-9\u00c0-\U0010ffff(]")
+
+
+def yaml_text(value: str) -> str:
+    """`value` as a YAML scalar that reads back as exactly this text.
+
+    Plain when a YAML parser reads it back unchanged and as text (so `NO`, `1.0`,
+    `2024-05-01`, `- x`, `a: b`, `#x` get quotes), else double-quoted with escapes.
+    """
+    if _plain_ok(value):
+        return value
+    out = []
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch != "\t" and _RAW_OK.fullmatch(ch):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _plain_ok(value: str) -> bool:
+    if not value or value != value.strip() or not _PLAIN_FIRST.match(value):
+        return False
+    if not all(_RAW_OK.fullmatch(ch) for ch in value) or "\t" in value:
+        return False
+    try:  # the parser is the judge of every other rule (": ", " #", booleans, numbers, dates)
+        return yaml.safe_load(f"k: {value}\n") == {"k": value}
+    except yaml.YAMLError:
+        return False
+
+
+def _self_check(record_id: str, text: str) -> None:
+    """The record must read back with no problem other than its FILL ME fields."""
+    tree, issues = parse_yaml(text)
+    if issues:
+        raise CommandError(f"could not write a valid record.yaml ({issues[0].message}); please report this")
+    _, problems = read_record(record_id, tree, f"records/{record_id}/record.yaml")
+    other = [p for p in problems if p.code not in ("missing-field", "missing-alt")]
+    if other:
+        raise CommandError(f"{other[0].message} — {other[0].fix}")
+
+
+# --- asking, in a terminal only ---------------------------------------------------------------
+
+
+class Prompter:
+    """Questions on stderr, answers from stdin: used only when stdin is a terminal."""
+
+    def ask(self, question: str, default: str | None = None,
+            check: Callable[[str], str | None] | None = None, optional: bool = False) -> str | None:
+        """The answer (default on Enter); None when skipped. Asks again until `check` passes."""
+        while True:
+            shown = f" [{default}]" if default else (" (Enter: fill in later)" if optional else "")
+            answer = self._read(f"{question}{shown}: ").strip()
+            if not answer:
+                if default is not None or optional:
+                    return default
+                continue
+            why = check(answer) if check else None
+            if why is None:
+                return answer
+            print(f"  {why}", file=sys.stderr)
+
+    def confirm(self, question: str) -> bool:
+        return self._read(f"{question} [Y/n] ").strip().lower() in ("", "y", "yes")
+
+    @staticmethod
+    def _read(prompt: str) -> str:
+        print(prompt, end="", file=sys.stderr, flush=True)
+        try:
+            return input()
+        except EOFError:
+            print(file=sys.stderr)
+            raise CommandError("cancelled (end of input): nothing was created") from None
+
+
+def _ask_missing(p: Prompter, draft: Draft, args: argparse.Namespace, source: Probed | None,
+                 config: ArchiveConfig, records: Path) -> Draft:
+    """Ask for each field that no flag gave, offering what was derived as the default."""
+    if args.title is None:
+        draft = replace(draft, title=p.ask("Title", draft.title, lambda v: text_problem("title", v)))
+    if args.id is None:
+        suggested = derive_id(draft.title, source.stem if source else None, draft.type, draft.created)
+        draft = replace(draft, id=p.ask("Id (permanent: the address of its page)", suggested,
+                                        lambda v: id_problem(v) or _exists_problem(records, v)))
+    if args.license is None:
+        draft = replace(draft, license=_ask_license(p, config.licenses))
+    if args.alt is None and draft.needs_alt:
+        draft = replace(draft, alt=p.ask(f"Describe what is seen in the {draft.type} (alt text)",
+                                         check=lambda v: text_problem("alt", v), optional=True))
+    if args.handle is None:
+        draft = replace(draft, handle=p.ask("Your handle", check=handle_problem, optional=True))
+    if args.role is None:
+        draft = replace(draft, role=p.ask("Your role (writer, photographer, composer, ...)",
+                                          check=lambda v: role_problem(v.lower()), optional=True))
+        draft = replace(draft, role=draft.role.lower() if draft.role else None)
+    if args.name is None:
+        draft = replace(draft, name=p.ask("Your name as credited", check=lambda v: text_problem("name", v),
+                                          optional=True))
+    return draft
+
+
+def _ask_license(p: Prompter, licenses: tuple[str, ...]) -> str | None:
+    print("Licenses this archive accepts (what each lets others do with your work):", file=sys.stderr)
+    for number, spdx in enumerate(licenses, 1):
+        print(f"  {number:>2}. {spdx.ljust(max(map(len, licenses)))}  {remix_rule(spdx)}", file=sys.stderr)
+
+    def pick(answer: str) -> str | None:
+        if answer.isdigit() and 1 <= int(answer) <= len(licenses):
+            return None
+        return license_problem(answer, licenses)
+
+    answer = p.ask("License (number or id)", check=pick, optional=True)
+    return licenses[int(answer) - 1] if answer and answer.isdigit() else answer
+
+
+def _gps_decision(flag: str | None, source: Probed | None, prompter: Prompter | None) -> str | None:
+    """"strip", "keep" or None (no location data, or copied as is without being asked)."""
+    if source is None or not source.has_location:
+        return None
+    what = "GPS coordinates of where it was taken" if source.format.kind == "image" else \
+        "the location where it was recorded"
+    print(f"warning: {source.name} carries {what}.", file=sys.stderr)
+    if flag is not None:
+        return flag
+    if prompter is not None:
+        return "strip" if prompter.confirm("Strip the location from the copy? (the original is not changed)") \
+            else "keep"
+    return None
+
+
+# --- writing, all or nothing ------------------------------------------------------------------
+
+
+def _records_folder(root: Path) -> Path:
+    """records/ of an archive (made if the archive has none yet); never through a link."""
+    records = root / "records"
+    if not (root / "mkdocs.yml").is_file() and not records.is_dir():
+        raise CommandError(f"{root} is not a Showcase archive (no mkdocs.yml or records/): "
+                           "run this in the archive's folder, or give --root DIR")
+    if records.is_symlink():
+        raise CommandError("records/ is a symbolic link: refusing to write through it")
+    records.mkdir(exist_ok=True)
+    return records
+
+
+def _exists_problem(records: Path, record_id: str) -> str | None:
+    """Why `record_id` is taken: a folder (or anything) of that name, in any letter case."""
+    taken = [n for n in os.listdir(records) if n.casefold() == record_id.casefold()]
+    return f"records/{taken[0]} already exists: choose another id" if taken else None
+
+
+def _refuse_existing(records: Path, record_id: str) -> None:
+    why = _exists_problem(records, record_id)
+    if why:
+        raise CommandError(f"{why} (with --id); nothing was changed")
+
+
+def _create(records: Path, record_id: str, fill: Callable[[Path], None]) -> Path:
+    """records/<id>/ made complete in a hidden temporary folder, then renamed into place."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".new-{record_id}-", dir=records))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would make the record private
+        fill(tmp)
+        final = records / record_id
+        # rename() would replace an empty folder made since we looked: look again, last thing.
+        _refuse_existing(records, record_id)
+        os.rename(tmp, final)
+        return final
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fill_folder(folder: Path, draft: Draft, text: str, source: Probed | None, strip: bool) -> None:
+    media = folder / draft.file
+    if source is None:
+        media.write_text(f"# {draft.title}\n\n" if draft.title else "\n", encoding="utf-8")  # empty fails check
+    elif strip:
+        strip_location_copy(source, media)
+    else:
+        shutil.copyfile(source.path, media)  # the bytes only: never moved, never changed
+    (folder / "record.yaml").write_text(text, encoding="utf-8")
+
+
+def strip_location_copy(source: Probed, dest: Path) -> None:
+    """Write a copy of `source` without location data to `dest`; the original is only read."""
+    fmt = source.format
+    try:
+        if fmt.kind == "image":
+            dest.write_bytes(_image_without_metadata(source.path, fmt.name))
+        else:
+            _media_without_metadata(source.path, fmt.name, dest)
+    except CommandError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one line for the contributor, nothing half-made
+        raise CommandError(f"could not remove the location from the copy ({type(exc).__name__}: {exc}); "
+                           "nothing was created: export the file without location instead") from None
+    if _still_located(dest, fmt):
+        raise CommandError("the copy still carries location data after stripping; nothing was created: "
+                           "export the file without location instead")
+
+
+def _image_without_metadata(path: Path, fmt: str) -> bytes:
+    """The image with EXIF/XMP (and so GPS) removed; pixels copied byte for byte."""
+    from PIL import Image
+
+    from .media import images  # Pillow-heavy: only when stripping
+
+    data = path.read_bytes()
+    if fmt == "jpeg":
+        with Image.open(path, formats=["JPEG"]) as im:
+            orientation = im.getexif().get(0x0112, 1)
+        # Keep the EXIF orientation (only it): the photo must stay upright.
+        return images.strip_jpeg(data, orientation if orientation in range(1, 9) else 1)
+    if fmt == "png":
+        return images.strip_png(data)
+    if fmt == "webp":
+        return images.strip_webp(data)
+    return images._strip_gif(data)[0]  # noqa: SLF001 - the same GIF rules as the build uses
+
+
+def _media_without_metadata(path: Path, fmt: str, dest: Path) -> None:
+    """Audio/video remuxed without container and stream metadata (where location atoms live)."""
+    from .media import tools
+
+    if fmt not in tools.MUXERS:
+        raise CommandError(f"cannot strip the location from {sniff.FORMATS[fmt].label}")
+    try:
+        tools.find_tools()
+    except tools.ToolsError as exc:
+        raise CommandError(f"stripping the location from a video needs ffmpeg: {exc}") from None
+    # Video, audio and subtitle streams only: data tracks can hold GPS telemetry (action cameras).
+    args = [*tools.input_args(path, fmt), "-map", "0:v?", "-map", "0:a?", "-map", "0:s?", "-c", "copy",
+            *tools.NO_METADATA, "-f", tools.MUXERS[fmt], tools.file_url(dest)]
+    tools.run_ffmpeg(args, timeout=600, memory_mb=2048, what="removing the location")
+
+
+def _still_located(path: Path, fmt: sniff.Format) -> bool:
+    if fmt.kind == "image":
+        head, _ = read_bytes(path, sniff.HEAD_BYTES)
+        return image_has_location(path, head, 1 << 62) is not False
+    return bmff_info(path).has_location
+
+
+# --- telling the contributor ------------------------------------------------------------------
+
+
+def _report(root: Path, folder: Path, draft: Draft, source: Probed | None, gps: str | None,
+            given: str | None) -> None:
+    rel = folder.relative_to(root).as_posix()
+    print(f"Created {rel}/")
+    if source is None:
+        print(f"  {rel}/{draft.file}  (write your text here, in Markdown)")
+    else:
+        print(f"  {rel}/{draft.file}  (a copy of {given}: {_describe(source)})")
+    print(f"  {rel}/record.yaml")
+    if gps == "strip":
+        print("The location was removed from the copy; your original file is unchanged.")
+    elif source is not None and source.has_location:
+        how = "as you asked (--keep-gps)" if gps == "keep" else "as is"
+        print(f"warning: the copy keeps the location {how}: `showcase check` will reject it "
+              f"(location-metadata). To fix it, delete {rel}/ and run `showcase new` again with "
+              "--strip-gps (your original stays unchanged).", file=sys.stderr)
+    left = draft.unfilled()
+    if left:
+        print(f"Still to fill in {rel}/record.yaml (marked FILL ME): " + ", ".join(left))
+    print("Then run: showcase check")
+
+
+def _describe(source: Probed) -> str:
+    parts = [source.format.label]
+    if source.dimensions:
+        parts.append(f"{source.dimensions[0]}×{source.dimensions[1]}")
+    if source.duration is not None:
+        minutes, seconds = divmod(source.duration, 60)
+        parts.append(f"{int(minutes)}:{seconds:04.1f}" if minutes else f"{seconds:.1f} s")
+    return ", ".join(parts)
