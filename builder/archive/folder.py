@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..core import sniff
+from ..core.markup import MarkupLimit, render_markdown
 from ..core.model import Record
 from ..core.names import case_collisions, unportable_reason
 from ..core.problems import Problem, problem
@@ -117,6 +118,10 @@ def _check_named(folder: Path, record: Record, field: str, name: str, config: Ar
         reason = sniff.text_problem(data)
         if reason:
             return bad("bad-text", f"{name!r} {reason}", "save it as UTF-8 text")
+        try:
+            render_markdown(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+        except MarkupLimit as exc:
+            return bad("markdown-limit", f"{name!r} cannot be rendered safely: {exc.message}", exc.fix)
     return []
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..core.markup import MarkupLimit, render_markdown
 from ..core.model import Archive, Record
 from ..core.names import unportable_reason
 from ..core.problems import Problem, problem
@@ -113,7 +114,20 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
             out.extend(name_problems)
             if record is not None:
                 out.extend(check_record_files(base / name, record, folder_names, config))
+                out.extend(_check_description(record))
     return records, unreadable, inspected, out
+
+
+def _check_description(record: Record) -> list[Problem]:
+    """Render the description once, as the site will: what cannot be rendered safely is a problem."""
+    if not record.description:
+        return []
+    try:
+        render_markdown(record.description)
+    except MarkupLimit as exc:
+        return [problem("markdown-limit", record.yaml_path, record.line_of("description"),
+                        f"the description cannot be rendered safely: {exc.message}", exc.fix, record.id)]
+    return []
 
 
 def _load_record(folder: Path, rid: str) -> tuple[Record | None, list[Problem]]:

@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "corrupt-media": "A media file's header cannot be read.",
     "location-metadata": "Media carries location data (GPS in photos, location atoms in videos).",
     "bad-text": "A text, caption or transcript file is not UTF-8 text of the right form.",
+    "markdown-limit": "A description or text cannot be rendered safely (too long, too deeply nested, too slow).",
     # references and the remix graph
     "unknown-source": "A source names a record id that does not exist.",
     "deleted-record": "A record was deleted while other records still use it.",

@@ -1,0 +1,94 @@
+"""Record Markdown -> safe HTML, with bounds.
+
+Python-Markdown recurses once per nesting level (deep lists raise RecursionError)
+and is quadratic on some inputs (20,000 `[` take about a minute), and it passes
+raw HTML through. So untrusted Markdown is measured before it is parsed, parsed
+under a time budget, and the HTML is sanitized by an allow-list (nh3) afterwards:
+no script, event handler, style, iframe, image or `javascript:` URL survives, and
+nothing in it can make the page fetch from another host.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from contextlib import contextmanager
+
+import markdown
+import nh3
+
+MAX_CHARS = 200_000
+MAX_NESTING = 10
+MAX_OPEN_BRACKETS = 500
+BUDGET_SECONDS = 2.0
+
+_TAGS = {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+         "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "del", "sup", "sub"}
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))+")
+
+
+class MarkupLimit(Exception):
+    """The text cannot be rendered safely; `message` and `fix` say why and what to do."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def render_markdown(text: str) -> str:
+    """Sanitized HTML for a record's Markdown. Headings start at h2 (the page has the h1)."""
+    measure(text)
+    with _budget(BUDGET_SECONDS):
+        html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="nofollow noopener ugc", strip_comments=True)
+
+
+def measure(text: str) -> None:
+    """Refuse, before parsing, what would make the parser recurse or crawl."""
+    if len(text) > MAX_CHARS:
+        raise MarkupLimit(f"the text is {len(text):,} characters, over the limit of {MAX_CHARS:,}",
+                          "split it into several records")
+    for number, line in enumerate(text.splitlines(), 1):
+        prefix = _PREFIX.match(line)
+        if not prefix:
+            continue  # indentation alone is a code block or verse, not nesting
+        depth = len(re.findall(r">|[-*+]|\d+[.)]", prefix[0]))
+        indent = (len(line) - len(line.lstrip(" \t"))) // 4  # nested lists are indented list markers
+        if depth + indent > MAX_NESTING:
+            raise MarkupLimit(f"its line {number} nests lists or quotes {depth + indent} levels deep, "
+                              f"over the limit of {MAX_NESTING}", "flatten the lists and quotes")
+    if text.count("[") - text.count("]") > MAX_OPEN_BRACKETS or text.count("[") > 20 * MAX_OPEN_BRACKETS:
+        raise MarkupLimit("the text has thousands of `[` brackets, which Markdown cannot render in "
+                          "reasonable time", "escape literal brackets as \\[ or remove them")
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _budget(seconds: float):
+    """A wall-clock limit for pure-Python work, where signals can deliver it (the main
+    thread); elsewhere (mkdocs serve's rebuild thread) the measurements above must do."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):  # noqa: ANN001
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Timeout:
+        raise MarkupLimit(f"the Markdown took more than {seconds:g} s to render",
+                          "simplify the formatting (fewer nested or unclosed marks)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
