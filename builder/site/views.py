@@ -1,0 +1,199 @@
+"""What a record page shows, as plain data: every string escaped or sanitized here or by
+the autoescaping templates, every URL derived from ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.credits import role_rank
+from ..core.graph import RemixGraph
+from ..core.licenses import lookup
+from ..core.markup import MarkupLimit, render_markdown
+from ..core.model import Archive, OutsideSource, Record
+from ..media.results import MediaInfo
+from . import urls
+
+
+@dataclass(frozen=True)
+class Visual:
+    srcset: tuple[tuple[str, int], ...]  # (url, width) of the responsive WebPs
+    preview: str | None  # the JPEG
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One node of a remix tree: a record of the archive or an outside work."""
+
+    label: str
+    url: str | None  # None for an outside work without an address here
+    thumb: str | None
+    withdrawn: bool = False
+    outside: bool = False
+    note: str = ""
+    children: tuple[TreeNode, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: str
+    title: str
+    type: str
+    kind: str
+    alt: str | None
+    description_html: str  # sanitized by core.markup
+    created: str
+    contributors: tuple[tuple[str, str, str | None], ...]  # (name, role, profile url or None)
+    license_spdx: str
+    license_name: str
+    license_url: str | None
+    license_badge: str
+    attribution: str  # TASL as plain text (escaped by the template)
+    tags: tuple[str, ...]
+    collaboration: tuple[str, str] | None  # (title, url)
+    withdrawn: tuple[str, str] | None  # (date, reason)
+    visual: Visual | None
+    media_url: str | None  # the playable file: video/audio/original
+    media_mime: str | None
+    captions_url: str | None
+    waveform_url: str | None
+    download_url: str | None
+    download_name: str | None
+    duration: float | None
+    sources: tuple[TreeNode, ...] = field(default=())  # where it came from
+    remixes: tuple[TreeNode, ...] = field(default=())  # where it went
+    credits_json: str | None = None
+
+
+def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str) -> RecordView:
+    r = archive.records[record_id]
+    info = media.get(record_id)
+    lic = lookup(r.license)
+    return RecordView(
+        id=r.id, title=r.title, type=r.type, kind=r.kind, alt=r.alt,
+        description_html=_description(r),
+        created=r.created.isoformat(),
+        contributors=tuple((c.name or c.handle, c.role, urls.person(c.handle) if c.handle in archive.people else None)
+                           for c in sorted(r.contributors, key=lambda c: role_rank(c.role))),
+        license_spdx=r.license, license_name=lic.name if lic else r.license,
+        license_url=lic.url if lic else None, license_badge=lic.short if lic else r.license,
+        attribution=attribution(r),
+        tags=r.tags,
+        collaboration=((archive.collaborations[r.collaboration].title, urls.collaboration(r.collaboration))
+                       if r.collaboration in archive.collaborations else None),
+        withdrawn=(r.withdrawn.date.isoformat(), r.withdrawn.reason) if r.withdrawn else None,
+        visual=_visual(r.id, info) if info and not r.withdrawn else None,
+        media_url=_playable(r, info), media_mime=_playable_mime(r, info),
+        captions_url=urls.record_media(r.id, r.captions) if r.captions and not r.withdrawn else None,
+        waveform_url=_first(r.id, info, "waveform"),
+        download_url=_first(r.id, info, "original"), download_name=_first_name(info, "original"),
+        duration=info.duration if info else None,
+        sources=_up(archive, media, r.id, set()),
+        remixes=_down(archive, graph, media, r.id, set()),
+        credits_json=urls.credits_json(r.id) if r.kind == "production" else None,
+    )
+
+
+def attribution(r: Record) -> str:
+    """The Creative Commons TASL line: Title, Author, Source, License."""
+    authors = ", ".join(dict.fromkeys(c.name or c.handle for c in r.contributors))
+    lic = lookup(r.license)
+    text = f"“{r.title}” by {authors}, {lic.short if lic else r.license}"
+    outside = [s for s in r.sources if isinstance(s, OutsideSource)]
+    if outside:
+        text += ". Uses " + "; ".join(f"“{s.title}” by {s.author} ({s.license})" for s in outside)
+    return text
+
+
+def _description(r: Record) -> str:
+    if not r.description:
+        return ""
+    try:
+        return render_markdown(r.description)
+    except MarkupLimit:  # check reports it; a page never fails to build over it
+        return ""
+
+
+def _visual(record_id: str, info: MediaInfo) -> Visual | None:
+    images = sorted(info.by_role("image"), key=lambda d: d.width or 0)
+    preview = info.by_role("preview")
+    if not images and not preview:
+        return None
+    biggest = images[-1] if images else preview[0]
+    return Visual(tuple((urls.record_media(record_id, d.file), d.width or 0) for d in images),
+                  urls.record_media(record_id, preview[0].file) if preview else None,
+                  biggest.width, biggest.height)
+
+
+def _first(record_id: str, info: MediaInfo | None, role: str) -> str | None:
+    found = info.by_role(role) if info else []
+    return urls.record_media(record_id, found[0].file) if found else None
+
+
+def _first_name(info: MediaInfo | None, role: str) -> str | None:
+    found = info.by_role(role) if info else []
+    return found[0].file if found else None
+
+
+def _playable(r: Record, info: MediaInfo | None) -> str | None:
+    if info is None or r.withdrawn or r.type not in ("audio", "video"):
+        return None
+    web = info.by_role(r.type) or info.by_role("original")
+    return urls.record_media(r.id, web[0].file) if web else None
+
+
+def _playable_mime(r: Record, info: MediaInfo | None) -> str | None:
+    if info is None or r.type not in ("audio", "video"):
+        return None
+    web = info.by_role(r.type) or info.by_role("original")
+    return web[0].mime if web else None
+
+
+def _thumb(media: dict[str, MediaInfo], record_id: str) -> str | None:
+    info = media.get(record_id)
+    images = sorted(info.by_role("image"), key=lambda d: d.width or 0) if info else []
+    return urls.record_media(record_id, images[0].file) if images else None
+
+
+MAX_TREE_DEPTH = 12
+
+
+def _up(archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str],
+        depth: int = 0) -> tuple[TreeNode, ...]:
+    nodes = []
+    for src in archive.records[record_id].sources:
+        if isinstance(src, OutsideSource):
+            nodes.append(TreeNode(f"“{src.title}” by {src.author}", src.url, None, outside=True,
+                                  note=f"outside work, {src.license}"))
+            continue
+        if src.id not in archive.records:
+            continue
+        if src.id in seen or depth >= MAX_TREE_DEPTH:
+            nodes.append(_leaf(archive, media, src.id, note="shown above"))
+            continue
+        seen.add(src.id)
+        node = _leaf(archive, media, src.id)
+        nodes.append(TreeNode(node.label, node.url, node.thumb, node.withdrawn, False, node.note,
+                              _up(archive, media, src.id, seen, depth + 1)))
+    return tuple(nodes)
+
+
+def _down(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str, seen: set[str],
+          depth: int = 0) -> tuple[TreeNode, ...]:
+    nodes = []
+    for child in graph.remixes.get(record_id, ()):
+        if child in seen or depth >= MAX_TREE_DEPTH:
+            nodes.append(_leaf(archive, media, child, note="shown above"))
+            continue
+        seen.add(child)
+        node = _leaf(archive, media, child)
+        nodes.append(TreeNode(node.label, node.url, node.thumb, node.withdrawn, False, node.note,
+                              _down(archive, graph, media, child, seen, depth + 1)))
+    return tuple(nodes)
+
+
+def _leaf(archive: Archive, media: dict[str, MediaInfo], record_id: str, note: str = "") -> TreeNode:
+    r = archive.records[record_id]
+    return TreeNode(r.title, urls.record(record_id), None if r.withdrawn else _thumb(media, record_id),
+                    withdrawn=r.withdrawn is not None, note=note or ("withdrawn" if r.withdrawn else r.type))

@@ -1,0 +1,114 @@
+"""Record pages built for real (mkdocs, Pillow, ffmpeg) and read back as parsed HTML."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from tests.conftest import FIXTURES, run_showcase
+
+
+def page(site: Path, url: str) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring((site / url / "index.html").read_text())
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """The minimal archive plus a record full of hostile text and a withdrawn source."""
+    root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path_factory.mktemp("site") / "a"))
+    folder = root / "records" / "hostile-words"
+    folder.mkdir()
+    (folder / "words.md").write_text("# Words\n\n<script>alert('text')</script> [x](javascript:alert(1))\n")
+    (folder / "record.yaml").write_text(textwrap.dedent("""\
+        title: "<script>alert('title')</script> & {{ config.site_name }}"
+        type: text
+        file: words.md
+        contributors:
+          - {handle: mal, role: writer, name: "<img src=x onerror=alert(1)>"}
+        license: CC-BY-4.0
+        created: 2024-06-01
+        description: |
+          Hello <iframe src="https://evil.example"></iframe> **bold**
+          <a href="javascript:alert(2)" onclick="alert(3)">click</a>
+        sources: [night-poem, gone-draft]
+        """))
+    gone = root / "records" / "gone-draft"
+    gone.mkdir()
+    (gone / "record.yaml").write_text(textwrap.dedent("""\
+        title: Gone draft
+        type: text
+        file: draft.md
+        contributors:
+          - {handle: ana, role: writer, name: Ana Lima}
+        license: CC0-1.0
+        created: 2024-05-03
+        withdrawn: {date: 2024-07-01, reason: The author took it back.}
+        """))
+    result = run_showcase("build", cwd=root, timeout=600)
+    assert result.code == 0, result.out + result.err
+    return root / "site"
+
+
+def test_every_record_has_a_page_with_its_title(hostile_site):
+    for rid in ("harbour-at-dawn", "harbour-bells", "night-poem", "hostile-words", "gone-draft"):
+        doc = page(hostile_site, f"records/{rid}")
+        assert len(doc.xpath("//h1")) == 1
+
+
+def test_hostile_text_is_neutralized(hostile_site):
+    html = (hostile_site / "records" / "hostile-words" / "index.html").read_text()
+    doc = lxml.html.fromstring(html)
+    content = doc.xpath("//div[contains(@class,'sc-record')]")[0]
+    assert content.xpath(".//script | .//iframe | .//img[@onerror] | .//*[@onclick]") == []
+    assert not [a for a in content.xpath(".//a/@href") if a.strip().lower().startswith("javascript")]
+    h1 = content.xpath(".//h1")[0].text_content()
+    assert h1 == "<script>alert('title')</script> & {{ config.site_name }}"  # shown as text, not run
+    assert "<img src=x onerror=alert(1)>" in content.xpath(".//p[@class='sc-byline']")[0].text_content()
+    assert content.xpath(".//div[@class='sc-description']//strong")[0].text == "bold"
+
+
+def test_media_viewers(hostile_site):
+    photo = page(hostile_site, "records/harbour-at-dawn")
+    [img] = photo.xpath("//figure[contains(@class,'sc-media')]//img")
+    assert img.get("alt") == "Fishing boats moored in a grey harbour at first light."
+    assert "w," in img.get("srcset") or img.get("srcset").endswith("w")
+    for src in [img.get("src")] + [part.split()[0] for part in img.get("srcset").split(",")]:
+        assert (hostile_site / "records" / "harbour-at-dawn" / src).is_file()
+    bells = page(hostile_site, "records/harbour-bells")
+    [audio] = bells.xpath("//audio")
+    assert (hostile_site / "records" / "harbour-bells" / audio.get("src")).is_file()
+    assert bells.xpath("//img[@class='sc-waveform']")
+
+
+def test_remix_trees_link_both_ways_and_tombstones_keep_their_place(hostile_site):
+    words = page(hostile_site, "records/hostile-words")
+    came_from = words.xpath("//section[contains(@class,'sc-lineage')]/ul[1]//a/@href")
+    assert "../night-poem/" in came_from and "../gone-draft/" in came_from
+    poem = page(hostile_site, "records/night-poem")
+    went = poem.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
+    assert "../hostile-words/" in went and "../harbour-bells/" in went
+    gone = page(hostile_site, "records/gone-draft")
+    assert "The author took it back." in gone.xpath("//div[@class='sc-tombstone']")[0].text_content()
+    assert gone.xpath("//audio | //video | //figure") == []
+    assert "../hostile-words/" in gone.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
+    assert not (hostile_site / "records" / "gone-draft" / "media").exists()
+
+
+def test_pages_link_only_to_what_exists(hostile_site):
+    for rid in ("harbour-at-dawn", "harbour-bells", "night-poem", "hostile-words", "gone-draft"):
+        base = hostile_site / "records" / rid
+        for href in page(hostile_site, f"records/{rid}").xpath("//div[contains(@class,'sc-record')]//a/@href"):
+            if href.startswith(("http://", "https://", "#")):
+                continue
+            target = (base / href).resolve()
+            assert target.exists() or (target / "index.html").exists(), (rid, href)
+
+
+def test_record_markdown_is_published_as_a_file_never_as_a_page(hostile_site):
+    original = hostile_site / "records" / "hostile-words" / "media" / "words.md"
+    assert original.read_text().startswith("# Words")  # the download, byte for byte
+    assert not (hostile_site / "records" / "hostile-words" / "media" / "words").exists()
