@@ -124,7 +124,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if record_id is not None and self.prepared is not None:
             archive = self.prepared.loaded.archive
             media = {rid: r.info for rid, r in (self.prepared.media.results if self.prepared.media else {}).items()}
-            context["showcase_record"] = record_view(archive, RemixGraph.of(archive), media, record_id)
+            context["showcase_record"] = record_view(archive, RemixGraph.of(archive), media, record_id,
+                                                     config.site_url)
             context["showcase_text_html"] = text_html(self.root, archive, record_id)
             context["showcase_contribute_url"] = self.contribute_url
         return context

@@ -3,6 +3,7 @@ the autoescaping templates, every URL derived from ids."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..core.credits import role_rank
@@ -64,12 +65,18 @@ class RecordView:
     sources: tuple[TreeNode, ...] = field(default=())  # where it came from
     remixes: tuple[TreeNode, ...] = field(default=())  # where it went
     credits_json: str | None = None
+    jsonld: str = ""  # schema.org JSON-LD, safe inside <script> (< > & escaped)
+    og_image: str | None = None  # absolute, for link previews
+    canonical: str | None = None
 
 
-def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str) -> RecordView:
+def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str,
+                site_url: str | None = None) -> RecordView:
     r = archive.records[record_id]
     info = media.get(record_id)
     lic = lookup(r.license)
+    visual = _visual(r.id, info) if info and not r.withdrawn else None
+    absolute = (lambda path: site_url.rstrip("/") + "/" + path) if site_url else None
     return RecordView(
         id=r.id, title=r.title, type=r.type, kind=r.kind, alt=r.alt,
         description_html=_description(r),
@@ -83,7 +90,7 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
         collaboration=((archive.collaborations[r.collaboration].title, urls.collaboration(r.collaboration))
                        if r.collaboration in archive.collaborations else None),
         withdrawn=(r.withdrawn.date.isoformat(), r.withdrawn.reason) if r.withdrawn else None,
-        visual=_visual(r.id, info) if info and not r.withdrawn else None,
+        visual=visual,
         media_url=_playable(r, info), media_mime=_playable_mime(r, info),
         captions_url=urls.record_media(r.id, r.captions) if r.captions and not r.withdrawn else None,
         waveform_url=_first(r.id, info, "waveform"),
@@ -92,7 +99,49 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
         sources=_up(archive, media, r.id, set()),
         remixes=_down(archive, graph, media, r.id, set()),
         credits_json=urls.credits_json(r.id) if r.kind == "production" else None,
+        jsonld=_jsonld(archive, r, info, visual, absolute),
+        og_image=absolute(visual.preview) if absolute and visual and visual.preview else None,
+        canonical=absolute(urls.record(r.id)) if absolute else None,
     )
+
+
+_SCHEMA_TYPES = {"image": "ImageObject", "audio": "AudioObject", "video": "VideoObject", "text": "CreativeWork"}
+
+
+def _jsonld(archive: Archive, r: Record, info: MediaInfo | None, visual: Visual | None, absolute) -> str:
+    """schema.org description of the record, with its lineage (isBasedOn) and credits."""
+    link = absolute or (lambda path: path)
+    data: dict = {
+        "@context": "https://schema.org", "@type": _SCHEMA_TYPES[r.type], "name": r.title,
+        "url": link(urls.record(r.id)), "dateCreated": r.created.isoformat(),
+        "contributor": [{"@type": "Person", "name": c.name or c.handle, "roleName": c.role} for c in r.contributors],
+    }
+    lic = lookup(r.license)
+    if lic:
+        data["license"] = lic.url
+    if r.alt:
+        data["description"] = r.alt
+    based_on = []
+    for src in r.sources:
+        if isinstance(src, OutsideSource):
+            based_on.append({"@type": "CreativeWork", "name": src.title, "url": src.url, "author": src.author})
+        elif src.id in archive.records:
+            based_on.append({"@type": "CreativeWork", "name": archive.records[src.id].title,
+                             "url": link(urls.record(src.id))})
+    if based_on:
+        data["isBasedOn"] = based_on
+    if visual and visual.preview:
+        data["thumbnailUrl"] = link(visual.preview)
+    if info and info.duration:
+        data["duration"] = _iso_duration(info.duration)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # Inside <script>, "</script>" or "<!--" in a title must not end or alter the element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _iso_duration(seconds: float) -> str:
+    whole = round(seconds)
+    return f"PT{whole // 60}M{whole % 60}S" if whole >= 60 else f"PT{seconds:.1f}S"
 
 
 def attribution(r: Record) -> str:

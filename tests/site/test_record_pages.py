@@ -48,6 +48,8 @@ def hostile_site(tmp_path_factory) -> Path:
         created: 2024-05-03
         withdrawn: {date: 2024-07-01, reason: The author took it back.}
         """))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "site_url: https://showcase.example/archive/\n")
     result = run_showcase("build", cwd=root, timeout=600)
     assert result.code == 0, result.out + result.err
     return root / "site"
@@ -112,3 +114,21 @@ def test_record_markdown_is_published_as_a_file_never_as_a_page(hostile_site):
     original = hostile_site / "records" / "hostile-words" / "media" / "words.md"
     assert original.read_text().startswith("# Words")  # the download, byte for byte
     assert not (hostile_site / "records" / "hostile-words" / "media" / "words").exists()
+
+
+def test_link_previews_and_json_ld(hostile_site):
+    import json
+
+    doc = page(hostile_site, "records/harbour-bells")
+    meta = {m.get("property"): m.get("content") for m in doc.xpath("//meta[@property]")}
+    assert meta["og:title"] == "Harbour bells"
+    assert meta["og:image"] == "https://showcase.example/archive/records/harbour-bells/media/preview.jpg"
+    assert meta["og:url"] == "https://showcase.example/archive/records/harbour-bells/"
+    [ld] = doc.xpath("//script[@type='application/ld+json']")
+    data = json.loads(ld.text)
+    assert data["@type"] == "AudioObject" and data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert {b["name"] for b in data["isBasedOn"]} == {"Harbour at dawn", "Night poem"}
+    assert data["duration"].startswith("PT") and data["thumbnailUrl"].endswith("preview.jpg")
+    hostile = (hostile_site / "records" / "hostile-words" / "index.html").read_text()
+    script = hostile.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert "<" not in script and json.loads(script)["name"].startswith("<script>")
