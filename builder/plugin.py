@@ -19,8 +19,7 @@ from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .pipeline import Prepared, media_summary, prepare
-from .site.pages import TEMPLATES, autoescape_showcase, media_file, record_page_files, text_html
-from .site.views import record_view
+from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
 log = logging.getLogger("mkdocs.plugins.showcase")
 
@@ -49,8 +48,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Set by `showcase build`, which prepares (and reports) before mkdocs starts.
         self.prepared: Prepared | None = None
         self.serving = False
-        self.record_pages: dict[str, str] = {}  # src_uri -> record id
-        self.contribute_url: str | None = None
+        self.pages: dict[str, GeneratedPage] = {}  # src_uri -> our page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A live preview must survive a broken record: it reports and keeps serving.
@@ -88,19 +86,23 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if record.kind == "production":
                 data = json.dumps(credits_of(archive, graph, record.id).to_json(), ensure_ascii=False, indent=2)
                 files.append(File.generated(config, f"records/{record.id}/credits.json", content=data + "\n"))
-        # Pages link to the contribute page only when the archive has one.
-        self.contribute_url = "contribute/" if files.get_file_from_path("contribute.md") else None
-        self.record_pages = {}
-        for src_uri, (file, record_id) in record_page_files(config, archive).items():
-            files.append(file)
-            self.record_pages[src_uri] = record_id
+        # Our pages: views rendered by our templates (see builder/site/pages.py).
+        media = self.prepared.media
+        ctx = SiteContext(self.root, archive, graph,
+                          {rid: r.info for rid, r in (media.results if media else {}).items()},
+                          config.site_url,
+                          "contribute/" if files.get_file_from_path("contribute.md") else None)
+        self.pages = {}
+        for page in site_pages(ctx):
+            if files.get_file_from_path(page.src) is None:
+                files.append(page_file(config, page))
+            self.pages[page.src] = page
         # Captions and transcripts are published as they are (checked as UTF-8 WebVTT/text).
         for record in archive.records.values():
             for name in (record.captions, record.transcript):
                 if name and record.withdrawn is None:
                     files.append(media_file(config, record.id, name, self.root / record.folder / name))
         # Derivatives are copied from the cache by mkdocs itself, as generated files.
-        media = self.prepared.media
         for record_id, result in sorted((media.results if media else {}).items()):
             for d in result.info.derivatives:
                 files.append(media_file(config, record_id, d.file, result.folder / d.file))
@@ -112,22 +114,17 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        record_id = self.record_pages.get(page.file.src_uri)
-        if record_id is None:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
             return markdown
-        page.meta["template"] = TEMPLATES["record"]
-        page.meta["title"] = self.prepared.loaded.archive.records[record_id].title
-        return ""
+        page.meta["template"] = ours.template
+        page.meta["title"] = ours.title
+        return markdown if ours.keep_markdown else ""
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001
-        record_id = self.record_pages.get(page.file.src_uri)
-        if record_id is not None and self.prepared is not None:
-            archive = self.prepared.loaded.archive
-            media = {rid: r.info for rid, r in (self.prepared.media.results if self.prepared.media else {}).items()}
-            context["showcase_record"] = record_view(archive, RemixGraph.of(archive), media, record_id,
-                                                     config.site_url)
-            context["showcase_text_html"] = text_html(self.root, archive, record_id)
-            context["showcase_contribute_url"] = self.contribute_url
+        ours = self.pages.get(page.file.src_uri)
+        if ours is not None:
+            context.update(ours.context())
         return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:

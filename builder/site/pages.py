@@ -7,26 +7,72 @@ effect). Its content comes from a view model rendered by an autoescaping templat
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
+from ..core.graph import RemixGraph
 from ..core.markup import MarkupLimit, render_markdown
 from ..core.model import Archive
+from ..media.results import MediaInfo
 from . import urls
 
-TEMPLATES = {"record": "showcase/record.html"}
+# Each module defines `pages(ctx: SiteContext) -> list[GeneratedPage]`.
+PAGE_MODULES = ("builder.site.records", "builder.site.people", "builder.site.lists")
 
 
-def record_page_files(config: MkDocsConfig, archive: Archive) -> dict[str, tuple[File, str]]:
-    """src_uri -> (generated file, record id), one page per record, kept out of the nav."""
-    pages = {}
-    for record_id in archive.records:
-        file = File.generated(config, f"{urls.record(record_id)}index.md", content="",
-                              inclusion=InclusionLevel.NOT_IN_NAV)
-        pages[file.src_uri] = (file, record_id)
+@dataclass(frozen=True)
+class SiteContext:
+    """Everything a page view may read: the archive, its graph, the media results."""
+
+    root: Path
+    archive: Archive
+    graph: RemixGraph
+    media: dict[str, MediaInfo]
+    site_url: str | None
+    contribute_url: str | None  # "contribute/" when the archive has that page
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the plugin renders from a view with one of our (autoescaping) templates.
+
+    `src` is an mkdocs source path: a new, empty generated file (records/<id>/index.md),
+    or an existing page of content/ that the view takes over (people/<handle>.md). Unless
+    `keep_markdown`, the page's own Markdown is discarded: untrusted bodies (a profile's
+    bio, a collaboration's prompt) are rendered by the view, sanitized.
+    """
+
+    src: str
+    template: str
+    title: str
+    context: Callable[[], dict[str, Any]]  # built when the page is rendered
+    keep_markdown: bool = False
+    in_nav: bool = False
+
+
+def site_pages(ctx: SiteContext) -> list[GeneratedPage]:
+    pages: list[GeneratedPage] = []
+    for module in PAGE_MODULES:
+        pages.extend(importlib.import_module(module).pages(ctx))
     return pages
+
+
+def page_file(config: MkDocsConfig, page: GeneratedPage) -> File:
+    return File.generated(config, page.src, content="",
+                          inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+
+
+def safe_html(text: str) -> str:
+    """Untrusted Markdown of content pages (a bio, a prompt), sanitized; '' if it cannot be."""
+    try:
+        return render_markdown(text)
+    except MarkupLimit:
+        return ""
 
 
 def text_html(root: Path, archive: Archive, record_id: str) -> str:
