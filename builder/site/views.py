@@ -62,6 +62,7 @@ class RecordView:
     download_url: str | None
     download_name: str | None
     duration: float | None
+    duration_text: str | None  # "1:05", shown since players load nothing until played
     sources: tuple[TreeNode, ...] = field(default=())  # where it came from
     remixes: tuple[TreeNode, ...] = field(default=())  # where it went
     credits_json: str | None = None
@@ -96,6 +97,7 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
         waveform_url=_first(r.id, info, "waveform"),
         download_url=_first(r.id, info, "original"), download_name=_first_name(info, "original"),
         duration=info.duration if info else None,
+        duration_text=_clock(info.duration) if info and info.duration else None,
         sources=_up(archive, media, r.id, set()),
         remixes=_down(archive, graph, media, r.id, set()),
         credits_json=urls.credits_json(r.id) if r.kind == "production" else None,
@@ -137,6 +139,11 @@ def _jsonld(archive: Archive, r: Record, info: MediaInfo | None, visual: Visual 
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     # Inside <script>, "</script>" or "<!--" in a title must not end or alter the element.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
 
 
 def _iso_duration(seconds: float) -> str:
