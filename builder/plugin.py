@@ -6,6 +6,7 @@ import json
 import logging
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -118,7 +119,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if ours is None:
             return markdown
         page.meta["template"] = ours.template
-        page.meta["title"] = ours.title
+        # Escaped once here: mkdocs-material prints page titles unescaped (<title>, header,
+        # nav), and a Markup value is not escaped again by our autoescaping templates.
+        page.meta["title"] = escape(ours.title)
         return markdown if ours.keep_markdown else ""
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001

@@ -1,9 +1,234 @@
-"""Generated pages: lists (being written)."""
+"""Generated pages: the lists (productions archive, credits pages, browse by type and tag)
+and the home page.
+
+Every view is plain data: strings are escaped by the autoescaping templates, URLs are
+site-relative and derived from ids (templates pass them through the `url` filter).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
+from ..core.credits import credits_of, role_rank
+from ..core.model import RECORD_TYPES, Record
+from . import urls
 from .pages import GeneratedPage, SiteContext
+
+SUMMARY_NAMES = 4  # names in a production card's credits summary
+HOME_PRODUCTIONS = 6
+TYPE_LABELS = {"text": "Texts", "image": "Images", "audio": "Audio", "video": "Video"}
+
+
+def productions_url() -> str:
+    return "productions/"
+
+
+def credits_page(record_id: str) -> str:
+    return f"records/{record_id}/credits/"
+
+
+def type_url(record_type: str) -> str:
+    return f"browse/{record_type}/"
+
+
+def tag_url(tag: str) -> str:
+    return f"tags/{tag}/"
+
+
+@dataclass(frozen=True)
+class Thumb:
+    src: str
+    srcset: tuple[tuple[str, int], ...]  # (url, width) of the responsive WebPs
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    url: str
+    type: str
+    kind: str
+    created: str
+    year: int
+    contributors: tuple[str, ...]  # names, in role order, each once
+    thumb: Thumb | None  # None when withdrawn or without a visual
+    withdrawn: bool
+    credits_summary: tuple[str, ...] = ()  # productions: the first names of the roll
+    credits_more: int = 0  # how many more people the roll credits
+    credits_url: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleGroup:
+    role: str  # as shown: "Sound designer"
+    people: tuple[tuple[str, str | None, tuple[tuple[str, str, bool], ...]], ...]
+    # (name, profile url or None, ((record title, record url, withdrawn), ...))
+
+
+@dataclass(frozen=True)
+class OutsideWork:
+    title: str
+    author: str
+    license: str
+    url: str
+    used_by: tuple[tuple[str, str], ...]  # (record title, record url)
 
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
-    return []
+    archive = ctx.archive
+    names = display_names(ctx)
+    result = [
+        GeneratedPage("productions/index.md", "showcase/productions.html", "Productions",
+                      lambda: {"showcase_years": productions_by_year(ctx)}, in_nav=True),
+        GeneratedPage("browse/index.md", "showcase/browse.html", "Browse",
+                      lambda: {"showcase_browse": browse_index(ctx)}, in_nav=True),
+        GeneratedPage("tags/index.md", "showcase/browse.html", "Tags",
+                      lambda: {"showcase_tags": tag_counts(ctx)}),
+        GeneratedPage("index.md", "showcase/home.html", "Home", lambda: home(ctx, names), keep_markdown=True),
+    ]
+    for rid, record in archive.records.items():
+        if record.kind == "production":
+            result.append(GeneratedPage(f"{credits_page(rid)}index.md", "showcase/credits.html",
+                                        f"Credits: {record.title}", _credits_context(ctx, rid)))
+    types = {r.type for r in archive.records.values()}
+    for record_type in RECORD_TYPES:
+        if record_type in types:
+            result.append(GeneratedPage(f"{type_url(record_type)}index.md", "showcase/browse.html",
+                                        TYPE_LABELS[record_type], _grid_context(ctx, names, record_type=record_type)))
+    for tag, _count in tag_counts(ctx):
+        result.append(GeneratedPage(f"{tag_url(tag)}index.md", "showcase/browse.html", f"Tag: {tag}",
+                                    _grid_context(ctx, names, tag=tag)))
+    return result
+
+
+# -- views ------------------------------------------------------------------------------
+
+
+def newest_first(records) -> list[Record]:
+    """Newest first by creation date, then by id (descending too, so the order is total)."""
+    return sorted(records, key=lambda r: (r.created, r.id), reverse=True)
+
+
+def display_names(ctx: SiteContext) -> dict[str, str]:
+    """handle -> the name to show: the profile's, else the first given on any record (by id)."""
+    names: dict[str, str] = {}
+    for record in ctx.archive.records.values():
+        for c in record.contributors:
+            if c.name and c.handle not in names:
+                names[c.handle] = c.name
+    for handle, person in ctx.archive.people.items():
+        if person.name:
+            names[handle] = person.name
+    return names
+
+
+def card(ctx: SiteContext, record: Record, with_credits: bool = False,
+         names: dict[str, str] | None = None) -> Card:
+    known = names if names is not None else {}
+    contributors = tuple(dict.fromkeys(c.name or known.get(c.handle, c.handle)
+                                       for c in sorted(record.contributors, key=lambda c: role_rank(c.role))))
+    summary: tuple[str, ...] = ()
+    more = 0
+    credits_url = None
+    if with_credits and record.kind == "production":
+        people = credits_of(ctx.archive, ctx.graph, record.id).people
+        summary = tuple(p.name for p in people[:SUMMARY_NAMES])
+        more = max(0, len(people) - SUMMARY_NAMES)
+        credits_url = credits_page(record.id)
+    return Card(record.id, record.title, urls.record(record.id), record.type, record.kind,
+                record.created.isoformat(), record.created.year, contributors,
+                None if record.withdrawn else thumb(ctx, record), record.withdrawn is not None,
+                summary, more, credits_url)
+
+
+def thumb(ctx: SiteContext, record: Record) -> Thumb | None:
+    info = ctx.media.get(record.id)
+    images = sorted(info.by_role("image"), key=lambda d: (d.width or 0, d.file)) if info else []
+    if not images:
+        return None
+    smallest, biggest = images[0], images[-1]
+    return Thumb(urls.record_media(record.id, smallest.file),
+                 tuple((urls.record_media(record.id, d.file), d.width or 0) for d in images if d.width),
+                 biggest.width or 0, biggest.height or 0, record.alt or "")
+
+
+def productions_by_year(ctx: SiteContext) -> list[tuple[int, list[Card]]]:
+    years: dict[int, list[Card]] = {}
+    for record in newest_first(r for r in ctx.archive.records.values() if r.kind == "production"):
+        years.setdefault(record.created.year, []).append(card(ctx, record, with_credits=True))
+    return list(years.items())
+
+
+def tag_counts(ctx: SiteContext) -> list[tuple[str, int]]:
+    counts = Counter(tag for r in ctx.archive.records.values() for tag in r.tags)
+    return sorted(counts.items())
+
+
+def browse_index(ctx: SiteContext) -> dict:
+    counts = Counter(r.type for r in ctx.archive.records.values())
+    return {
+        "types": [(TYPE_LABELS[t], type_url(t), counts[t]) for t in RECORD_TYPES if counts[t]],
+        "tags": [(tag, tag_url(tag), n) for tag, n in tag_counts(ctx)],
+    }
+
+
+def _grid_context(ctx: SiteContext, names: dict[str, str], record_type: str | None = None,
+                  tag: str | None = None):
+    def build() -> dict:
+        chosen = [r for r in ctx.archive.records.values()
+                  if (record_type is None or r.type == record_type) and (tag is None or tag in r.tags)]
+        heading = TYPE_LABELS[record_type] if record_type else f"Tagged “{tag}”"
+        return {"showcase_grid": {"heading": heading, "tag": tag,
+                                  "cards": [card(ctx, r, names=names) for r in newest_first(chosen)]}}
+    return build
+
+
+def credits_view(ctx: SiteContext, record_id: str) -> dict:
+    """The credits of a production as an end-credits roll, from the same data as credits.json."""
+    credits = credits_of(ctx.archive, ctx.graph, record_id)
+    records = ctx.archive.records
+    by_role: dict[str, list] = {}
+    for p in credits.people:
+        profile = urls.person(p.handle)  # every contributor has a page (builder/site/people.py)
+        for role in p.roles:
+            via = tuple((r.title, urls.record(r.id), r.withdrawn) for r in p.records if role in r.roles)
+            by_role.setdefault(role, []).append((p.name, profile, via))
+    roles = [RoleGroup(role.replace("-", " ").capitalize(), tuple(by_role[role]))
+             for role in sorted(by_role, key=role_rank)]
+    outside = [OutsideWork(o.title, o.author, o.license, o.url,
+                           tuple((records[rid].title, urls.record(rid)) for rid in o.used_by))
+               for o in credits.outside]
+    return {"id": record_id, "title": credits.title, "url": urls.record(record_id),
+            "json": urls.credits_json(record_id), "roles": roles, "outside": outside,
+            "people": len(credits.people)}
+
+
+def _credits_context(ctx: SiteContext, record_id: str):
+    return lambda: {"showcase_credits": credits_view(ctx, record_id)}
+
+
+def first_line(text: str) -> str:
+    """The first non-blank line of a Markdown prompt as plain text (escaped by the template)."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#>*-+ ").strip()
+        if line:
+            return line
+    return ""
+
+
+def home(ctx: SiteContext, names: dict[str, str]) -> dict:
+    latest = newest_first(r for r in ctx.archive.records.values()
+                          if r.kind == "production" and r.withdrawn is None)[:HOME_PRODUCTIONS]
+    open_collabs = sorted((c for c in ctx.archive.collaborations.values() if c.status == "open"),
+                          key=lambda c: (c.deadline is None, c.deadline or 0, c.slug))
+    return {"showcase_home": {
+        "latest": [card(ctx, r, names=names) for r in latest],
+        "productions_url": productions_url(),
+        "collaborations": [(c.title, urls.collaboration(c.slug), first_line(c.prompt),
+                            c.deadline.isoformat() if c.deadline else None) for c in open_collabs],
+        "contribute_url": ctx.contribute_url,
+    }}

@@ -22,7 +22,8 @@ from ..media.results import MediaInfo
 from . import urls
 
 # Each module defines `pages(ctx: SiteContext) -> list[GeneratedPage]`.
-PAGE_MODULES = ("builder.site.records", "builder.site.people", "builder.site.lists")
+PAGE_MODULES = ("builder.site.records", "builder.site.people", "builder.site.collaborations",
+                "builder.site.lists")
 
 
 @dataclass(frozen=True)

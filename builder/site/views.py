@@ -45,7 +45,7 @@ class RecordView:
     alt: str | None
     description_html: str  # sanitized by core.markup
     created: str
-    contributors: tuple[tuple[str, str, str | None], ...]  # (name, role, profile url or None)
+    contributors: tuple[tuple[str, str, str], ...]  # (name, role, person page url)
     license_spdx: str
     license_name: str
     license_url: str | None
@@ -82,7 +82,7 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
         id=r.id, title=r.title, type=r.type, kind=r.kind, alt=r.alt,
         description_html=_description(r),
         created=r.created.isoformat(),
-        contributors=tuple((c.name or c.handle, c.role, urls.person(c.handle) if c.handle in archive.people else None)
+        contributors=tuple((c.name or c.handle, c.role, urls.person(c.handle))
                            for c in sorted(r.contributors, key=lambda c: role_rank(c.role))),
         license_spdx=r.license, license_name=lic.name if lic else r.license,
         license_url=lic.url if lic else None, license_badge=lic.short if lic else r.license,

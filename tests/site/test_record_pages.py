@@ -132,3 +132,13 @@ def test_link_previews_and_json_ld(hostile_site):
     hostile = (hostile_site / "records" / "hostile-words" / "index.html").read_text()
     script = hostile.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert "<" not in script and json.loads(script)["name"].startswith("<script>")
+
+
+def test_titles_are_text_in_the_theme_too(hostile_site):
+    doc = page(hostile_site, "records/hostile-words")
+    title = doc.xpath("//title")[0]
+    assert len(title) == 0 and title.text.startswith("<script>alert('title')</script> & {{ config.site_name }}")
+    assert doc.xpath("//head//script[not(@type) or @type='text/javascript'][contains(., \"alert('title')\")]") == []
+    for topic in doc.xpath("//*[contains(@class,'md-header__topic')]"):
+        assert topic.xpath(".//script | .//img") == []
+    assert doc.xpath("//script[contains(., \"alert('title')\") and not(@type='application/ld+json')]") == []

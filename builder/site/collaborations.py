@@ -1,0 +1,68 @@
+"""A page for every collaboration (collaborations/<slug>/) and the collaborations index.
+
+Each collaboration's content page (content/collaborations/<slug>.md) is taken over: its
+Markdown body is discarded by the plugin and the prompt is rendered here, sanitized.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import urls
+from .pages import GeneratedPage, SiteContext, safe_html
+from .people import RecordItem, newest_first, record_item
+
+
+@dataclass(frozen=True)
+class CollaborationView:
+    slug: str
+    title: str
+    url: str
+    open: bool
+    deadline: str | None  # ISO date
+    prompt_html: str  # sanitized by core.markup
+    records: tuple[RecordItem, ...]  # the records that answered, newest first
+    contribute_url: str | None  # only while open and when the archive has a contribute page
+
+
+def pages(ctx: SiteContext) -> list[GeneratedPage]:
+    out = [GeneratedPage(f"collaborations/{slug}.md", "showcase/collaboration.html", c.title,
+                         _context(ctx, slug))
+           for slug, c in ctx.archive.collaborations.items()]
+    index = ctx.root / "content" / "collaborations" / "index.md"
+    if "index" not in ctx.archive.collaborations and not index.exists():
+        out.append(GeneratedPage("collaborations/index.md", "showcase/collaboration.html", "Collaborations",
+                                 _index_context(ctx)))
+    return out
+
+
+def collaboration_view(ctx: SiteContext, slug: str) -> CollaborationView:
+    c = ctx.archive.collaborations[slug]
+    answered = newest_first([r for r in ctx.archive.records.values() if r.collaboration == slug])
+    is_open = c.status == "open"
+    return CollaborationView(
+        slug, c.title, urls.collaboration(slug), is_open,
+        c.deadline.isoformat() if c.deadline else None,
+        safe_html(c.prompt) if c.prompt.strip() else "",
+        tuple(record_item(ctx, r) for r in answered),
+        ctx.contribute_url if is_open else None)
+
+
+def ordered(ctx: SiteContext) -> list[CollaborationView]:
+    """Open ones first; within each, the nearest deadline first, then by title."""
+    views = [collaboration_view(ctx, slug) for slug in ctx.archive.collaborations]
+    return sorted(views, key=lambda v: (not v.open, v.deadline is None, v.deadline or "",
+                                        v.title.casefold(), v.slug))
+
+
+def _context(ctx: SiteContext, slug: str):
+    def build() -> dict:
+        return {"showcase_collaboration": collaboration_view(ctx, slug)}
+    return build
+
+
+def _index_context(ctx: SiteContext):
+    def build() -> dict:
+        return {"showcase_collaborations": tuple(ordered(ctx)),
+                "showcase_contribute_url": ctx.contribute_url}
+    return build
