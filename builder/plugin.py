@@ -124,6 +124,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         page.meta["title"] = escape(ours.title)
         return markdown if ours.keep_markdown else ""
 
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is not None and ours.search_html is not None:
+            return ours.search_html()  # read by the search index only: our template shows the page
+        return html
+
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001
         ours = self.pages.get(page.file.src_uri)
         if ours is not None:

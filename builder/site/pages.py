@@ -54,6 +54,9 @@ class GeneratedPage:
     context: Callable[[], dict[str, Any]]  # built when the page is rendered
     keep_markdown: bool = False
     in_nav: bool = False
+    # HTML that stands for the page in the search index (our pages have no Markdown of
+    # their own, so mkdocs' search would otherwise index nothing). Escaped/sanitized.
+    search_html: Callable[[], str] | None = None
 
 
 def site_pages(ctx: SiteContext) -> list[GeneratedPage]:

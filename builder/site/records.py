@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 from . import urls
 from .pages import GeneratedPage, SiteContext, text_html
 from .views import record_view
@@ -9,8 +11,21 @@ from .views import record_view
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
     return [GeneratedPage(f"{urls.record(rid)}index.md", "showcase/record.html", record.title,
-                          _context(ctx, rid))
+                          _context(ctx, rid), search_html=_search(ctx, rid))
             for rid, record in ctx.archive.records.items()]
+
+
+def _search(ctx: SiteContext, record_id: str):
+    """Title, contributors, tags and description: what search should find a record by."""
+    def build() -> str:
+        r = ctx.archive.records[record_id]
+        people = ", ".join(f"{c.name or c.handle} ({c.role})" for c in r.contributors)
+        parts = [f"<p>{escape(r.title)} by {escape(people)}. {escape(r.type)}.</p>"]
+        if r.tags:
+            parts.append(f"<p>Tags: {escape(', '.join(r.tags))}</p>")
+        view = record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url)
+        return "".join(parts) + view.description_html
+    return build
 
 
 def _context(ctx: SiteContext, record_id: str):

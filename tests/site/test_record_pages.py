@@ -142,3 +142,19 @@ def test_titles_are_text_in_the_theme_too(hostile_site):
     for topic in doc.xpath("//*[contains(@class,'md-header__topic')]"):
         assert topic.xpath(".//script | .//img") == []
     assert doc.xpath("//script[contains(., \"alert('title')\") and not(@type='application/ld+json')]") == []
+
+
+def test_search_finds_records_by_title_contributor_tag_and_description(tmp_path):
+    import json
+
+    root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path / "a"))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - showcase", "  - search\n  - showcase"))
+    assert run_showcase("build", cwd=root, timeout=600).code == 0
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text())
+    entries = {d["location"]: d for d in index["docs"]}
+    bells = entries["records/harbour-bells/"]
+    assert bells["title"] == "Harbour bells"
+    for words in ("Ben Okafor", "soundscape", "A bell over the water"):
+        assert words in bells["text"]
+    assert "Ana Lima" in entries["records/harbour-at-dawn/"]["text"]
