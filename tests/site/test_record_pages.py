@@ -158,3 +158,16 @@ def test_search_finds_records_by_title_contributor_tag_and_description(tmp_path)
     for words in ("Ben Okafor", "soundscape", "A bell over the water"):
         assert words in bells["text"]
     assert "Ana Lima" in entries["records/harbour-at-dawn/"]["text"]
+
+
+def test_two_cold_builds_give_identical_sites(tmp_path):
+    """Deterministic output: pages, feeds-to-be and every media derivative, byte for byte,
+    even when the media is made again from nothing."""
+    root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path / "a"))
+    assert run_showcase("build", "--site-dir", str(tmp_path / "one"), cwd=root, timeout=600).code == 0
+    shutil.rmtree(root / ".cache")
+    assert run_showcase("build", "--site-dir", str(tmp_path / "two"), cwd=root, timeout=600).code == 0
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert sorted(one) == sorted(two)
+    assert [str(p) for p in one if one[p] != two[p]] == []
