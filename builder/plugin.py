@@ -20,6 +20,7 @@ from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .pipeline import Prepared, media_summary, prepare
+from .site.catalog import catalog
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -93,6 +94,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                           {rid: r.info for rid, r in (media.results if media else {}).items()},
                           config.site_url,
                           "contribute/" if files.get_file_from_path("contribute.md") else None)
+        files.append(File.generated(config, "catalog.json", content=catalog(ctx)))
         self.pages = {}
         for page in site_pages(ctx):
             if files.get_file_from_path(page.src) is None:

@@ -1,0 +1,56 @@
+"""catalog.json: the archive as data, for anyone who wants to build on it.
+
+Shape (version 1):
+  {"version": 1, "site_url": str|null,
+   "records": [{"id", "url", "title", "type", "kind", "created", "license": {"spdx", "name", "url"},
+                "contributors": [{"handle", "name", "role"}], "tags", "collaboration", "alt",
+                "withdrawn": {"date", "reason"}|null,
+                "media": {"width", "height", "duration",
+                          "derivatives": [{"role", "url", "mime", "width", "height", "bytes"}]}|null,
+                "sources": [{"id", "url"} | {"title", "author", "url", "license"}],
+                "remixes": [id, ...],
+                "credits": <credits.json of the record>}]}
+Records are sorted by id; every URL is site-relative (prefix site_url for absolute ones).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..core.credits import credits_of
+from ..core.licenses import lookup
+from ..core.model import OutsideSource
+from . import urls
+from .pages import SiteContext
+
+VERSION = 1
+
+
+def catalog(ctx: SiteContext) -> str:
+    records = [_record(ctx, rid) for rid in sorted(ctx.archive.records)]
+    doc = {"version": VERSION, "site_url": ctx.site_url, "records": records}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _record(ctx: SiteContext, rid: str) -> dict:
+    r = ctx.archive.records[rid]
+    lic = lookup(r.license)
+    info = None if r.withdrawn else ctx.media.get(rid)
+    return {
+        "id": r.id, "url": urls.record(r.id), "title": r.title, "type": r.type, "kind": r.kind,
+        "created": r.created.isoformat(),
+        "license": {"spdx": r.license, "name": lic.name if lic else None, "url": lic.url if lic else None},
+        "contributors": [{"handle": c.handle, "name": c.name, "role": c.role} for c in r.contributors],
+        "tags": list(r.tags), "collaboration": r.collaboration, "alt": r.alt,
+        "withdrawn": {"date": r.withdrawn.date.isoformat(), "reason": r.withdrawn.reason} if r.withdrawn else None,
+        "media": None if info is None else {
+            "width": info.width, "height": info.height, "duration": info.duration,
+            "derivatives": [{"role": d.role, "url": urls.record_media(r.id, d.file), "mime": d.mime,
+                             "width": d.width, "height": d.height, "bytes": d.bytes} for d in info.derivatives],
+        },
+        "sources": [{"title": s.title, "author": s.author, "url": s.url, "license": s.license}
+                    if isinstance(s, OutsideSource) else {"id": s.id, "url": urls.record(s.id)}
+                    for s in r.sources],
+        "remixes": list(ctx.graph.remixes.get(r.id, ())),
+        "credits": credits_of(ctx.archive, ctx.graph, r.id).to_json(),
+    }
