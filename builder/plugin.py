@@ -20,6 +20,7 @@ from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .pipeline import Prepared, media_summary, prepare
+from .feeds import FeedError, rss_feeds
 from .site.catalog import catalog
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
@@ -95,6 +96,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                           config.site_url,
                           "contribute/" if files.get_file_from_path("contribute.md") else None)
         files.append(File.generated(config, "catalog.json", content=catalog(ctx)))
+        # Feeds need absolute URLs: without site_url the site is built without them.
+        try:
+            feeds = rss_feeds(ctx, config.site_name, config.site_description or config.site_name)
+        except FeedError as error:
+            log.warning(f"{error}; the site is built without feeds")
+            feeds = {}
+        for path, xml in feeds.items():
+            files.append(File.generated(config, path, content=xml))
         self.pages = {}
         for page in site_pages(ctx):
             if files.get_file_from_path(page.src) is None:
