@@ -14,26 +14,11 @@ from ..core.credits import credits_of, role_rank
 from ..core.model import RECORD_TYPES, Record
 from . import urls
 from .pages import GeneratedPage, SiteContext
+from .views import names_by_handle
 
 SUMMARY_NAMES = 4  # names in a production card's credits summary
 HOME_PRODUCTIONS = 6
 TYPE_LABELS = {"text": "Texts", "image": "Images", "audio": "Audio", "video": "Video"}
-
-
-def productions_url() -> str:
-    return "productions/"
-
-
-def credits_page(record_id: str) -> str:
-    return f"records/{record_id}/credits/"
-
-
-def type_url(record_type: str) -> str:
-    return f"browse/{record_type}/"
-
-
-def tag_url(tag: str) -> str:
-    return f"tags/{tag}/"
 
 
 @dataclass(frozen=True)
@@ -80,7 +65,7 @@ class OutsideWork:
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
     archive = ctx.archive
-    names = display_names(ctx)
+    names = names_by_handle(ctx.archive)
     result = [
         GeneratedPage("productions/index.md", "showcase/productions.html", "Productions",
                       lambda: {"showcase_years": productions_by_year(ctx)}, in_nav=True),
@@ -92,15 +77,15 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     ]
     for rid, record in archive.records.items():
         if record.kind == "production":
-            result.append(GeneratedPage(f"{credits_page(rid)}index.md", "showcase/credits.html",
+            result.append(GeneratedPage(f"{urls.credits_page(rid)}index.md", "showcase/credits.html",
                                         f"Credits: {record.title}", _credits_context(ctx, rid)))
     types = {r.type for r in archive.records.values()}
     for record_type in RECORD_TYPES:
         if record_type in types:
-            result.append(GeneratedPage(f"{type_url(record_type)}index.md", "showcase/browse.html",
+            result.append(GeneratedPage(f"{urls.record_type(record_type)}index.md", "showcase/browse.html",
                                         TYPE_LABELS[record_type], _grid_context(ctx, names, record_type=record_type)))
     for tag, _count in tag_counts(ctx):
-        result.append(GeneratedPage(f"{tag_url(tag)}index.md", "showcase/browse.html", f"Tag: {tag}",
+        result.append(GeneratedPage(f"{urls.tag(tag)}index.md", "showcase/browse.html", f"Tag: {tag}",
                                     _grid_context(ctx, names, tag=tag)))
     return result
 
@@ -111,19 +96,6 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
 def newest_first(records) -> list[Record]:
     """Newest first by creation date, then by id (descending too, so the order is total)."""
     return sorted(records, key=lambda r: (r.created, r.id), reverse=True)
-
-
-def display_names(ctx: SiteContext) -> dict[str, str]:
-    """handle -> the name to show: the profile's, else the first given on any record (by id)."""
-    names: dict[str, str] = {}
-    for record in ctx.archive.records.values():
-        for c in record.contributors:
-            if c.name and c.handle not in names:
-                names[c.handle] = c.name
-    for handle, person in ctx.archive.people.items():
-        if person.name:
-            names[handle] = person.name
-    return names
 
 
 def card(ctx: SiteContext, record: Record, with_credits: bool = False,
@@ -138,7 +110,7 @@ def card(ctx: SiteContext, record: Record, with_credits: bool = False,
         people = credits_of(ctx.archive, ctx.graph, record.id).people
         summary = tuple(p.name for p in people[:SUMMARY_NAMES])
         more = max(0, len(people) - SUMMARY_NAMES)
-        credits_url = credits_page(record.id)
+        credits_url = urls.credits_page(record.id)
     return Card(record.id, record.title, urls.record(record.id), record.type, record.kind,
                 record.created.isoformat(), record.created.year, contributors,
                 None if record.withdrawn else thumb(ctx, record), record.withdrawn is not None,
@@ -171,8 +143,8 @@ def tag_counts(ctx: SiteContext) -> list[tuple[str, int]]:
 def browse_index(ctx: SiteContext) -> dict:
     counts = Counter(r.type for r in ctx.archive.records.values())
     return {
-        "types": [(TYPE_LABELS[t], type_url(t), counts[t]) for t in RECORD_TYPES if counts[t]],
-        "tags": [(tag, tag_url(tag), n) for tag, n in tag_counts(ctx)],
+        "types": [(TYPE_LABELS[t], urls.record_type(t), counts[t]) for t in RECORD_TYPES if counts[t]],
+        "tags": [(tag, urls.tag(tag), n) for tag, n in tag_counts(ctx)],
     }
 
 
@@ -227,7 +199,7 @@ def home(ctx: SiteContext, names: dict[str, str]) -> dict:
                           key=lambda c: (c.deadline is None, c.deadline or 0, c.slug))
     return {"showcase_home": {
         "latest": [card(ctx, r, names=names) for r in latest],
-        "productions_url": productions_url(),
+        "productions_url": urls.productions(),
         "collaborations": [(c.title, urls.collaboration(c.slug), first_line(c.prompt),
                             c.deadline.isoformat() if c.deadline else None) for c in open_collabs],
         "contribute_url": ctx.contribute_url,

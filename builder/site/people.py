@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from ..core.credits import credits_of, role_rank
 from ..core.model import Archive, Record
-from ..media.results import MediaInfo
 from . import urls
 from .pages import GeneratedPage, SiteContext, safe_html
+from .views import names_by_handle, thumbnail
 
 # What a profile's avatar may be: an image a browser shows in <img> (never a page or a script).
 AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg")
@@ -93,24 +93,7 @@ def contributor_handles(archive: Archive) -> list[str]:
 
 
 def display_name(archive: Archive, handle: str) -> str:
-    """The profile's name, else the first name given in the records (by record id), else the handle."""
-    person = archive.people.get(handle)
-    if person is not None and person.name:
-        return person.name
-    for record in archive.records.values():  # sorted by id: deterministic
-        for c in record.contributors:
-            if c.handle == handle and c.name:
-                return c.name
-    return handle
-
-
-def thumbnail(media: dict[str, MediaInfo], record: Record) -> str | None:
-    """The smallest responsive image of a record, for lists; None when withdrawn or absent."""
-    if record.withdrawn is not None:
-        return None
-    info = media.get(record.id)
-    images = sorted(info.by_role("image"), key=lambda d: d.width or 0) if info else []
-    return urls.record_media(record.id, images[0].file) if images else None
+    return names_by_handle(archive).get(handle, handle)
 
 
 def record_item(ctx: SiteContext, record: Record, roles: tuple[str, ...] = ()) -> RecordItem:

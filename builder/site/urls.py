@@ -15,6 +15,22 @@ def credits_json(record_id: str) -> str:
     return f"records/{record_id}/credits.json"
 
 
+def credits_page(record_id: str) -> str:
+    return f"records/{record_id}/credits/"
+
+
+def productions() -> str:
+    return "productions/"
+
+
+def record_type(name: str) -> str:
+    return f"browse/{name}/"
+
+
+def tag(name: str) -> str:
+    return f"tags/{name}/"
+
+
 def person(handle: str) -> str:
     return f"people/{handle}/"
 

@@ -206,10 +206,27 @@ def _playable_mime(r: Record, info: MediaInfo | None) -> str | None:
     return web[0].mime if web else None
 
 
-def _thumb(media: dict[str, MediaInfo], record_id: str) -> str | None:
-    info = media.get(record_id)
+def thumbnail(media: dict[str, MediaInfo], record: Record) -> str | None:
+    """The smallest responsive image of a record, for trees and lists; None when withdrawn or absent."""
+    if record.withdrawn is not None:
+        return None
+    info = media.get(record.id)
     images = sorted(info.by_role("image"), key=lambda d: d.width or 0) if info else []
-    return urls.record_media(record_id, images[0].file) if images else None
+    return urls.record_media(record.id, images[0].file) if images else None
+
+
+def names_by_handle(archive: Archive) -> dict[str, str]:
+    """handle -> the name shown for a person everywhere: the profile's, else the first name
+    given on a record (records in id order), else absent (show the handle)."""
+    names: dict[str, str] = {}
+    for record in archive.records.values():
+        for c in record.contributors:
+            if c.name and c.handle not in names:
+                names[c.handle] = c.name
+    for handle, person in archive.people.items():
+        if person.name:
+            names[handle] = person.name
+    return names
 
 
 MAX_TREE_DEPTH = 12
@@ -251,5 +268,5 @@ def _down(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], reco
 
 def _leaf(archive: Archive, media: dict[str, MediaInfo], record_id: str, note: str = "") -> TreeNode:
     r = archive.records[record_id]
-    return TreeNode(r.title, urls.record(record_id), None if r.withdrawn else _thumb(media, record_id),
+    return TreeNode(r.title, urls.record(record_id), thumbnail(media, r),
                     withdrawn=r.withdrawn is not None, note=note or ("withdrawn" if r.withdrawn else r.type))

@@ -11,13 +11,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.site.helpers import page
 from tests.conftest import FIXTURES, run_showcase
 
 CONTENT = "//div[contains(@class,'sc-list')]"
-
-
-def page(site: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((site / url / "index.html").read_text())
 
 
 def hrefs(doc: lxml.html.HtmlElement) -> list[str]:

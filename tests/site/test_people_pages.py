@@ -10,14 +10,11 @@ import lxml.html
 import pytest
 from PIL import Image
 
+from tests.site.helpers import page
 from tests.conftest import FIXTURES, run_showcase
 
 PAGES = ("people/ana", "people/ben", "people", "collaborations/night-sounds", "collaborations/old-call",
          "collaborations")
-
-
-def page(site: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((site / url / "index.html").read_text())
 
 
 def content(site: Path, url: str) -> lxml.html.HtmlElement:

@@ -9,11 +9,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.site.helpers import page
 from tests.conftest import FIXTURES, run_showcase
-
-
-def page(site: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((site / url / "index.html").read_text())
 
 
 @pytest.fixture(scope="module")
