@@ -20,7 +20,7 @@ from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .pipeline import Prepared, media_summary, prepare
-from .feeds import FeedError, rss_feeds
+from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings
 from .site.catalog import catalog
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
@@ -35,6 +35,8 @@ class ShowcaseConfig(base.Config):
     max_megapixels = c.Optional(c.Type((int, float)))
     # Derivatives are cached here by content hash; relative to mkdocs.yml's folder.
     cache_dir = c.Type(str, default=".cache/showcase")
+    # The feeds' own settings (title, language, the podcast's owner and cover...).
+    feeds = c.SubConfig(FeedsConfig)
 
 
 class ArchiveProblems(PluginError):
@@ -52,6 +54,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.prepared: Prepared | None = None
         self.serving = False
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> our page
+        self.feeds: FeedSettings | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A live preview must survive a broken record: it reports and keeps serving.
@@ -66,6 +69,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
         _add_showcase_theme(config)
+        try:
+            self.feeds = feed_settings(self.config.feeds, config, self.root)
+        except FeedError as error:
+            raise PluginError(f"{Path(config.config_file_path).name}: {error}") from None
         if self.prepared is None:
             self.prepared = prepare(self.root, self.cache_dir(self.root), partial=self.serving)
         if not self.prepared.ok:
@@ -96,14 +103,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                           config.site_url,
                           "contribute/" if files.get_file_from_path("contribute.md") else None)
         files.append(File.generated(config, "catalog.json", content=catalog(ctx)))
-        # Feeds need absolute URLs: without site_url the site is built without them.
-        try:
-            feeds = rss_feeds(ctx, config.site_name, config.site_description or config.site_name)
-        except FeedError as error:
-            log.warning(f"{error}; the site is built without feeds")
-            feeds = {}
-        for path, xml in feeds.items():
-            files.append(File.generated(config, path, content=xml))
+        if self.feeds is not None:
+            for path, content in feed_files(ctx, self.feeds).items():
+                files.append(File.generated(config, path, content=content))
         self.pages = {}
         for page in site_pages(ctx):
             if files.get_file_from_path(page.src) is None:

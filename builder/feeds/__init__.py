@@ -1,5 +1,15 @@
-"""The site's feeds: plain RSS (rss.py); the podcast comes later."""
+"""The site's feeds: plain RSS (rss.py), the podcast (podcast.py), their settings (settings.py)."""
 
+from __future__ import annotations
+
+from ..site.pages import SiteContext
 from .rss import FeedError, rss_feeds
+from .settings import FeedsConfig, FeedSettings, feed_settings
 
-__all__ = ["FeedError", "rss_feeds"]
+
+def feed_files(ctx: SiteContext, settings: FeedSettings) -> dict[str, str | bytes]:
+    """{site path: content} of every feed of the site and the files they need."""
+    return dict(rss_feeds(ctx, settings.title, settings.description, settings.language))
+
+
+__all__ = ["FeedError", "FeedSettings", "FeedsConfig", "feed_files", "feed_settings", "rss_feeds"]

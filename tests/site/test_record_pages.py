@@ -46,7 +46,7 @@ def hostile_site(tmp_path_factory) -> Path:
         withdrawn: {date: 2024-07-01, reason: The author took it back.}
         """))
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text() + "site_url: https://showcase.example/archive/\n")
+    config.write_text(config.read_text().replace("http://127.0.0.1:8000/", "https://showcase.example/archive/"))
     result = run_showcase("build", cwd=root, timeout=600)
     assert result.code == 0, result.out + result.err
     return root / "site"
