@@ -25,12 +25,13 @@ from PIL import Image
 from builder.archive.probe import bmff_info, image_has_location
 from builder.core import sniff
 from builder.core.licenses import DEFAULT_ALLOWED
+from builder.core.record_yaml import (
+    Draft, derive_id, humanise, media_file_name, render_record_yaml, slugify, text_problem, yaml_text,
+)
 from builder.core.schema import RECORD_ID, read_record
 from builder.core.yamltree import Scalar, parse_yaml
 from builder.errors import CommandError
-from builder.scaffold import (
-    Draft, _create, derive_id, humanise, media_file_name, render_record_yaml, slugify, text_problem, yaml_text,
-)
+from builder.scaffold import _create
 from tests.archive_factory import _exif, make_archive
 from tests.conftest import SHOWCASE, run_showcase
 
