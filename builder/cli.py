@@ -8,9 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from .archive.changes import GitError, changed_paths, classify
@@ -130,31 +128,13 @@ def _build(args: argparse.Namespace, root: Path) -> int:
                 return 1
             print(media_summary(plugin.prepared.media), file=sys.stderr)
         final = Path(config.site_dir)
-        # Build next to the final folder, then swap: a failure leaves the last good site.
-        final.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
-        config.site_dir = str(staging)
-        try:
-            build(config)
-            _swap(staging, final)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        build(config)  # the plugin builds beside `final` and swaps: a failure keeps the last good site
     except ToolsError as exc:
         raise CommandError(str(exc)) from exc
     except (Abort, ConfigurationError) as exc:
         raise CommandError(f"mkdocs could not build: {exc}") from exc
     print(f"Site written to {final}")
     return 0
-
-
-def _swap(staging: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        final.rename(old)
-    staging.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _mkdocs_logging() -> None:

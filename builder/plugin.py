@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from markupsafe import escape
@@ -15,13 +16,17 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .pipeline import Prepared, media_summary, prepare
+from .staging import StagedSite
 from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings
+from .site import urls
 from .site.catalog import catalog
+from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -53,12 +58,17 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Set by `showcase build`, which prepares (and reports) before mkdocs starts.
         self.prepared: Prepared | None = None
         self.serving = False
+        self.dirty = False  # a --dirty build writes into the existing site: nothing to stage
+        self.staged: StagedSite | None = None
+        self.warnings: CountHandler | None = None
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> our page
         self.feeds: FeedSettings | None = None
+        self.site_feeds: tuple[FeedLink, ...] = ()  # advertised in every page's head
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A live preview must survive a broken record: it reports and keeps serving.
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def cache_dir(self, root: Path) -> Path:
         return (root / self.config.cache_dir).resolve()
@@ -69,6 +79,10 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).resolve().parent
         _add_showcase_theme(config)
+        # A Showcase site works opened from a folder: every page is a file that links name
+        # (mkdocs' folder URLs need a server to find index.html). Material's offline plugin
+        # does the same.
+        config.use_directory_urls = False
         try:
             self.feeds = feed_settings(self.config.feeds, config, self.root)
         except FeedError as error:
@@ -84,9 +98,26 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         log.info(self.prepared.report.summary())
         if self.prepared.media is not None:
             log.info(media_summary(self.prepared.media))
+        self._stage(config)
         return config
 
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Build beside site_dir, swapped in by on_post_build (see builder/staging.py)."""
+        self.staged = None
+        if self.serving or self.dirty:
+            return
+        self.staged = StagedSite.begin(Path(config.site_dir))
+        config.site_dir = str(self.staged.path)
+        # Strict mode aborts after on_post_build when warnings were logged: count them
+        # too, so that such a build is not swapped in first.
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        self.site_feeds = ()
         if self.prepared is None:
             return files
         archive = self.prepared.loaded.archive
@@ -95,19 +126,28 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         for record in archive.records.values():
             if record.kind == "production":
                 data = json.dumps(credits_of(archive, graph, record.id).to_json(), ensure_ascii=False, indent=2)
-                files.append(File.generated(config, f"records/{record.id}/credits.json", content=data + "\n"))
+                files.append(File.generated(config, urls.credits_json(record.id), content=data + "\n"))
         # Our pages: views rendered by our templates (see builder/site/pages.py).
         media = self.prepared.media
         ctx = SiteContext(self.root, archive, graph,
                           {rid: r.info for rid, r in (media.results if media else {}).items()},
-                          config.site_url,
-                          "contribute/" if files.get_file_from_path("contribute.md") else None)
+                          config.site_url, _page_url(files, "contribute.md"))
         files.append(File.generated(config, "catalog.json", content=catalog(ctx)))
         if self.feeds is not None:
-            for path, content in feed_files(ctx, self.feeds).items():
+            published = feed_files(ctx, self.feeds)
+            for path, content in published.items():
                 files.append(File.generated(config, path, content=content))
+            ctx = replace(ctx, feeds=frozenset(published))
+            self.site_feeds = site_feeds(self.feeds.title, set(published))
+            advertised = [*self.site_feeds, *filter(None, (
+                collaboration_feed(ctx, slug) for slug in archive.collaborations))]
+            for path, xml in folder_sitemaps(ctx, self.feeds.base, advertised).items():
+                files.append(File.generated(config, path, content=xml))
         self.pages = {}
         for page in site_pages(ctx):
+            replaced = files.get_file_from_path(page.replaces) if page.replaces else None
+            if replaced is not None:
+                files.remove(replaced)
             if files.get_file_from_path(page.src) is None:
                 files.append(page_file(config, page))
             self.pages[page.src] = page
@@ -125,6 +165,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2.Environment
         # mkdocs renders themes without autoescape; our templates show untrusted text.
         env.autoescape = autoescape_showcase
+        env.globals["showcase_feeds"] = self.site_feeds
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -149,15 +190,39 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             context.update(ours.context())
         return context
 
+    # Last, after every other plugin has written its files (search index, sitemaps).
+    @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
         # `mkdocs serve` rebuilds with the same plugin object: prepare afresh next time.
         self.prepared = None
+        if self.staged is not None:
+            failed = config.strict and self.warnings is not None and self.warnings.get_counts()
+            (self.staged.abandon if failed else self.staged.commit)()
+            config.site_dir = str(self.staged.final)
+            self.staged = None
+        self._stop_counting()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staged is not None:
+            self.staged.abandon()
+            self.staged = None
+        self._stop_counting()
+
+    def _stop_counting(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            self.warnings = None
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - mkdocs' own types
         # records/ is outside docs_dir, so mkdocs would not rebuild when a record changes.
         if self.root is not None and (self.root / "records").is_dir():
             server.watch(str(self.root / "records"))
         return server
+
+
+def _page_url(files: Files, src: str) -> str | None:
+    file = files.get_file_from_path(src)
+    return file.url if file is not None else None
 
 
 def _add_showcase_theme(config: MkDocsConfig) -> None:

@@ -21,7 +21,8 @@ plugins:
 
 
 def text_record(root: Path, rid: str, *, license: str = "CC-BY-4.0", sources: list[str] = (),
-                extra: str = "", title: str | None = None) -> Path:
+                extra: str = "", title: str | None = None,
+                contributors: tuple[tuple[str, str], ...] = (("ana", "writer"),)) -> Path:
     folder = root / "records" / rid
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "poem.md").write_text(f"# {rid}\n\nA few lines.\n")
@@ -30,11 +31,8 @@ def text_record(root: Path, rid: str, *, license: str = "CC-BY-4.0", sources: li
         title: {title or rid.replace('-', ' ').title()}
         type: text
         file: poem.md
-        contributors:
-          - {{handle: ana, role: writer}}
-        license: {license}
-        created: 2024-05-01
-        """) + (f"sources:{src}\n" if sources else "") + extra)
+        """) + "contributors:\n" + "".join(f"  - {{handle: {h}, role: {role}}}\n" for h, role in contributors)
+        + f"license: {license}\ncreated: 2024-05-01\n" + (f"sources:{src}\n" if sources else "") + extra)
     return folder
 
 
@@ -85,3 +83,30 @@ def git_init(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "base")
+
+
+def lineage_archive(root: Path, *, chain: int = 16, fan: int = 24) -> Path:
+    """An archive whose production has a lineage of dozens: a chain `chain` records deep
+    (deeper than the page draws) and `fan` records in four families that share sources,
+    by a dozen people. Record ids say where they sit: chain-00 is the oldest."""
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(chain):
+        text_record(root, f"chain-{i:02d}", sources=[f"chain-{i - 1:02d}"] if i else [],
+                    contributors=_by(i), title=f"Chain step {i} of a long lineage with a rather long title")
+    for i in range(fan):
+        family = i % 4
+        sources = [f"fan-{i - 4:02d}"] if i >= 4 else ["chain-15" if family == 0 else f"chain-{family:02d}"]
+        if i >= 8 and i % 3 == 0:
+            sources.append(f"fan-{i - 7:02d}")  # shared: drawn once, then "shown above"
+        text_record(root, f"fan-{i:02d}", sources=sources, contributors=_by(i + 3))
+    text_record(root, "the-production", sources=[f"fan-{i:02d}" for i in range(fan - 4, fan)],
+                extra="kind: production\n", title="The production")
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content" / "index.md").write_text("# Lineage archive\n")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    return root
+
+
+def _by(i: int) -> tuple[tuple[str, str], ...]:
+    """A second contributor from a pool of a dozen, so the lineage has many people."""
+    return (("ana", "writer"), (f"p{i % 12:02d}", "editor"))

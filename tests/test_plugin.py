@@ -51,3 +51,43 @@ def test_showcase_build_site_dir_option(tmp_path):
     result = run_showcase("build", "--site-dir", str(tmp_path / "out"), cwd=root, timeout=300)
     assert result.code == 0, result.err
     assert (tmp_path / "out" / "index.html").is_file() and not (root / "site").exists()
+
+
+def _good_site(root: Path) -> str:
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr
+    return (root / "site" / "index.html").read_text()
+
+
+def _leftovers(root: Path) -> list[str]:
+    return [p.name for p in root.iterdir() if p.name.startswith(".site")]
+
+
+def test_plain_mkdocs_build_keeps_the_last_good_site_when_rendering_fails(tmp_path):
+    root = make_archive(tmp_path / "a")
+    before = _good_site(root)
+    # A template error: mkdocs fails while writing pages, long after on_config.
+    (root / "theme" / "showcase").mkdir(parents=True)
+    (root / "theme" / "showcase" / "record.html").write_text("{% extends 'main.html' %}{% block content %}{{ 1 / 0 }}{% endblock %}")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+    result = mkdocs_build(root)
+    assert result.returncode != 0 and "ZeroDivisionError" in result.stderr + result.stdout
+    assert (root / "site" / "index.html").read_text() == before
+    assert (root / "site" / "records" / "first-draft" / "index.html").is_file()  # the whole last site
+    assert _leftovers(root) == []
+
+
+def test_strict_mode_warnings_keep_the_last_good_site(tmp_path):
+    root = make_archive(tmp_path / "a")
+    before = _good_site(root)
+    (root / "content" / "index.md").write_text("# Changed\n\n[a broken link](missing.md)\n")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "strict: true\n")
+    result = mkdocs_build(root)
+    assert result.returncode == 1 and "strict mode" in result.stdout + result.stderr
+    assert (root / "site" / "index.html").read_text() == before
+    assert _leftovers(root) == []
+    # and a good build replaces it whole
+    (root / "content" / "index.md").write_text("# Changed\n")
+    assert "Changed" in _good_site(root) and _leftovers(root) == []

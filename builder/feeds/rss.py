@@ -56,7 +56,7 @@ def feed_path(slug: str | None = None) -> str:
         return "feed.xml"
     if slug == "records":
         return "records/feed.xml"
-    return urls.collaboration(slug) + "feed.xml"
+    return urls.collaboration_feed(slug)
 
 
 def rss_feeds(ctx: SiteContext, title: str, description: str, language: str = "en") -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import urls
+from .feed_links import FeedLink, collaboration_feed
 from .pages import GeneratedPage, SiteContext, safe_html
 from .people import RecordItem, newest_first, record_item
 
@@ -23,15 +24,16 @@ class CollaborationView:
     prompt_html: str  # sanitized by core.markup
     records: tuple[RecordItem, ...]  # the records that answered, newest first
     contribute_url: str | None  # only while open and when the archive has a contribute page
+    feed: FeedLink | None  # the collaboration's own feed, when the build publishes feeds
 
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
-    out = [GeneratedPage(f"collaborations/{slug}.md", "showcase/collaboration.html", c.title,
-                         _context(ctx, slug))
+    out = [GeneratedPage(urls.page_source(urls.collaboration(slug)), "showcase/collaboration.html", c.title,
+                         _context(ctx, slug), replaces=f"collaborations/{slug}.md")
            for slug, c in ctx.archive.collaborations.items()]
     index = ctx.root / "content" / "collaborations" / "index.md"
     if "index" not in ctx.archive.collaborations and not index.exists():
-        out.append(GeneratedPage("collaborations/index.md", "showcase/collaboration.html", "Collaborations",
+        out.append(GeneratedPage(urls.page_source(urls.collaborations()), "showcase/collaboration.html", "Collaborations",
                                  _index_context(ctx)))
     return out
 
@@ -45,7 +47,8 @@ def collaboration_view(ctx: SiteContext, slug: str) -> CollaborationView:
         c.deadline.isoformat() if c.deadline else None,
         safe_html(c.prompt) if c.prompt.strip() else "",
         tuple(record_item(ctx, r) for r in answered),
-        ctx.contribute_url if is_open else None)
+        ctx.contribute_url if is_open else None,
+        collaboration_feed(ctx, slug))
 
 
 def ordered(ctx: SiteContext) -> list[CollaborationView]:

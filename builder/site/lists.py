@@ -67,25 +67,25 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     archive = ctx.archive
     names = names_by_handle(ctx.archive)
     result = [
-        GeneratedPage("productions/index.md", "showcase/productions.html", "Productions",
+        GeneratedPage(urls.page_source(urls.productions()), "showcase/productions.html", "Productions",
                       lambda: {"showcase_years": productions_by_year(ctx)}, in_nav=True),
-        GeneratedPage("browse/index.md", "showcase/browse.html", "Browse",
+        GeneratedPage(urls.page_source(urls.browse()), "showcase/browse.html", "Browse",
                       lambda: {"showcase_browse": browse_index(ctx)}, in_nav=True),
-        GeneratedPage("tags/index.md", "showcase/browse.html", "Tags",
+        GeneratedPage(urls.page_source(urls.tags()), "showcase/browse.html", "Tags",
                       lambda: {"showcase_tags": tag_counts(ctx)}),
         GeneratedPage("index.md", "showcase/home.html", "Home", lambda: home(ctx, names), keep_markdown=True),
     ]
     for rid, record in archive.records.items():
         if record.kind == "production":
-            result.append(GeneratedPage(f"{urls.credits_page(rid)}index.md", "showcase/credits.html",
+            result.append(GeneratedPage(urls.page_source(urls.credits_page(rid)), "showcase/credits.html",
                                         f"Credits: {record.title}", _credits_context(ctx, rid)))
     types = {r.type for r in archive.records.values()}
     for record_type in RECORD_TYPES:
         if record_type in types:
-            result.append(GeneratedPage(f"{urls.record_type(record_type)}index.md", "showcase/browse.html",
+            result.append(GeneratedPage(urls.page_source(urls.record_type(record_type)), "showcase/browse.html",
                                         TYPE_LABELS[record_type], _grid_context(ctx, names, record_type=record_type)))
     for tag, _count in tag_counts(ctx):
-        result.append(GeneratedPage(f"{urls.tag(tag)}index.md", "showcase/browse.html", f"Tag: {tag}",
+        result.append(GeneratedPage(urls.page_source(urls.tag(tag)), "showcase/browse.html", f"Tag: {tag}",
                                     _grid_context(ctx, names, tag=tag)))
     return result
 

@@ -7,6 +7,7 @@ effect). Its content comes from a view model rendered by an autoescaping templat
 
 from __future__ import annotations
 
+import base64
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,8 @@ class SiteContext:
     graph: RemixGraph
     media: dict[str, MediaInfo]
     site_url: str | None
-    contribute_url: str | None  # "contribute/" when the archive has that page
+    contribute_url: str | None  # the contribute page's URL, when the archive has one
+    feeds: frozenset[str] = frozenset()  # site paths of the feeds this build publishes
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,10 @@ class GeneratedPage:
     """A page the plugin renders from a view with one of our (autoescaping) templates.
 
     `src` is an mkdocs source path: a new, empty generated file (records/<id>/index.md),
-    or an existing page of content/ that the view takes over (people/<handle>.md). Unless
-    `keep_markdown`, the page's own Markdown is discarded: untrusted bodies (a profile's
-    bio, a collaboration's prompt) are rendered by the view, sanitized.
+    or an existing page of content/ that the view takes over (the home page). A page of
+    content/ that `replaces` names (people/<handle>.md) is dropped from the build: its
+    body is rendered by the view, sanitized, on a page at a folder's index.html like every
+    other. Unless `keep_markdown`, the page's own Markdown is discarded.
     """
 
     src: str
@@ -53,6 +56,7 @@ class GeneratedPage:
     title: str
     context: Callable[[], dict[str, Any]]  # built when the page is rendered
     keep_markdown: bool = False
+    replaces: str | None = None
     in_nav: bool = False
     # HTML that stands for the page in the search index (our pages have no Markdown of
     # their own, so mkdocs' search would otherwise index nothing). Escaped/sanitized.
@@ -92,6 +96,29 @@ def text_html(root: Path, archive: Archive, record_id: str) -> str:
         return render_markdown(text)
     except (OSError, UnicodeDecodeError, MarkupLimit):
         return ""
+
+
+# Captions up to this size are written into the page (see captions_data_url).
+MAX_INLINE_CAPTIONS = 64 * 1024
+
+
+def captions_data_url(root: Path, archive: Archive, record_id: str) -> str | None:
+    """A record's captions as a data: URL, or None (then the published file is linked).
+
+    Chromium loads no <track> from a file:// URL (every file is an origin of its own), so
+    captions would vanish when the site is opened from a folder; inline data has no
+    origin to check. The file is published too; only large ones are linked instead.
+    """
+    record = archive.records[record_id]
+    if not record.captions or record.withdrawn:
+        return None
+    try:
+        data = (root / record.folder / record.captions).read_bytes()
+    except OSError:
+        return None
+    if len(data) > MAX_INLINE_CAPTIONS:
+        return None
+    return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
 
 
 class MediaFile(File):

@@ -76,11 +76,14 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     credited = _Credited(ctx)
     out = []
     for handle in handles:
-        src = f"people/{handle}.md" if handle in ctx.archive.people else f"{urls.person(handle)}index.md"
-        out.append(GeneratedPage(src, "showcase/person.html", display_name(ctx.archive, handle),
-                                 _person_context(ctx, handle, credited)))
+        # A profile's own page (content/people/<handle>.md) is replaced: its body is
+        # rendered by the view, sanitized, at the same URL as a person without one.
+        replaces = f"people/{handle}.md" if handle in ctx.archive.people else None
+        out.append(GeneratedPage(urls.page_source(urls.person(handle)), "showcase/person.html",
+                                 display_name(ctx.archive, handle), _person_context(ctx, handle, credited),
+                                 replaces=replaces))
     if "index" not in ctx.archive.people:  # content/people/index.md would be a profile page
-        out.append(GeneratedPage("people/index.md", "showcase/person.html", "People",
+        out.append(GeneratedPage(urls.page_source(urls.people()), "showcase/person.html", "People",
                                  _index_context(ctx, handles, credited)))
     return out
 

@@ -1,16 +1,18 @@
-"""A page for every record (records/<id>/)."""
+"""A page for every record (records/<id>/index.html)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from markupsafe import escape
 
 from . import urls
-from .pages import GeneratedPage, SiteContext, text_html
-from .views import record_view
+from .pages import GeneratedPage, SiteContext, captions_data_url, text_html
+from .views import RecordView, record_view
 
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
-    return [GeneratedPage(f"{urls.record(rid)}index.md", "showcase/record.html", record.title,
+    return [GeneratedPage(urls.page_source(urls.record(rid)), "showcase/record.html", record.title,
                           _context(ctx, rid), search_html=_search(ctx, rid))
             for rid, record in ctx.archive.records.items()]
 
@@ -28,10 +30,16 @@ def _search(ctx: SiteContext, record_id: str):
     return build
 
 
+def _with_inline_captions(ctx: SiteContext, view: RecordView) -> RecordView:
+    inline = captions_data_url(ctx.root, ctx.archive, view.id)
+    return replace(view, captions_url=inline) if inline else view
+
+
 def _context(ctx: SiteContext, record_id: str):
     def build() -> dict:
         return {
-            "showcase_record": record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url),
+            "showcase_record": _with_inline_captions(
+                ctx, record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url)),
             "showcase_text_html": text_html(ctx.root, ctx.archive, record_id),
             "showcase_contribute_url": ctx.contribute_url,
         }

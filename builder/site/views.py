@@ -4,7 +4,7 @@ the autoescaping templates, every URL derived from ids."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..core.credits import role_rank
 from ..core.graph import RemixGraph
@@ -34,6 +34,30 @@ class TreeNode:
     outside: bool = False
     note: str = ""
     children: tuple[TreeNode, ...] = ()
+    size: int = 0  # how many nodes are below this one
+    fold: bool = False  # draw the children folded away (<details>), saying how many
+
+
+def _node(leaf: TreeNode, children: tuple[TreeNode, ...]) -> TreeNode:
+    return TreeNode(leaf.label, leaf.url, leaf.thumb, leaf.withdrawn, leaf.outside, leaf.note,
+                    children, sum(1 + c.size for c in children))
+
+
+# A tree stays readable with dozens of records and needs no script: the first two
+# generations are always drawn; below them, a branch of more than FOLD_OVER records is
+# folded (once: what is inside an opened fold is drawn whole).
+OPEN_GENERATIONS = 2
+FOLD_OVER = 5
+
+
+def folded(nodes: tuple[TreeNode, ...], generation: int = 1) -> tuple[TreeNode, ...]:
+    out = []
+    for n in nodes:
+        if generation >= OPEN_GENERATIONS and n.size > FOLD_OVER:
+            out.append(replace(n, fold=True))
+        else:
+            out.append(replace(n, children=folded(n.children, generation + 1)))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,7 @@ class RecordView:
     duration_text: str | None  # "1:05", shown since players load nothing until played
     sources: tuple[TreeNode, ...] = field(default=())  # where it came from
     remixes: tuple[TreeNode, ...] = field(default=())  # where it went
+    lineage: tuple[str, str] = ("", "")  # one line above each tree: how large it is
     credits_json: str | None = None
     jsonld: str = ""  # schema.org JSON-LD, safe inside <script> (< > & escaped)
     og_image: str | None = None  # absolute, for link previews
@@ -98,8 +123,9 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
         download_url=_first(r.id, info, "original"), download_name=_first_name(info, "original"),
         duration=info.duration if info else None,
         duration_text=_clock(info.duration) if info and info.duration else None,
-        sources=_up(archive, media, r.id, set()),
-        remixes=_down(archive, graph, media, r.id, set()),
+        sources=folded(_up(archive, media, r.id, set())),
+        remixes=folded(_down(archive, graph, media, r.id, set())),
+        lineage=lineage_summary(archive, graph, r.id),
         credits_json=urls.credits_json(r.id) if r.kind == "production" else None,
         jsonld=_jsonld(archive, r, info, visual, absolute),
         og_image=absolute(visual.preview) if absolute and visual and visual.preview else None,
@@ -230,6 +256,29 @@ def names_by_handle(archive: Archive) -> dict[str, str]:
 
 
 MAX_TREE_DEPTH = 12
+SHOWN_ABOVE = "shown above"
+CONTINUES = "more on its page"
+
+
+def lineage_summary(archive: Archive, graph: RemixGraph, record_id: str) -> tuple[str, str]:
+    """("Made from 37 records by 12 people, and 2 outside works", "Used by 5 records"):
+    a lineage of dozens is read from its size first, then its tree."""
+    up = [rid for rid in graph.ancestors(record_id) if rid in archive.records]
+    people = {c.handle for rid in up for c in archive.records[rid].contributors}
+    outside = {(s.title, s.url) for rid in [record_id, *up] for s in archive.records[rid].sources
+               if isinstance(s, OutsideSource)}
+    parts = []
+    if up:
+        parts.append(f"Made from {_count(len(up), 'record')} by {_count(len(people), 'person', 'people')}")
+    if outside:
+        parts.append(("and " if parts else "Made from ") + _count(len(outside), "outside work"))
+    down = [rid for rid in graph.descendants(record_id) if rid in archive.records]
+    return (", ".join(parts) + "." if parts else "",
+            f"Used by {_count(len(down), 'record')}." if down else "")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _up(archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str],
@@ -242,13 +291,14 @@ def _up(archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set
             continue
         if src.id not in archive.records:
             continue
-        if src.id in seen or depth >= MAX_TREE_DEPTH:
-            nodes.append(_leaf(archive, media, src.id, note="shown above"))
+        if src.id in seen:
+            nodes.append(_leaf(archive, media, src.id, note=SHOWN_ABOVE))
+            continue
+        if depth >= MAX_TREE_DEPTH:
+            nodes.append(_leaf(archive, media, src.id, note=CONTINUES))
             continue
         seen.add(src.id)
-        node = _leaf(archive, media, src.id)
-        nodes.append(TreeNode(node.label, node.url, node.thumb, node.withdrawn, False, node.note,
-                              _up(archive, media, src.id, seen, depth + 1)))
+        nodes.append(_node(_leaf(archive, media, src.id), _up(archive, media, src.id, seen, depth + 1)))
     return tuple(nodes)
 
 
@@ -256,13 +306,14 @@ def _down(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], reco
           depth: int = 0) -> tuple[TreeNode, ...]:
     nodes = []
     for child in graph.remixes.get(record_id, ()):
-        if child in seen or depth >= MAX_TREE_DEPTH:
-            nodes.append(_leaf(archive, media, child, note="shown above"))
+        if child in seen:
+            nodes.append(_leaf(archive, media, child, note=SHOWN_ABOVE))
+            continue
+        if depth >= MAX_TREE_DEPTH:
+            nodes.append(_leaf(archive, media, child, note=CONTINUES))
             continue
         seen.add(child)
-        node = _leaf(archive, media, child)
-        nodes.append(TreeNode(node.label, node.url, node.thumb, node.withdrawn, False, node.note,
-                              _down(archive, graph, media, child, seen, depth + 1)))
+        nodes.append(_node(_leaf(archive, media, child), _down(archive, graph, media, child, seen, depth + 1)))
     return tuple(nodes)
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 # (site fixture, page): the minimal fixture archive's home, the demo archive's home and
 # its contribute page (the minimal archive has neither a contribute page nor search).
-PAGES = [("served_site", ""), ("served_demo", ""), ("served_demo", "contribute/")]
+PAGES = [("served_site", ""), ("served_demo", ""), ("served_demo", "contribute.html")]
 IDS = ["minimal-home", "demo-home", "demo-contribute"]
 
 
@@ -66,7 +66,7 @@ def test_add_your_record_leads_to_the_contribute_page(page, served_demo):
     link = page.get_by_role("link", name=re.compile(r"add your record", re.IGNORECASE))
     assert link.count() >= 1, "the home page has no 'Add your record' link"
     link.first.click()
-    page.wait_for_url(served_demo + "contribute/")
+    page.wait_for_url(served_demo + "contribute.html")
     page.wait_for_load_state("load")
     assert page.locator("h1").first.is_visible()
     assert page.problems() == []

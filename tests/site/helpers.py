@@ -8,4 +8,6 @@ import lxml.html
 
 
 def page(site: Path, url: str) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring((site / url / "index.html").read_text())
+    """The page at a site URL: a file (records/x/index.html) or a folder (records/x/)."""
+    path = site / url if url.endswith(".html") else site / url / "index.html"
+    return lxml.html.fromstring(path.read_text())

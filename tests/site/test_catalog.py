@@ -23,7 +23,7 @@ def test_catalog_describes_every_record_and_its_published_files(tmp_path):
     assert records["harbour-at-dawn"]["remixes"] == ["harbour-bells"]
     assert bells["media"]["duration"] > 0
     for record in records.values():
-        assert (site / record["url"] / "index.html").is_file()
+        assert (site / record["url"]).is_file()
         for d in record["media"]["derivatives"]:
             path = site / d["url"]
             assert path.stat().st_size == d["bytes"], d["url"]

@@ -74,7 +74,7 @@ def parse(xml: str):
 
 
 def ids(parsed) -> list[str]:
-    return [e.link.removeprefix(SITE + "records/").rstrip("/") for e in parsed.entries]
+    return [e.link.removeprefix(SITE + "records/").removesuffix("/index.html") for e in parsed.entries]
 
 
 def test_publishes_the_productions_every_record_and_each_collaboration(root):
@@ -99,11 +99,11 @@ def test_channel_and_items_carry_absolute_links_dates_credits_and_tags(root):
     assert channel.feed.updated == "Mon, 20 May 2024 00:00:00 +0000"  # the newest item, not the clock
     assert "python-feedgen" not in out["feed.xml"]
     collab = parse(out["collaborations/night-sounds/feed.xml"])
-    assert collab.feed.link == SITE + "collaborations/night-sounds/"
+    assert collab.feed.link == SITE + "collaborations/night-sounds/index.html"
     assert collab.feed.updated == "Fri, 10 May 2024 00:00:00 +0000"
     bells = parse(out["feed.xml"]).entries[1]
     assert bells.title == "Harbour bells"
-    assert bells.link == SITE + "records/harbour-bells/"
+    assert bells.link == SITE + "records/harbour-bells/index.html"
     assert bells.published == "Fri, 10 May 2024 00:00:00 +0000"
     assert [t.term for t in bells.tags] == ["harbour", "soundscape"]
     assert "<dc:creator>Ben Okafor</dc:creator>" in out["feed.xml"]
@@ -128,7 +128,7 @@ def test_two_builds_are_byte_identical(root):
 
 def test_guids_depend_on_the_record_id_only(root):
     def guids(out):
-        return {e.link.rstrip("/").rsplit("/", 1)[1]: e.id for e in parse(out["records/feed.xml"]).entries}
+        return {e.link.removesuffix("/index.html").rsplit("/", 1)[1]: e.id for e in parse(out["records/feed.xml"]).entries}
 
     before = guids(feeds(root))
     yaml = root / "records" / "harbour-bells" / "record.yaml"

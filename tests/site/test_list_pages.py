@@ -8,6 +8,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -71,12 +72,13 @@ def site(archive) -> Path:
 def test_productions_newest_first_by_year(site):
     doc = page(site, "productions")
     assert len(doc.xpath("//h1")) == 1
-    assert [h.text_content() for h in doc.xpath(CONTENT + "//h2")] == ["2025", "2024", "2023"]
+    years = doc.xpath(CONTENT + "//section[starts-with(@aria-labelledby, 'sc-year-')]/h2")
+    assert [h.text_content() for h in years] == ["2025", "2024", "2023"]
     titles = doc.xpath(CONTENT + "//li[contains(@class,'sc-card')]//h3/a")
-    assert [a.get("href") for a in titles] == ["../records/night-reading/", "../records/harbour-bells/",
-                                               "../records/old-mix/"]
+    assert [a.get("href") for a in titles] == ["../records/night-reading/index.html", "../records/harbour-bells/index.html",
+                                               "../records/old-mix/index.html"]
     assert titles[0].text_content() == "Night <reading> & bells"  # escaped, shown as text
-    assert "../records/night-reading/credits/" in hrefs(doc)
+    assert "../records/night-reading/credits/index.html" in hrefs(doc)
 
 
 def test_production_cards_have_thumbnails_credits_and_withdrawn_marks(site):
@@ -109,7 +111,7 @@ def test_credits_page_equals_the_json(archive, site):
     links = {(base / href).resolve() for href in hrefs(doc) if not href.startswith("https://")}
     for person in data["people"]:
         for rec in person["records"]:
-            assert (site / "records" / rec["id"]).resolve() in links
+            assert (site / "records" / rec["id"] / "index.html").resolve() in links
     assert "../credits.json" in hrefs(doc)
     outside = [s for s in roll if "Foghorn" in s.text_content()]
     assert outside and outside[0].xpath(".//a/@href") == ["https://example.org/foghorn"]
@@ -127,17 +129,17 @@ def test_every_production_has_a_credits_page(site):
 def test_browse_by_type_and_tag(site):
     doc = page(site, "browse")
     links = hrefs(doc)
-    assert {"text/", "image/", "audio/"} <= set(links) and "video/" not in links
+    assert {"text/index.html", "image/index.html", "audio/index.html"} <= set(links) and "video/index.html" not in links
     assert not (site / "browse" / "video").exists()
     text = page(site, "browse/text")
-    assert [a.get("href") for a in text.xpath(CONTENT + "//h2/a")] == ["../../records/night-reading/",
-                                                                       "../../records/night-poem/"]
+    assert [a.get("href") for a in text.xpath(CONTENT + "//h2/a")] == ["../../records/night-reading/index.html",
+                                                                       "../../records/night-poem/index.html"]
     audio = page(site, "browse/audio")
-    assert [a.get("href") for a in audio.xpath(CONTENT + "//h2/a")] == ["../../records/harbour-bells/",
-                                                                        "../../records/old-mix/"]
+    assert [a.get("href") for a in audio.xpath(CONTENT + "//h2/a")] == ["../../records/harbour-bells/index.html",
+                                                                        "../../records/old-mix/index.html"]
     harbour = page(site, "tags/harbour")
     assert [a.get("href") for a in harbour.xpath(CONTENT + "//h2/a")] == [
-        "../../records/night-reading/", "../../records/harbour-bells/", "../../records/harbour-at-dawn/"]
+        "../../records/night-reading/index.html", "../../records/harbour-bells/index.html", "../../records/harbour-at-dawn/index.html"]
 
 
 def test_tags_index_counts(site):
@@ -152,14 +154,14 @@ def test_home_has_the_grid_collaborations_and_one_call_to_action(site):
     assert len(doc.xpath("//h1")) == 1
     assert "A tiny archive" in doc.xpath("//article")[0].text_content()  # the owner's Markdown
     grid = doc.xpath(CONTENT + "//ul[@class='sc-grid']/li//h3/a/@href")
-    assert grid == ["records/night-reading/", "records/harbour-bells/"]  # withdrawn left out
+    assert grid == ["records/night-reading/index.html", "records/harbour-bells/index.html"]  # withdrawn left out
     by = doc.xpath(CONTENT + "//ul[@class='sc-grid']/li//p[@class='sc-card__by']")
     assert by[1].text_content() == "Ana Lima, Ben Okafor"  # a name given on another record, not the handle
     collabs = doc.xpath(CONTENT + "//ul[@class='sc-collabs']/li")
-    assert collabs[0].xpath("./a/@href") == ["collaborations/night-sounds/"]
+    assert collabs[0].xpath("./a/@href") == ["collaborations/night-sounds/index.html"]
     assert "Record, write or photograph the harbour after dark." in collabs[0].text_content()
     cta = [a for a in doc.xpath("//article//a") if a.text_content().strip().lower() == "add your record"]
-    assert len(cta) == 1 and cta[0].get("href") == "contribute/"
+    assert len(cta) == 1 and cta[0].get("href") == "contribute.html"
 
 
 def test_list_pages_are_in_the_nav(site):
@@ -181,3 +183,32 @@ def test_every_relative_link_resolves(site):
                 continue
             target = (base / href.split("#")[0]).resolve()
             assert target.is_file() or (target / "index.html").is_file(), (url, href)
+
+
+def test_feeds_are_advertised_in_every_head_and_offered_on_home_and_productions(site):
+    for url in ("", "productions", "browse", "records/night-poem", "people/ana"):
+        doc = page(site, url)
+        folder = site / url
+        alternate = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']")
+        assert [(folder / link.get("href")).resolve() for link in alternate] == [
+            site / "feed.xml", site / "podcast.xml", site / "records" / "feed.xml"], url
+        assert all(link.get("title") for link in alternate)
+    for url, up in (("", ""), ("productions", "../")):
+        links = page(site, url).xpath("//section[@class='sc-subscribe']//a")
+        assert [a.get("href") for a in links] == [up + "feed.xml", up + "podcast.xml", up + "records/feed.xml"]
+        assert all(a.get("type") == "application/rss+xml" and a.text_content().strip() for a in links)
+
+
+def test_a_collaboration_page_links_its_own_feed_and_each_feed_folder_has_a_sitemap(site):
+    doc = page(site, "collaborations/night-sounds")
+    head = doc.xpath("//head/link[@rel='alternate']/@href")
+    assert "feed.xml" in head and "feed.xml" in doc.xpath("//p[@class='sc-collab__feed']/a/@href")
+    assert (site / "collaborations" / "night-sounds" / "feed.xml").is_file()
+    # Material fetches the sitemap.xml beside every rel=alternate link: it must exist there
+    # and list only pages of its own folder (a valid per-folder sitemap).
+    for folder in ("records", "collaborations/night-sounds"):
+        xml = lxml.etree.parse(str(site / folder / "sitemap.xml"))
+        locs = xml.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+        assert locs and all(loc.startswith(f"http://127.0.0.1:8000/{folder}/") for loc in locs)
+        for loc in locs:
+            assert (site / loc.removeprefix("http://127.0.0.1:8000/")).is_file()

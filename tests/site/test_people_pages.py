@@ -67,10 +67,10 @@ def _items(div: lxml.html.HtmlElement, heading_id: str) -> list[lxml.html.HtmlEl
 def test_profile_and_generated_pages_list_records_and_crediting_productions(site):
     ana = content(site, "people/ana")
     records = [li.xpath(".//a")[0].get("href") for li in _items(ana, "sc-their-records")]
-    assert records == ["../../records/harbour-bells/", "../../records/night-poem/",
-                       "../../records/harbour-at-dawn/"]  # newest first
+    assert records == ["../../records/harbour-bells/index.html", "../../records/night-poem/index.html",
+                       "../../records/harbour-at-dawn/index.html"]  # newest first
     [bells] = _items(ana, "sc-credited-in")
-    assert bells.xpath(".//a")[0].get("href") == "../../records/harbour-bells/"
+    assert bells.xpath(".//a")[0].get("href") == "../../records/harbour-bells/index.html"
     assert "photographer" in bells.text_content() and "writer" in bells.text_content()
     assert [a.get("href") for a in ana.xpath(".//ul[@class='sc-links']//a")] == ["https://example.org/ana"]
     assert ana.xpath(".//ul[@class='sc-links']//a")[0].get("rel") == "me nofollow noopener"
@@ -85,7 +85,7 @@ def test_profile_and_generated_pages_list_records_and_crediting_productions(site
     gone = _items(ben, "sc-their-records")[0]
     assert "withdrawn" in gone.text_content() and not gone.xpath(".//img")
     [credit] = _items(ben, "sc-credited-in")
-    assert credit.xpath(".//a")[0].get("href") == "../../records/harbour-bells/" and "composer" in credit.text_content()
+    assert credit.xpath(".//a")[0].get("href") == "../../records/harbour-bells/index.html" and "composer" in credit.text_content()
     for url in PAGES:
         doc = page(site, url)
         assert len(doc.xpath("//h1")) == 1, url
@@ -97,7 +97,7 @@ def test_people_index_lists_everyone_alphabetically(site):
     index = content(site, "people")
     links = index.xpath(".//li/a")
     # by display name, casefolded: ana's hostile name "<script>x</script>" sorts before "Ben Okafor"
-    assert [(a.text, a.get("href")) for a in links] == [("<script>x</script>", "ana/"), ("Ben Okafor", "ben/")]
+    assert [(a.text, a.get("href")) for a in links] == [("<script>x</script>", "ana/index.html"), ("Ben Okafor", "ben/index.html")]
     assert "3 records" in index.xpath(".//li")[0].text_content()
     assert "2 records" in index.xpath(".//li")[1].text_content()
 
@@ -124,15 +124,15 @@ def test_collaboration_page_lists_its_answers_and_invites_while_open(site):
     assert night.xpath(".//time/@datetime") == ["2024-06-30", "2024-05-20", "2024-05-10", "2024-05-02"]
     assert night.xpath(".//div[@class='sc-collab-prompt']")[0].text_content().startswith("Record, write")
     answers = [li.xpath(".//a")[0].get("href") for li in _items(night, "sc-answers")]
-    assert answers == ["../../records/gone-draft/", "../../records/harbour-bells/", "../../records/night-poem/"]
+    assert answers == ["../../records/gone-draft/index.html", "../../records/harbour-bells/index.html", "../../records/night-poem/index.html"]
     [cta] = night.xpath(".//p[@class='sc-cta']/a")
-    assert cta.text == "Add your record" and cta.get("href") == "../../contribute/"
+    assert cta.text == "Add your record" and cta.get("href") == "../../contribute.html"
     old = content(site, "collaborations/old-call")
     assert "Closed" in old.text_content() and not old.xpath(".//p[@class='sc-cta']")
     index = content(site, "collaborations")
-    assert [a.get("href") for a in index.xpath(".//ul/li/a")] == ["night-sounds/", "old-call/"]  # open first
+    assert [a.get("href") for a in index.xpath(".//ul/li/a")] == ["night-sounds/index.html", "old-call/index.html"]  # open first
     # a record links back to its collaboration
-    assert "../../collaborations/night-sounds/" in page(site, "records/night-poem").xpath("//a/@href")
+    assert "../../collaborations/night-sounds/index.html" in page(site, "records/night-poem").xpath("//a/@href")
 
 
 def test_pages_link_only_to_what_exists(site):
@@ -143,7 +143,7 @@ def test_pages_link_only_to_what_exists(site):
             if href.startswith(("http://", "https://", "#")):
                 continue
             target = (base / href).resolve()
-            assert target.is_file() or (target / "index.html").is_file(), (url, href)
+            assert target.is_file(), (url, href)  # a file: the site works from a folder
 
 
 def test_every_contributor_has_a_page(site):
@@ -151,4 +151,4 @@ def test_every_contributor_has_a_page(site):
         assert (site / "people" / handle / "index.html").is_file()
     # record pages' contributor links land on a page (ben has no profile)
     for href in page(site, "records/harbour-bells").xpath("//p[@class='sc-byline']//a/@href"):
-        assert (site / "records" / "harbour-bells" / href / "index.html").resolve().is_file()
+        assert (site / "records" / "harbour-bells" / href).resolve().is_file()

@@ -86,14 +86,14 @@ def test_media_viewers(hostile_site):
 def test_remix_trees_link_both_ways_and_tombstones_keep_their_place(hostile_site):
     words = page(hostile_site, "records/hostile-words")
     came_from = words.xpath("//section[contains(@class,'sc-lineage')]/ul[1]//a/@href")
-    assert "../night-poem/" in came_from and "../gone-draft/" in came_from
+    assert "../night-poem/index.html" in came_from and "../gone-draft/index.html" in came_from
     poem = page(hostile_site, "records/night-poem")
     went = poem.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
-    assert "../hostile-words/" in went and "../harbour-bells/" in went
+    assert "../hostile-words/index.html" in went and "../harbour-bells/index.html" in went
     gone = page(hostile_site, "records/gone-draft")
     assert "The author took it back." in gone.xpath("//div[@class='sc-tombstone']")[0].text_content()
     assert gone.xpath("//audio | //video | //figure") == []
-    assert "../hostile-words/" in gone.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
+    assert "../hostile-words/index.html" in gone.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
     assert not (hostile_site / "records" / "gone-draft" / "media").exists()
 
 
@@ -104,7 +104,7 @@ def test_pages_link_only_to_what_exists(hostile_site):
             if href.startswith(("http://", "https://", "#")):
                 continue
             target = (base / href).resolve()
-            assert target.exists() or (target / "index.html").exists(), (rid, href)
+            assert target.is_file(), (rid, href)  # a file: the site works from a folder
 
 
 def test_record_markdown_is_published_as_a_file_never_as_a_page(hostile_site):
@@ -120,7 +120,8 @@ def test_link_previews_and_json_ld(hostile_site):
     meta = {m.get("property"): m.get("content") for m in doc.xpath("//meta[@property]")}
     assert meta["og:title"] == "Harbour bells"
     assert meta["og:image"] == "https://showcase.example/archive/records/harbour-bells/media/preview.jpg"
-    assert meta["og:url"] == "https://showcase.example/archive/records/harbour-bells/"
+    assert meta["og:url"] == "https://showcase.example/archive/records/harbour-bells/index.html"
+    assert doc.xpath("//link[@rel='canonical']/@href") == [meta["og:url"]]  # one address per page
     [ld] = doc.xpath("//script[@type='application/ld+json']")
     data = json.loads(ld.text)
     assert data["@type"] == "AudioObject" and data["license"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -150,11 +151,11 @@ def test_search_finds_records_by_title_contributor_tag_and_description(tmp_path)
     assert run_showcase("build", cwd=root, timeout=600).code == 0
     index = json.loads((root / "site" / "search" / "search_index.json").read_text())
     entries = {d["location"]: d for d in index["docs"]}
-    bells = entries["records/harbour-bells/"]
+    bells = entries["records/harbour-bells/index.html"]
     assert bells["title"] == "Harbour bells"
     for words in ("Ben Okafor", "soundscape", "A bell over the water"):
         assert words in bells["text"]
-    assert "Ana Lima" in entries["records/harbour-at-dawn/"]["text"]
+    assert "Ana Lima" in entries["records/harbour-at-dawn/index.html"]["text"]
 
 
 def test_two_cold_builds_give_identical_sites(tmp_path):
