@@ -21,6 +21,7 @@ from mkdocs.utils import CountHandler
 from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
+from .offline import add_polyfill, write_search_script
 from .pipeline import Prepared, media_summary, prepare
 from .staging import StagedSite
 from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings
@@ -83,6 +84,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # (mkdocs' folder URLs need a server to find index.html). Material's offline plugin
         # does the same.
         config.use_directory_urls = False
+        add_polyfill(config)  # and search works there too (builder/offline.py)
         try:
             self.feeds = feed_settings(self.config.feeds, config, self.root)
         except FeedError as error:
@@ -195,6 +197,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         # `mkdocs serve` rebuilds with the same plugin object: prepare afresh next time.
         self.prepared = None
+        write_search_script(Path(config.site_dir))
         if self.staged is not None:
             failed = config.strict and self.warnings is not None and self.warnings.get_counts()
             (self.staged.abandon if failed else self.staged.commit)()

@@ -55,3 +55,17 @@ def test_every_link_of_the_home_page_opens_a_file(page, demo_site):
         page.open(href)
         assert page.evaluate("document.readyState") == "complete"
     assert page.problems() == []
+
+
+def test_search_works_from_a_folder_and_the_polyfill_stays_out_of_the_way_on_a_server(page, demo_site,
+                                                                                    served_demo):
+    page.open(demo_site.resolve().as_uri() + "/index.html")
+    page.locator(".md-search__input").focus()
+    page.keyboard.type("please hold")
+    result = page.locator(".md-search-result__item a", has_text="Please hold").first
+    result.wait_for(timeout=10000)
+    result.click()
+    page.wait_for_url("**/records/please-hold/index.html")
+    assert page.problems() == []
+    page.open(served_demo)  # over http the real Web Worker runs the search
+    assert page.evaluate("window.Worker !== window.IFrameWorker")
