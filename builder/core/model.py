@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Iterable, Literal, Mapping
 
 RecordType = Literal["text", "image", "audio", "video"]
 RecordKind = Literal["contribution", "production"]
@@ -135,3 +135,9 @@ class Archive:
 
     def exists(self, record_id: str) -> bool:
         return record_id in self.records or record_id in self.unreadable
+
+
+def newest_first(records: Iterable[Record]) -> list[Record]:
+    """The archive's one order for lists and feeds: newest `created` first; records of the
+    same day by id, A to Z, so that every list (and every build) agrees."""
+    return sorted(records, key=lambda r: (-r.created.toordinal(), r.id))

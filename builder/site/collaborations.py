@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from . import urls
 from .feed_links import FeedLink, collaboration_feed
 from .pages import GeneratedPage, SiteContext, safe_html
-from .people import RecordItem, newest_first, record_item
+from ..core.model import newest_first
+from .people import RecordItem, record_item
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..core.credits import credits_of, role_rank
-from ..core.model import RECORD_TYPES, Record
+from ..core.model import RECORD_TYPES, Record, newest_first
 from . import urls
 from .pages import GeneratedPage, SiteContext
 from .views import names_by_handle
@@ -91,11 +91,6 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 # -- views ------------------------------------------------------------------------------
-
-
-def newest_first(records) -> list[Record]:
-    """Newest first by creation date, then by id (descending too, so the order is total)."""
-    return sorted(records, key=lambda r: (r.created, r.id), reverse=True)
 
 
 def card(ctx: SiteContext, record: Record, with_credits: bool = False,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.credits import credits_of, role_rank
-from ..core.model import Archive, Record
+from ..core.model import Archive, Record, newest_first
 from . import urls
 from .pages import GeneratedPage, SiteContext, safe_html
 from .views import names_by_handle, thumbnail
@@ -103,10 +103,6 @@ def record_item(ctx: SiteContext, record: Record, roles: tuple[str, ...] = ()) -
     return RecordItem(record.id, record.title, urls.record(record.id), record.type, record.kind,
                       record.created.isoformat(), thumbnail(ctx.media, record), record.withdrawn is not None,
                       roles)
-
-
-def newest_first(records: list[Record]) -> list[Record]:
-    return sorted(records, key=lambda r: (-r.created.toordinal(), r.id))
 
 
 class _Credited:
