@@ -14,7 +14,7 @@ from ..core.credits import credits_of, role_rank
 from ..core.model import RECORD_TYPES, Record, newest_first
 from . import urls
 from .pages import GeneratedPage, SiteContext
-from .views import names_by_handle
+from .views import RecordRef, names_by_handle
 
 SUMMARY_NAMES = 4  # names in a production card's credits summary
 HOME_PRODUCTIONS = 6
@@ -31,17 +31,12 @@ class Thumb:
 
 
 @dataclass(frozen=True)
-class Card:
-    id: str
-    title: str
-    url: str
-    type: str
-    kind: str
-    created: str
+class Card(RecordRef):
+    """A record as a card of a grid: a large thumbnail, names, and for productions the credits."""
+
     year: int
     contributors: tuple[str, ...]  # names, in role order, each once
     thumb: Thumb | None  # None when withdrawn or without a visual
-    withdrawn: bool
     credits_summary: tuple[str, ...] = ()  # productions: the first names of the roll
     credits_more: int = 0  # how many more people the roll credits
     credits_url: str | None = None
@@ -106,10 +101,9 @@ def card(ctx: SiteContext, record: Record, with_credits: bool = False,
         summary = tuple(p.name for p in people[:SUMMARY_NAMES])
         more = max(0, len(people) - SUMMARY_NAMES)
         credits_url = urls.credits_page(record.id)
-    return Card(record.id, record.title, urls.record(record.id), record.type, record.kind,
-                record.created.isoformat(), record.created.year, contributors,
-                None if record.withdrawn else thumb(ctx, record), record.withdrawn is not None,
-                summary, more, credits_url)
+    return Card(**RecordRef.fields(record), year=record.created.year, contributors=contributors,
+                thumb=None if record.withdrawn else thumb(ctx, record),
+                credits_summary=summary, credits_more=more, credits_url=credits_url)
 
 
 def thumb(ctx: SiteContext, record: Record) -> Thumb | None:

@@ -14,7 +14,7 @@ from ..core.credits import credits_of, role_rank
 from ..core.model import Archive, Record, newest_first
 from . import urls
 from .pages import GeneratedPage, SiteContext, safe_html
-from .views import names_by_handle, thumbnail
+from .views import RecordRef, names_by_handle, thumbnail
 
 # What a profile's avatar may be: an image a browser shows in <img> (never a page or a script).
 AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg")
@@ -22,28 +22,18 @@ THUMB_SIZE = 64
 
 
 @dataclass(frozen=True)
-class RecordItem:
+class RecordItem(RecordRef):
     """A record in a list: title, link, thumbnail (None when withdrawn or without media)."""
 
-    id: str
-    title: str
-    url: str
-    type: str
-    kind: str
-    created: str
     thumb: str | None
-    withdrawn: bool
     roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
-class ProductionCredit:
-    id: str
-    title: str
-    url: str
-    created: str
+class ProductionCredit(RecordRef):
+    """A production that credits a person: their roles in it and the records that put them there."""
+
     thumb: str | None
-    withdrawn: bool
     roles: tuple[str, ...]
     via: tuple[tuple[str, str], ...]  # (title, url) of the records through which they are credited
 
@@ -100,9 +90,7 @@ def display_name(archive: Archive, handle: str) -> str:
 
 
 def record_item(ctx: SiteContext, record: Record, roles: tuple[str, ...] = ()) -> RecordItem:
-    return RecordItem(record.id, record.title, urls.record(record.id), record.type, record.kind,
-                      record.created.isoformat(), thumbnail(ctx.media, record), record.withdrawn is not None,
-                      roles)
+    return RecordItem(**RecordRef.fields(record), thumb=thumbnail(ctx.media, record), roles=roles)
 
 
 class _Credited:
@@ -120,9 +108,8 @@ class _Credited:
             for prod in productions:
                 for p in credits_of(archive, self.ctx.graph, prod.id).people:
                     self._by_handle.setdefault(p.handle, []).append(ProductionCredit(
-                        prod.id, prod.title, urls.record(prod.id), prod.created.isoformat(),
-                        thumbnail(self.ctx.media, prod), prod.withdrawn is not None, p.roles,
-                        tuple((r.title, urls.record(r.id)) for r in p.records)))
+                        **RecordRef.fields(prod), thumb=thumbnail(self.ctx.media, prod), roles=p.roles,
+                        via=tuple((r.title, urls.record(r.id)) for r in p.records)))
         return self._by_handle.get(handle, [])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..core.credits import role_rank
 from ..core.graph import RemixGraph
@@ -21,6 +22,25 @@ class Visual:
     preview: str | None  # the JPEG
     width: int | None
     height: int | None
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """What every list says of a record; cards, list items and credits add their own."""
+
+    id: str
+    title: str
+    url: str
+    type: str
+    kind: str
+    created: str  # ISO date
+    withdrawn: bool
+
+    @staticmethod
+    def fields(record: Record) -> dict[str, Any]:
+        return {"id": record.id, "title": record.title, "url": urls.record(record.id), "type": record.type,
+                "kind": record.kind, "created": record.created.isoformat(),
+                "withdrawn": record.withdrawn is not None}
 
 
 @dataclass(frozen=True)
