@@ -24,7 +24,7 @@ from .core.report import Report, render_text
 from .offline import add_polyfill, write_search_script
 from .pipeline import Prepared, media_summary, prepare
 from .staging import StagedSite
-from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings
+from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings, require_podcast
 from .site import urls
 from .site.catalog import catalog
 from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
@@ -97,6 +97,13 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             for line in render_text(self.prepared.report).splitlines():
                 if line:
                     log.warning(line)
+        if self.feeds is not None and self.prepared.ok:
+            # Whether the podcast's settings are required depends on the archive (an audio or
+            # video production): known only now, and still before site_dir is touched.
+            try:
+                require_podcast(self.feeds, self.prepared.loaded.archive)
+            except FeedError as error:
+                raise PluginError(f"{Path(config.config_file_path).name}: {error}") from None
         log.info(self.prepared.report.summary())
         if self.prepared.media is not None:
             log.info(media_summary(self.prepared.media))

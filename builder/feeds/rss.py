@@ -32,7 +32,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from ..core.markup import _ATTRIBUTES, _TAGS, MarkupLimit, render_markdown
-from ..core.model import Record
+from ..core.model import Record, newest_first
 from ..site import urls
 from ..site.pages import SiteContext
 from ..site.views import attribution
@@ -62,9 +62,7 @@ def feed_path(slug: str | None = None) -> str:
 def rss_feeds(ctx: SiteContext, title: str, description: str, language: str = "en") -> dict[str, str]:
     """{site path: RSS XML} of every plain feed of the site."""
     base = _base(ctx.site_url)
-    live = [r for r in ctx.archive.records.values() if r.withdrawn is None]
-    live.sort(key=lambda r: r.id)
-    live.sort(key=lambda r: r.created, reverse=True)  # stable: same day -> by id
+    live = newest_first([r for r in ctx.archive.records.values() if r.withdrawn is None])
     feeds = {
         "feed.xml": _feed(ctx, base, "feed.xml", title, description, language,
                           [r for r in live if r.kind == "production"]),
@@ -80,6 +78,7 @@ def rss_feeds(ctx: SiteContext, title: str, description: str, language: str = "e
 
 
 def guid(record_id: str) -> str:
+    """An item GUID, from the record id alone (see the module docstring)."""
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"showcase:record:{record_id}"))
 
 
@@ -97,10 +96,10 @@ def _day(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(0), tzinfo=dt.timezone.utc)
 
 
-def _feed(ctx: SiteContext, base: str, path: str, title: str, description: str, language: str,
-          records: list[Record], home: str = "") -> str:
+def channel(base: str, path: str, title: str, description: str, language: str,
+            newest: dt.date | None, home: str = "") -> FeedGenerator:
+    """A feed at `path` with its channel set; every date from `newest` (the newest item's `created`)."""
     fg = FeedGenerator()
-    fg.load_extension("dc")
     fg.title(title)
     fg.description(description)
     fg.language(language)
@@ -109,27 +108,40 @@ def _feed(ctx: SiteContext, base: str, path: str, title: str, description: str, 
     fg.link(href=base + home, rel="alternate")
     fg.generator(GENERATOR)
     fg.docs(DOCS)
-    newest = _day(records[0].created) if records else _EPOCH
-    fg.lastBuildDate(newest)
-    fg.pubDate(newest)
+    date = _day(newest) if newest else _EPOCH
+    fg.lastBuildDate(date)
+    fg.pubDate(date)
+    return fg
+
+
+def item(fe, base: str, r: Record, description: str) -> None:  # noqa: ANN001 - feedgen FeedEntry
+    """What every feed says of a record: title, link, GUID, date, description."""
+    fe.title(r.title)
+    fe.link(href=base + urls.record(r.id))
+    fe.guid(guid(r.id), permalink=False)
+    fe.pubDate(_day(r.created))
+    fe.description(description)
+
+
+def _feed(ctx: SiteContext, base: str, path: str, title: str, description: str, language: str,
+          records: list[Record], home: str = "") -> str:
+    fg = channel(base, path, title, description, language, records[0].created if records else None, home)
+    fg.load_extension("dc")
     for r in records:
         _entry(ctx, base, fg.add_entry(order="append"), r)
     return fg.rss_str(pretty=True, encoding="UTF-8").decode("utf-8")
 
 
 def _entry(ctx: SiteContext, base: str, fe, r: Record) -> None:  # noqa: ANN001 - feedgen FeedEntry
-    fe.title(r.title)
-    fe.link(href=base + urls.record(r.id))
-    fe.guid(guid(r.id), permalink=False)
-    fe.pubDate(_day(r.created))
-    fe.description(_description(ctx, base, r))
+    item(fe, base, r, item_description(ctx, base, r))
     for name in dict.fromkeys(c.name or c.handle for c in r.contributors):
         fe.dc.dc_creator(name)
     for tag in r.tags:
         fe.category(term=tag)
 
 
-def _description(ctx: SiteContext, base: str, r: Record) -> str:
+def item_description(ctx: SiteContext, base: str, r: Record) -> str:
+    """The item description: preview image, attribution line, the record's sanitized Markdown."""
     parts = []
     info = ctx.media.get(r.id)
     preview = info.by_role("preview") if info else []

@@ -127,12 +127,12 @@ def person_view(ctx: SiteContext, handle: str, credited: _Credited) -> PersonVie
     if person is not None:
         links = tuple(link for link in person.links if link.lower().startswith(("http://", "https://")))
         bio = safe_html(person.bio) if person.bio.strip() else ""
-        avatar = _avatar(ctx, person.avatar)
+        avatar = avatar_url(ctx, person.avatar)
     return PersonView(handle, display_name(archive, handle), person is not None, links, bio, avatar,
                       tuple(records), tuple(credited.of(handle)))
 
 
-def _avatar(ctx: SiteContext, name: str | None) -> str | None:
+def avatar_url(ctx: SiteContext, name: str | None) -> str | None:
     if not name or name.startswith("/") or "\\" in name or ".." in name.split("/"):
         return None
     if not name.lower().endswith(AVATAR_SUFFIXES):
