@@ -194,6 +194,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return html
 
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001
+        if page.is_homepage and config.site_url:
+            # The site's address, not .../index.html (pages are files: see site/urls.py).
+            page.canonical_url = config.site_url
         ours = self.pages.get(page.file.src_uri)
         if ours is not None:
             context.update(ours.context())

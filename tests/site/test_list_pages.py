@@ -212,3 +212,11 @@ def test_a_collaboration_page_links_its_own_feed_and_each_feed_folder_has_a_site
         assert locs and all(loc.startswith(f"http://127.0.0.1:8000/{folder}/") for loc in locs)
         for loc in locs:
             assert (site / loc.removeprefix("http://127.0.0.1:8000/")).is_file()
+
+
+def test_the_home_page_is_known_by_the_sites_address_and_search_is_a_named_dialog(site):
+    home = page(site, "")
+    assert home.xpath("//link[@rel='canonical']/@href") == ["http://127.0.0.1:8000/"]
+    assert page(site, "productions").xpath("//link[@rel='canonical']/@href") == [
+        "http://127.0.0.1:8000/productions/index.html"]
+    assert home.xpath("//div[@role='dialog'][contains(@class,'md-search')]/@aria-label") == ["Search"]
