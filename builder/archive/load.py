@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.markup import MarkupLimit, render_markdown
-from ..core.model import Archive, Record
+from ..core import sniff
+from ..core.model import Archive, Person, Record
 from ..core.names import unportable_reason
 from ..core.problems import Problem, problem
 from ..core.schema import HANDLE, RECORD_ID, SLUG, read_collaboration, read_person, read_record
@@ -48,7 +49,7 @@ def load_archive(root: Path, inspect: Callable[[str], bool] | None = None) -> Lo
     people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
     collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
     archive = Archive.of(records, people, collabs, frozenset(unreadable))
-    content_problems = _check_content_links(root)
+    content_problems = _check_content_links(root) + _check_avatars(root, people)
     return Loaded(archive, problems + record_problems + people_problems + collab_problems + content_problems,
                   config, frozenset(inspected))
 
@@ -162,6 +163,50 @@ def _read_text(path: Path, limit: int) -> tuple[str | None, YamlIssue | None]:
         return None, YamlIssue("yaml-too-large", 1, f"the file is {size // 1024} KiB, over the limit of "
                                f"{limit // 1024} KiB", "keep long texts in the record's own file")
     return decode_text(data)
+
+
+def _check_avatars(root: Path, people: list[Person]) -> list[Problem]:
+    """A profile's `avatar` must be an image file in content/people/ (JPEG, PNG, GIF, WebP:
+    an SVG published beside the pages could run script when opened on its own)."""
+    out: list[Problem] = []
+    for person in people:
+        if person.avatar is None:
+            continue
+        path = root / "content" / "people" / person.avatar
+
+        def bad(code: str, message: str, fix: str) -> None:
+            out.append(problem(code, person.path, person.avatar_line, message, fix))
+
+        kind = lstat_kind(path)
+        if kind is None:
+            twin = _case_twin(path)
+            bad("missing-file", f"`avatar` names {person.avatar!r}, which is not in content/people/",
+                f"did you mean {twin!r}? Names are case-sensitive" if twin else
+                "add the image to content/people/ or correct the name (names are case-sensitive)")
+        elif kind == "symlink":
+            bad("symlink", f"{person.avatar!r} is a symbolic link", "replace the link with the image itself")
+        elif kind != "file":
+            bad("not-a-file", f"{person.avatar!r} is a {kind}, not a regular file", "name an image file")
+        else:
+            try:
+                fmt = sniff.sniff(read_bytes(path, sniff.HEAD_BYTES)[0])
+            except (NotRegular, OSError) as exc:
+                bad("not-a-file", f"{person.avatar!r} cannot be read: {exc}", "name a regular, readable image")
+                continue
+            if fmt.kind is None:
+                bad("unsupported-format", f"`avatar` {person.avatar!r} is {fmt.label}, which is not accepted",
+                    fmt.advice or "use a JPEG, PNG, GIF or WebP image")
+            elif fmt.kind != "image":
+                bad("wrong-media-type", f"`avatar` {person.avatar!r} is {fmt.label}, not an image",
+                    "use a JPEG, PNG, GIF or WebP image")
+    return out
+
+
+def _case_twin(path: Path) -> str | None:
+    try:
+        return next((n for n in sorted(os.listdir(path.parent)) if n.casefold() == path.name.casefold()), None)
+    except OSError:
+        return None
 
 
 def _load_pages(root: Path, rel: str, pattern, what: str, reader):

@@ -102,6 +102,7 @@ class Person:
     links: tuple[str, ...] = ()
     avatar: str | None = None
     bio: str = ""
+    avatar_line: int = 0  # where `avatar` is written, for problems with the file it names
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ CODES: dict[str, str] = {
     "unportable-name": "A file or folder name that breaks on some systems or hides characters.",
     "case-collision": "Two names in one folder differ only in upper/lower case.",
     "missing-record-yaml": "A record folder has no record.yaml.",
-    "missing-file": "A file named in record.yaml does not exist.",
+    "missing-file": "A file named in record.yaml, or a profile's avatar, does not exist.",
     "not-a-file": "A named path is a folder or a special file, not a regular file.",
     "symlink": "A record folder or file is a symbolic link.",
     "path-escape": "A file name points outside the record's own folder.",

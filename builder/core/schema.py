@@ -370,7 +370,8 @@ def read_person(handle: str, root: Node | None, body: str, path: str) -> tuple[P
             else:
                 r.add("invalid-value", item.line, "each link must be an http(s) address",
                       "write links as `- https://example.org/me`")
-    return Person(handle, path, name, tuple(links), avatar, body), r.problems
+    avatar_line = r.line(node, "avatar") if node is not None and avatar is not None else 0
+    return Person(handle, path, name, tuple(links), avatar, body, avatar_line), r.problems
 
 
 def read_collaboration(slug: str, root: Node | None, body: str, path: str) -> tuple[Collaboration | None, list[Problem]]:

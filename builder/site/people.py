@@ -17,7 +17,7 @@ from .pages import GeneratedPage, SiteContext, safe_html
 from .views import RecordRef, names_by_handle, thumbnail
 
 # What a profile's avatar may be: an image a browser shows in <img> (never a page or a script).
-AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif", ".svg")
+AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif")
 THUMB_SIZE = 64
 
 
