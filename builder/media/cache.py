@@ -1,8 +1,9 @@
 """A content-addressed cache of media results: <cache>/<key[:2]>/<key>/ with manifest.json.
 
 The key is the hash of the job's fingerprint (recipe, recipe version, parameters,
-input names) and of its input files' bytes, so an unchanged record is never
-redone and any change to a file or a setting is. A result folder appears in one
+input names), of the versions of the tools that make it (Pillow; ffmpeg for audio and
+video: another encoder gives other bytes) and of its input files' bytes, so an
+unchanged record is never redone and any change to a file, a setting or a tool is. A result folder appears in one
 rename, manifest included: an interrupted build leaves at most a staging folder,
 which the next run sweeps away.
 """
@@ -29,8 +30,9 @@ class MediaCache:
         self.folder = Path(folder)
         self.staging_root = self.folder / "staging"
 
-    def key(self, job: MediaJob, root: Path) -> str:
-        digest = hashlib.sha256(job.fingerprint().encode())
+    def key(self, job: MediaJob, root: Path, tools: str = "") -> str:
+        """`tools`: the versions of what makes this job's output, e.g. "pillow 12.0.0; ffmpeg 6.0"."""
+        digest = hashlib.sha256(job.fingerprint().encode() + b"\0" + tools.encode())
         for rel in job.inputs:
             digest.update(b"\0" + _file_hash(root / rel).encode())
         return digest.hexdigest()

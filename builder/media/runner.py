@@ -59,8 +59,9 @@ def run_media(root: Path, jobs: list[MediaJob], cache_dir: Path, settings: Media
     cache.sweep()
     run = MediaRun()
     todo: list[tuple[MediaJob, str]] = []
+    versions = _tool_versions(jobs)
     for job in jobs:
-        key = cache.key(job, root)
+        key = cache.key(job, root, versions[job.recipe in NEEDS_FFMPEG])
         info = cache.lookup(key)
         if info is None:
             todo.append((job, key))
@@ -68,13 +69,22 @@ def run_media(root: Path, jobs: list[MediaJob], cache_dir: Path, settings: Media
             run.results[job.record_id] = MediaResult(job, key, cache.path(key), info)
             run.reused += 1
     if todo:
-        if any(job.recipe in NEEDS_FFMPEG for job, _ in todo):
-            from .tools import find_tools
-
-            find_tools()  # one clear error before any work starts, not one per record
         _execute(root, todo, cache, settings, workers, progress, run)
     run.seconds = time.perf_counter() - started
     return run
+
+
+def _tool_versions(jobs: list[MediaJob]) -> dict[bool, str]:
+    """{needs ffmpeg: the versions in its cache key}. Finding ffmpeg (once per process)
+    raises ToolsError before any work starts: one clear error, not one per record."""
+    import PIL
+
+    pillow = f"pillow {PIL.__version__}"
+    if not any(job.recipe in NEEDS_FFMPEG for job in jobs):
+        return {False: pillow, True: pillow}
+    from .tools import find_tools
+
+    return {False: pillow, True: f"{pillow}; ffmpeg {find_tools().version}"}
 
 
 def _execute(root: Path, todo: list[tuple[MediaJob, str]], cache: MediaCache, settings: MediaSettings,

@@ -100,3 +100,16 @@ def test_a_damaged_manifest_means_redo(tmp_path):
     first = run(root, cache)
     (first.results["photo-0"].folder / "manifest.json").write_text("{not json")
     assert run(root, cache).ran == 1
+
+
+def test_another_tool_version_means_another_cache_key(tmp_path):
+    import PIL
+
+    root = archive_with(tmp_path, photos=1, texts=0)
+    result = run(root, tmp_path / "cache").results["photo-0"]
+    job, cache = result.job, MediaCache(tmp_path / "cache")
+    assert result.key == cache.key(job, root, f"pillow {PIL.__version__}")  # what the runner uses
+    keys = {cache.key(job, root, tools) for tools in ("pillow 12.0.0", "pillow 12.1.0",
+                                                      "pillow 12.0.0; ffmpeg 6.0", "pillow 12.0.0; ffmpeg 7.1")}
+    assert len(keys) == 4
+    assert cache.key(job, root, "pillow 12.0.0") == cache.key(job, root, "pillow 12.0.0")
