@@ -103,6 +103,43 @@ def _moov_info(moov: bytes) -> BmffInfo:
     return BmffInfo(frozenset(tracks), any(atom in moov for atom in _LOCATION_ATOMS))
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_METADATA_LIMIT = 4 * 1024 * 1024  # an eXIf or XMP chunk larger than this is not read
+
+
+def _png_has_location(path: Path) -> bool | None:
+    """GPS in a PNG's eXIf chunk or XMP (iTXt), found by walking the chunk headers.
+
+    Pillow's getexif() decodes the whole image to reach an eXIf chunk stored after the
+    pixels: 0.5 s for an ordinary PNG, unbounded work for a hostile one. Here only the
+    metadata chunks are read; pixel data is skipped by seeking.
+    """
+    try:
+        with open(path, "rb") as f:
+            f.seek(len(PNG_SIGNATURE))
+            while header := f.read(8):
+                if len(header) < 8:
+                    return None
+                length, kind = int.from_bytes(header[:4], "big"), header[4:]
+                if kind == b"IEND":
+                    return False
+                if kind in (b"eXIf", b"iTXt") and length <= _PNG_METADATA_LIMIT:
+                    data = f.read(length)
+                    if kind == b"iTXt" and (b"GPSLatitude" in data or b"GPSLongitude" in data):
+                        return True
+                    if kind == b"eXIf":
+                        exif = Image.Exif()
+                        exif.load(data)
+                        if any(tag in exif.get_ifd(0x8825) for tag in (1, 2, 3, 4)):
+                            return True
+                    f.seek(4, 1)  # CRC
+                else:
+                    f.seek(length + 4, 1)
+    except Exception:  # noqa: BLE001 - any failure of a hostile file is "unreadable"
+        return None
+    return None  # no IEND: truncated
+
+
 def image_has_location(path: Path, head: bytes, max_pixels: int) -> bool | None:
     """True when an image carries GPS coordinates in EXIF or XMP; None if unreadable.
 
@@ -111,6 +148,8 @@ def image_has_location(path: Path, head: bytes, max_pixels: int) -> bool | None:
     """
     if b"GPSLatitude" in head or b"GPSLongitude" in head:  # XMP packets spell them out
         return True
+    if head.startswith(PNG_SIGNATURE):
+        return _png_has_location(path)
     # The archive's own pixel limit has been checked from the header; Pillow's must
     # not refuse an image the archive accepts. Pillow has no per-call limit.
     saved = Image.MAX_IMAGE_PIXELS
