@@ -10,6 +10,7 @@ nothing in it can make the page fetch from another host.
 
 from __future__ import annotations
 
+import functools
 import re
 import signal
 import threading
@@ -39,7 +40,24 @@ class MarkupLimit(Exception):
 
 
 def render_markdown(text: str) -> str:
-    """Sanitized HTML for a record's Markdown. Headings start at h2 (the page has the h1)."""
+    """Sanitized HTML for a record's Markdown. Headings start at h2 (the page has the h1).
+
+    A pure function of the text, and the same text is rendered by the check, the page,
+    the search index and the feeds: short texts (nearly all) are rendered once."""
+    if len(text) <= _MEMO_CHARS:
+        return _render_memo(text)
+    return _render(text)
+
+
+_MEMO_CHARS = 8192  # with at most 2048 entries: a few tens of MB at worst
+
+
+@functools.lru_cache(maxsize=2048)
+def _render_memo(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
     measure(text)
     with _budget(BUDGET_SECONDS):
         html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")

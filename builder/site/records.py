@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from . import urls
 from .pages import GeneratedPage, SiteContext, captions_data_url, text_html
-from .views import RecordView, record_view
+from .views import RecordView, description_html, record_view
 
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
@@ -25,8 +25,7 @@ def _search(ctx: SiteContext, record_id: str):
         parts = [f"<p>{escape(r.title)} by {escape(people)}. {escape(r.type)}.</p>"]
         if r.tags:
             parts.append(f"<p>Tags: {escape(', '.join(r.tags))}</p>")
-        view = record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url)
-        return "".join(parts) + view.description_html
+        return "".join(parts) + description_html(r)
     return build
 
 

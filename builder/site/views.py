@@ -125,7 +125,7 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
     absolute = (lambda path: site_url.rstrip("/") + "/" + path) if site_url else None
     return RecordView(
         id=r.id, title=r.title, type=r.type, kind=r.kind, alt=r.alt,
-        description_html=_description(r),
+        description_html=description_html(r),
         created=r.created.isoformat(),
         contributors=tuple((c.name or c.handle, c.role, urls.person(c.handle))
                            for c in sorted(r.contributors, key=lambda c: role_rank(c.role))),
@@ -208,7 +208,8 @@ def attribution(r: Record) -> str:
     return text
 
 
-def _description(r: Record) -> str:
+def description_html(r: Record) -> str:
+    """A record's description, sanitized; "" when it has none or cannot be rendered safely."""
     if not r.description:
         return ""
     try:
