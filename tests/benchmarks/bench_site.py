@@ -62,6 +62,9 @@ from pathlib import Path
 
 import yaml
 
+# The same license rules as the check benchmark (both run as scripts from this folder).
+from bench_check_changed import elements, remix_license  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
 SHOWCASE = PYTHON.parent / "showcase"
@@ -100,24 +103,6 @@ TAG_WEIGHTS = tuple(1 / (k + 1) ** 0.7 for k in range(len(TAGS)))
 
 def display_name(handle: str) -> str:
     return " ".join(w.capitalize() for w in re.sub(r"\d+$", "", handle).split("-"))
-
-
-def elements(spdx: str) -> set[str]:
-    return set() if spdx == "CC0-1.0" else set(spdx[3:-4].split("-"))
-
-
-def remix_license(rng: random.Random, parents: list[str]) -> str | None:
-    """A license that honours every parent's (so the archive checks clean), or None if none can."""
-    sa = {p for p in parents if "SA" in elements(p)}
-    nc = any("NC" in elements(p) for p in parents)
-    if any("ND" in elements(p) for p in parents) or len(sa) > 1:
-        return None
-    if sa:
-        (only,) = sa
-        return only if (not nc or "NC" in elements(only)) else None
-    if nc:
-        return rng.choice(("CC-BY-NC-4.0", "CC-BY-NC-SA-4.0"))
-    return rng.choice(("CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0"))
 
 
 def plan_records(n: int, seed: int = SEED) -> list[dict]:
