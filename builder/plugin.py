@@ -168,7 +168,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # Derivatives are copied from the cache by mkdocs itself, as generated files.
         for record_id, result in sorted((media.results if media else {}).items()):
             for d in result.info.derivatives:
-                files.append(media_file(config, record_id, d.file, result.folder / d.file))
+                files.append(media_file(config, record_id, d.file, result.folder / d.file, cached=True))
         return files
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2.Environment

@@ -40,3 +40,17 @@ def test_media_that_cannot_be_processed_stops_the_build_and_keeps_the_site(tmp_p
     assert result.code == 1
     assert "records/harbour-at-dawn/record.yaml:3: media-failed: " in result.out
     assert (root / "site" / "index.html").is_file()
+
+
+def test_derivatives_are_hard_links_into_the_cache_and_captions_are_copies(tmp_path):
+    root = minimal(tmp_path)
+    assert run_showcase("build", cwd=root, timeout=600).code == 0
+    preview = root / "site" / "records" / "harbour-at-dawn" / "media" / "preview.jpg"
+    cached = [p for p in (root / ".cache" / "showcase").rglob("preview.jpg") if p.samefile(preview)]
+    assert len(cached) == 1  # the same file: nothing copied
+    assert run_showcase("build", cwd=root, timeout=600).code == 0  # the swap unlinks the old site only
+    assert cached[0].is_file() and preview.samefile(cached[0])
+    # a record's own files (captions, transcripts) stay copies: the site never shares an inode with records/
+    for published in (root / "site" / "records").rglob("media/*"):
+        for original in (root / "records").rglob(published.name):
+            assert not published.samefile(original)
