@@ -11,7 +11,7 @@ from ..core.model import Record
 from ..core.names import case_collisions, unportable_reason
 from ..core.problems import Problem, problem
 from .config import MB, ArchiveConfig
-from .probe import NotRegular, bmff_info, image_has_location, lstat_kind, read_bytes
+from .probe import NotRegular, bmff_info, case_twin, image_has_location, lstat_kind, read_bytes
 
 TEXT_LIMIT = 2 * MB  # text, captions and transcripts are read whole
 
@@ -62,7 +62,7 @@ def _check_named(folder: Path, record: Record, field: str, name: str, config: Ar
     path = folder / name
     kind = lstat_kind(path)
     if kind is None:
-        twin = next((n for n in sorted(os.listdir(folder)) if n.casefold() == name.casefold()), None)
+        twin = case_twin(path)
         return bad("missing-file", f"`{field}` names {name!r}, which is not in {record.folder}/",
                    f"did you mean {twin!r}? Names are case-sensitive" if twin else
                    "add the file to the folder or correct the name (names are case-sensitive)")

@@ -21,7 +21,7 @@ from ..core.schema import HANDLE, RECORD_ID, SLUG, read_collaboration, read_pers
 from ..core.yamltree import YamlIssue, decode_text, parse_yaml, split_front_matter
 from .config import ArchiveConfig, read_config
 from .folder import check_names, check_record_files
-from .probe import NotRegular, lstat_kind, read_bytes
+from .probe import NotRegular, case_twin, lstat_kind, read_bytes
 
 YAML_LIMIT = 256 * 1024
 PAGE_LIMIT = 1024 * 1024
@@ -179,7 +179,7 @@ def _check_avatars(root: Path, people: list[Person]) -> list[Problem]:
 
         kind = lstat_kind(path)
         if kind is None:
-            twin = _case_twin(path)
+            twin = case_twin(path)
             bad("missing-file", f"`avatar` names {person.avatar!r}, which is not in content/people/",
                 f"did you mean {twin!r}? Names are case-sensitive" if twin else
                 "add the image to content/people/ or correct the name (names are case-sensitive)")
@@ -200,13 +200,6 @@ def _check_avatars(root: Path, people: list[Person]) -> list[Problem]:
                 bad("wrong-media-type", f"`avatar` {person.avatar!r} is {fmt.label}, not an image",
                     "use a JPEG, PNG, GIF or WebP image")
     return out
-
-
-def _case_twin(path: Path) -> str | None:
-    try:
-        return next((n for n in sorted(os.listdir(path.parent)) if n.casefold() == path.name.casefold()), None)
-    except OSError:
-        return None
 
 
 def _load_pages(root: Path, rel: str, pattern, what: str, reader):

@@ -165,3 +165,12 @@ def image_has_location(path: Path, head: bytes, max_pixels: int) -> bool | None:
         Image.MAX_IMAGE_PIXELS = saved
     # 1-4: latitude/longitude and their references; a lone GPSVersionID says nothing.
     return any(tag in gps for tag in (1, 2, 3, 4))
+
+
+def case_twin(path: Path) -> str | None:
+    """The name in path's folder that differs from path's only by case ("Photo.JPG" for
+    "photo.jpg"): names are case-sensitive, and this is the likeliest slip."""
+    try:
+        return next((n for n in sorted(os.listdir(path.parent)) if n.casefold() == path.name.casefold()), None)
+    except OSError:
+        return None
