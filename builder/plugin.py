@@ -148,10 +148,6 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 files.append(File.generated(config, path, content=content))
             ctx = replace(ctx, feeds=frozenset(published))
             self.site_feeds = site_feeds(self.feeds.title, set(published))
-            advertised = [*self.site_feeds, *filter(None, (
-                collaboration_feed(ctx, slug) for slug in archive.collaborations))]
-            for path, xml in folder_sitemaps(ctx, self.feeds.base, advertised).items():
-                files.append(File.generated(config, path, content=xml))
         self.pages = {}
         for page in site_pages(ctx):
             replaced = files.get_file_from_path(page.replaces) if page.replaces else None
@@ -160,6 +156,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             if files.get_file_from_path(page.src) is None:
                 files.append(page_file(config, page))
             self.pages[page.src] = page
+        if self.feeds is not None:
+            advertised = [*self.site_feeds, *filter(None, (
+                collaboration_feed(ctx, slug) for slug in archive.collaborations))]
+            page_urls = [files.get_file_from_path(src).url for src in self.pages]
+            for path, xml in folder_sitemaps(self.feeds.base, advertised, page_urls).items():
+                files.append(File.generated(config, path, content=xml))
         # Captions and transcripts are published as they are (checked as UTF-8 WebVTT/text).
         for record in archive.records.values():
             for name in (record.captions, record.transcript):

@@ -46,22 +46,16 @@ def collaboration_feed(ctx: SiteContext, slug: str) -> FeedLink | None:
     return FeedLink(url, f"{ctx.archive.collaborations[slug].title}: records that answered", "collaboration")
 
 
-def folder_sitemaps(ctx: SiteContext, base: str, feeds: list[FeedLink]) -> dict[str, str]:
-    """{path: sitemap XML} for the folder of every advertised feed not at the site's root."""
+def folder_sitemaps(base: str, feeds: list[FeedLink], page_urls: list[str]) -> dict[str, str]:
+    """{path: sitemap XML} for the folder of every advertised feed not at the site's root,
+    listing the site's pages (site-relative URLs) inside that folder."""
     out: dict[str, str] = {}
     for feed in feeds:
         folder = feed.url.rpartition("/")[0]
         if folder:
-            pages = [url for url in _page_urls(ctx) if url.startswith(folder + "/")]
+            pages = sorted(url for url in page_urls if url.startswith(folder + "/"))
             out[f"{folder}/sitemap.xml"] = _sitemap(base, pages)
     return out
-
-
-def _page_urls(ctx: SiteContext) -> list[str]:
-    pages = [urls.record(rid) for rid in sorted(ctx.archive.records)]
-    pages += [urls.credits_page(rid) for rid, r in sorted(ctx.archive.records.items()) if r.kind == "production"]
-    pages += [urls.collaboration(slug) for slug in sorted(ctx.archive.collaborations)]
-    return sorted(pages)
 
 
 def _sitemap(base: str, pages: list[str]) -> str:
