@@ -302,39 +302,37 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _up(archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str],
-        depth: int = 0) -> tuple[TreeNode, ...]:
-    nodes = []
-    for src in archive.records[record_id].sources:
-        if isinstance(src, OutsideSource):
-            nodes.append(TreeNode(f"“{src.title}” by {src.author}", src.url, None, outside=True,
-                                  note=f"outside work, {src.license}"))
-            continue
-        if src.id not in archive.records:
-            continue
-        if src.id in seen:
-            nodes.append(_leaf(archive, media, src.id, note=SHOWN_ABOVE))
-            continue
-        if depth >= MAX_TREE_DEPTH:
-            nodes.append(_leaf(archive, media, src.id, note=CONTINUES))
-            continue
-        seen.add(src.id)
-        nodes.append(_node(_leaf(archive, media, src.id), _up(archive, media, src.id, seen, depth + 1)))
-    return tuple(nodes)
+def _up(archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str]) -> tuple[TreeNode, ...]:
+    """Where a record came from: its sources, theirs, ... (outside works as leaves)."""
+    return _tree(archive, media, lambda rid: archive.records[rid].sources, record_id, seen)
 
 
-def _down(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str, seen: set[str],
+def _down(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str,
+          seen: set[str]) -> tuple[TreeNode, ...]:
+    """Where a record went: everything that uses it, and what uses those, ..."""
+    return _tree(archive, media, lambda rid: graph.remixes.get(rid, ()), record_id, seen)
+
+
+def _tree(archive: Archive, media: dict[str, MediaInfo], next_of, record_id: str, seen: set[str],
           depth: int = 0) -> tuple[TreeNode, ...]:
+    """One direction of a remix tree, depth first: every record drawn once (later
+    meetings say "shown above"), cut at MAX_TREE_DEPTH ("more on its page")."""
     nodes = []
-    for child in graph.remixes.get(record_id, ()):
-        if child in seen:
-            nodes.append(_leaf(archive, media, child, note=SHOWN_ABOVE))
+    for step in next_of(record_id):
+        if isinstance(step, OutsideSource):
+            nodes.append(TreeNode(f"“{step.title}” by {step.author}", step.url, None, outside=True,
+                                  note=f"outside work, {step.license}"))
             continue
-        if depth >= MAX_TREE_DEPTH:
-            nodes.append(_leaf(archive, media, child, note=CONTINUES))
+        rid = step if isinstance(step, str) else step.id
+        if rid not in archive.records:
             continue
-        seen.add(child)
-        nodes.append(_node(_leaf(archive, media, child), _down(archive, graph, media, child, seen, depth + 1)))
+        if rid in seen:
+            nodes.append(_leaf(archive, media, rid, note=SHOWN_ABOVE))
+        elif depth >= MAX_TREE_DEPTH:
+            nodes.append(_leaf(archive, media, rid, note=CONTINUES))
+        else:
+            seen.add(rid)
+            nodes.append(_node(_leaf(archive, media, rid), _tree(archive, media, next_of, rid, seen, depth + 1)))
     return tuple(nodes)
 
 
