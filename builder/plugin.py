@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
@@ -28,6 +29,7 @@ from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settin
 from .site import urls
 from .site.catalog import catalog
 from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
+from .site.chrome import ChromeMemo
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -41,6 +43,9 @@ class ShowcaseConfig(base.Config):
     max_megapixels = c.Optional(c.Type((int, float)))
     # Derivatives are cached here by content hash; relative to mkdocs.yml's folder.
     cache_dir = c.Type(str, default=".cache/showcase")
+    # Draw Material's navigation once per place, not once per page (builder/site/chrome.py).
+    # Off only to compare, or for a theme override whose chrome shows page state.
+    reuse_chrome = c.Type(bool, default=True)
     # The feeds' own settings (title, language, the podcast's owner and cover...).
     feeds = c.SubConfig(FeedsConfig)
 
@@ -65,6 +70,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.pages: dict[str, GeneratedPage] = {}  # src_uri -> our page
         self.feeds: FeedSettings | None = None
         self.site_feeds: tuple[FeedLink, ...] = ()  # advertised in every page's head
+        self.chrome: ChromeMemo | None = None  # Material's navigation, drawn once per place
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A live preview must survive a broken record: it reports and keeps serving.
@@ -173,11 +179,22 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
                 files.append(media_file(config, record_id, d.file, result.folder / d.file, cached=True))
         return files
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.chrome = ChromeMemo(nav)
+        return nav
+
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2.Environment
         # mkdocs renders themes without autoescape; our templates show untrusted text.
         env.autoescape = autoescape_showcase
         env.globals["showcase_feeds"] = self.site_feeds
+        env.globals["showcase_chrome"] = self._chrome
         return env
+
+    def _chrome(self, block: str, page: Page | None, base_url: str, draw) -> str:  # noqa: ANN001 - jinja2 block
+        """theme/main.html: a block of Material's chrome, from the memo where it is the same."""
+        if self.chrome is None or not self.config.reuse_chrome:
+            return draw()
+        return self.chrome.render(block, page, base_url, draw)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         ours = self.pages.get(page.file.src_uri)

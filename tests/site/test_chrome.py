@@ -1,0 +1,83 @@
+"""Material's chrome drawn once per place gives the very pages Material draws for each page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from tests.archive_factory import MKDOCS_YML, lineage_archive
+from tests.site.helpers import page
+
+NAV_YML = MKDOCS_YML.replace("  - showcase\n", "  - showcase:\n      reuse_chrome: {reuse}\n") + """\
+use_directory_urls: false
+theme:
+  name: material
+  font: false
+  features: [navigation.indexes, navigation.footer]
+markdown_extensions:
+  - toc:
+      permalink: true
+"""
+
+
+def _archive(root: Path, reuse: bool) -> Path:
+    lineage_archive(root)
+    yml = NAV_YML.format(reuse=str(reuse).lower())
+    # One theme: block (the factory's, replaced by the one above).
+    yml = yml.replace("theme:\n  name: material\n  font: false\nplugins:", "plugins:", 1)
+    (root / "mkdocs.yml").write_text(yml)
+    content = root / "content"
+    (content / "about").mkdir()
+    (content / "about" / "index.md").write_text("# About\n\nA section with an index page.\n")
+    (content / "about" / "team.md").write_text("# Team\n\n## Who\n\nPeople.\n\n## How\n\nTogether.\n")
+    (content / "guide.md").write_text("# Guide\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n")
+    return root
+
+
+def _build(root: Path) -> int:
+    """Build as `mkdocs build` does; how many blocks came from the memo."""
+    config = load_config(str(root / "mkdocs.yml"))
+    build(config)
+    return config.plugins["showcase"].chrome.hits  # (mkdocs reuses plugin objects: read it now)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> tuple[Path, Path, int]:
+    base = tmp_path_factory.mktemp("chrome")
+    hits = _build(_archive(base / "reused", True))
+    assert _build(_archive(base / "drawn", False)) == 0
+    return base / "reused" / "site", base / "drawn" / "site", hits
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def test_reused_chrome_gives_byte_identical_pages(sites):
+    reused, drawn, hits = sites
+    ours, theirs = _pages(reused), _pages(drawn)
+    assert ours.keys() == theirs.keys() and len(ours) > 50
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    # ...and the memo was really used: most pages are records, people and tags.
+    assert hits > len(ours)
+
+
+def test_each_record_page_links_the_navigation_relative_to_itself(sites):
+    reused, _, _ = sites
+    doc = page(reused, "records/fan-03/index.html")
+    nav = doc.xpath("//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link')]/@href")
+    assert "../../about/index.html" in nav and "../../guide.html" in nav
+    people = page(reused, "people/index.html").xpath(
+        "//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link')]/@href")
+    assert "../about/index.html" in people
+
+
+def test_pages_in_the_navigation_keep_their_own_state(sites):
+    reused, _, _ = sites
+    team = page(reused, "about/team.html")
+    assert team.xpath("//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link--active')]")
+    assert team.xpath("//nav[contains(@class, 'md-nav--secondary')]//a[@href='#who']")
+    assert team.xpath("//footer//a[contains(@class, 'md-footer__link')]")  # previous / next
