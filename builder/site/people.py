@@ -63,18 +63,18 @@ class PersonEntry:
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
     handles = contributor_handles(ctx.archive)
-    credited = _Credited(ctx)
+    index = _People(ctx)
     out = []
     for handle in handles:
         # A profile's own page (content/people/<handle>.md) is replaced: its body is
         # rendered by the view, sanitized, at the same URL as a person without one.
         replaces = f"people/{handle}.md" if handle in ctx.archive.people else None
         out.append(GeneratedPage(urls.page_source(urls.person(handle)), "showcase/person.html",
-                                 display_name(ctx.archive, handle), _person_context(ctx, handle, credited),
+                                 index.name(handle), _person_context(ctx, handle, index),
                                  replaces=replaces))
     if "index" not in ctx.archive.people:  # content/people/index.md would be a profile page
         out.append(GeneratedPage(urls.page_source(urls.people()), "showcase/person.html", "People",
-                                 _index_context(ctx, handles, credited)))
+                                 _index_context(ctx, handles, index)))
     return out
 
 
@@ -85,42 +85,49 @@ def contributor_handles(archive: Archive) -> list[str]:
     return sorted(found)
 
 
-def display_name(archive: Archive, handle: str) -> str:
-    return names_by_handle(archive).get(handle, handle)
-
-
 def record_item(ctx: SiteContext, record: Record, roles: tuple[str, ...] = ()) -> RecordItem:
     return RecordItem(**RecordRef.fields(record), thumb=thumbnail(ctx.media, record), roles=roles)
 
 
-class _Credited:
-    """handle -> [(production, roles, via)], computed once for all pages, when first needed."""
+class _People:
+    """What every person's page reads about everyone, worked out once for all of them:
+    names, each person's records (newest first, with their roles) and, when first asked,
+    the productions that credit them."""
 
     def __init__(self, ctx: SiteContext) -> None:
         self.ctx = ctx
-        self._by_handle: dict[str, list[ProductionCredit]] | None = None
+        self._names = names_by_handle(ctx.archive)
+        self._records: dict[str, list[RecordItem]] = {}
+        for record in newest_first(list(ctx.archive.records.values())):
+            roles: dict[str, list[str]] = {}
+            for c in record.contributors:
+                roles.setdefault(c.handle, []).append(c.role)
+            for handle, mine in roles.items():
+                self._records.setdefault(handle, []).append(
+                    record_item(ctx, record, tuple(sorted(set(mine), key=role_rank))))
+        self._credits: dict[str, list[ProductionCredit]] | None = None
 
-    def of(self, handle: str) -> list[ProductionCredit]:
-        if self._by_handle is None:
-            self._by_handle = {}
+    def name(self, handle: str) -> str:
+        return self._names.get(handle, handle)
+
+    def records(self, handle: str) -> list[RecordItem]:
+        return self._records.get(handle, [])
+
+    def credits(self, handle: str) -> list[ProductionCredit]:
+        if self._credits is None:
+            self._credits = {}
             archive = self.ctx.archive
             productions = newest_first([r for r in archive.records.values() if r.kind == "production"])
             for prod in productions:
                 for p in credits_of(archive, self.ctx.graph, prod.id).people:
-                    self._by_handle.setdefault(p.handle, []).append(ProductionCredit(
+                    self._credits.setdefault(p.handle, []).append(ProductionCredit(
                         **RecordRef.fields(prod), thumb=thumbnail(self.ctx.media, prod), roles=p.roles,
                         via=tuple((r.title, urls.record(r.id)) for r in p.records)))
-        return self._by_handle.get(handle, [])
+        return self._credits.get(handle, [])
 
 
-def person_view(ctx: SiteContext, handle: str, credited: _Credited) -> PersonView:
-    archive = ctx.archive
-    person = archive.people.get(handle)
-    records = []
-    for record in newest_first(list(archive.records.values())):
-        roles = [c.role for c in record.contributors if c.handle == handle]
-        if roles:
-            records.append(record_item(ctx, record, tuple(sorted(set(roles), key=role_rank))))
+def person_view(ctx: SiteContext, handle: str, index: _People) -> PersonView:
+    person = ctx.archive.people.get(handle)
     links: tuple[str, ...] = ()
     bio = ""
     avatar = None
@@ -128,8 +135,8 @@ def person_view(ctx: SiteContext, handle: str, credited: _Credited) -> PersonVie
         links = tuple(link for link in person.links if link.lower().startswith(("http://", "https://")))
         bio = safe_html(person.bio) if person.bio.strip() else ""
         avatar = avatar_url(ctx, person.avatar)
-    return PersonView(handle, display_name(archive, handle), person is not None, links, bio, avatar,
-                      tuple(records), tuple(credited.of(handle)))
+    return PersonView(handle, index.name(handle), person is not None, links, bio, avatar,
+                      tuple(index.records(handle)), tuple(index.credits(handle)))
 
 
 def avatar_url(ctx: SiteContext, name: str | None) -> str | None:
@@ -141,21 +148,17 @@ def avatar_url(ctx: SiteContext, name: str | None) -> str | None:
     return f"people/{name}" if path.is_file() and not path.is_symlink() else None
 
 
-def _person_context(ctx: SiteContext, handle: str, credited: _Credited):
+def _person_context(ctx: SiteContext, handle: str, index: _People):
     def build() -> dict:
-        return {"showcase_person": person_view(ctx, handle, credited),
+        return {"showcase_person": person_view(ctx, handle, index),
                 "showcase_contribute_url": ctx.contribute_url}
     return build
 
 
-def _index_context(ctx: SiteContext, handles: list[str], credited: _Credited):
+def _index_context(ctx: SiteContext, handles: list[str], index: _People):
     def build() -> dict:
-        counts: dict[str, int] = {}
-        for record in ctx.archive.records.values():
-            for handle in {c.handle for c in record.contributors}:
-                counts[handle] = counts.get(handle, 0) + 1
-        entries = [PersonEntry(h, display_name(ctx.archive, h), urls.person(h), counts.get(h, 0),
-                               len(credited.of(h))) for h in handles]
+        entries = [PersonEntry(h, index.name(h), urls.person(h), len(index.records(h)),
+                               len(index.credits(h))) for h in handles]
         entries.sort(key=lambda e: (e.name.casefold(), e.handle))
         return {"showcase_people": tuple(entries)}
     return build
