@@ -22,10 +22,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
 # The blocks of Material's base.html reused here, and what else they read from the page:
+#   header    the page's title (drawn once with a stand-in, which each page's title replaces)
 #   site_nav  the navigation (links, active item) and the page's table of contents
 #   footer    previous/next links, which only pages in the navigation have
 #   config    the script settings: base_url and the search worker's URL
-BLOCKS = ("site_nav", "footer", "config")
+BLOCKS = ("header", "site_nav", "footer", "config")
+TITLE = "\x00showcase:title\x00"  # cannot occur in a title: page titles are YAML strings
 
 Key = tuple[str, ...]
 
@@ -57,11 +59,31 @@ class ChromeMemo:
         key = self.key(block, page, base_url)
         if key is None:
             return draw()
+        if block == "header":
+            return self._header(key, page, draw)
         if key in self._html:
             self.hits += 1
         else:
             self._html[key] = draw()
         return self._html[key]
+
+    def _header(self, key: Key, page: Page, draw: Callable[[], str]) -> str:
+        title = page.meta.get("title")
+        if not title:
+            return draw()  # Material would show page.title: not ours to second-guess
+        if key in self._html:
+            self.hits += 1
+        else:
+            page.meta["title"] = TITLE
+            try:
+                html = str(draw())  # plain text: Markup.replace would escape the title again
+            finally:
+                page.meta["title"] = title
+            if html.count(TITLE) != 1:
+                return draw()  # a header that shows the title twice, or not at all: draw each
+            self._html[key] = html
+        # Material prints the title as it is (its templates do not escape): so do we.
+        return self._html[key].replace(TITLE, str(title))
 
 
 def _link_urls(items: list) -> Iterator[str]:

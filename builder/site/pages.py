@@ -144,13 +144,26 @@ class CachedMediaFile(MediaFile):
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return
-        dest = Path(self.abs_dest_path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        src, dest = self.abs_src_path, self.abs_dest_path
         try:
-            dest.unlink(missing_ok=True)
-            os.link(self.abs_src_path, dest)
+            _link(src, dest)
         except OSError:
             super().copy_file(dirty)
+
+
+def _link(src: str, dest: str) -> None:
+    """Hard-link src at dest, making the folder or replacing a file only when needed
+    (thousands of links per build: the common case is one system call)."""
+    try:
+        os.link(src, dest)
+    except FileNotFoundError:
+        if not os.path.exists(src):
+            raise
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.link(src, dest)
+    except FileExistsError:
+        os.unlink(dest)
+        os.link(src, dest)
 
 
 def media_file(config: MkDocsConfig, record_id: str, name: str, abs_src_path: Path,

@@ -8,7 +8,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.archive_factory import MKDOCS_YML, lineage_archive
+from tests.archive_factory import MKDOCS_YML, lineage_archive, text_record
 from tests.site.helpers import page
 
 NAV_YML = MKDOCS_YML.replace("  - showcase\n", "  - showcase:\n      reuse_chrome: {reuse}\n") + """\
@@ -23,8 +23,12 @@ markdown_extensions:
 """
 
 
+HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry"'
+
+
 def _archive(root: Path, reuse: bool) -> Path:
     lineage_archive(root)
+    text_record(root, "hostile", title=HOSTILE)
     yml = NAV_YML.format(reuse=str(reuse).lower())
     # One theme: block (the factory's, replaced by the one above).
     yml = yml.replace("theme:\n  name: material\n  font: false\nplugins:", "plugins:", 1)
@@ -81,3 +85,13 @@ def test_pages_in_the_navigation_keep_their_own_state(sites):
     assert team.xpath("//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link--active')]")
     assert team.xpath("//nav[contains(@class, 'md-nav--secondary')]//a[@href='#who']")
     assert team.xpath("//footer//a[contains(@class, 'md-footer__link')]")  # previous / next
+
+
+def test_every_page_keeps_its_own_title_in_the_header(sites):
+    reused, _, _ = sites
+    for rid, title in [("chain-03", "Chain step 3 of a long lineage with a rather long title"),
+                       ("hostile", HOSTILE)]:
+        doc = page(reused, f"records/{rid}/index.html")
+        topic = doc.xpath("//header//div[@data-md-component='header-topic']//span")[0]
+        assert topic.text_content().strip() == title
+        assert not doc.xpath("//header//img")  # the hostile title stayed text
