@@ -6,13 +6,18 @@ video: another encoder gives other bytes) and of its input files' bytes, so an
 unchanged record is never redone and any change to a file, a setting or a tool is. A result folder appears in one
 rename, manifest included: an interrupted build leaves at most a staging folder,
 which the next run sweeps away.
+
+Hashing every input on every build reads the whole archive, so the hashes are kept in
+<cache>/hashes.json keyed by each file's stat, as git's index does (FileHashes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -22,7 +27,9 @@ from ..core.media_plan import MediaJob
 from .results import MediaInfo
 
 MANIFEST = "manifest.json"
+HASHES = "hashes.json"
 STALE_STAGING_SECONDS = 3600
+RACY_SECONDS = 2  # a file changed this recently may change again unseen within its timestamp's tick
 
 
 class MediaCache:
@@ -30,11 +37,13 @@ class MediaCache:
         self.folder = Path(folder)
         self.staging_root = self.folder / "staging"
 
-    def key(self, job: MediaJob, root: Path, tools: str = "") -> str:
-        """`tools`: the versions of what makes this job's output, e.g. "pillow 12.0.0; ffmpeg 6.0"."""
+    def key(self, job: MediaJob, root: Path, tools: str = "", hashes: FileHashes | None = None) -> str:
+        """`tools`: the versions of what makes this job's output, e.g. "pillow 12.0.0; ffmpeg 6.0";
+        `hashes`: the inputs' hashes known from earlier runs."""
         digest = hashlib.sha256(job.fingerprint().encode() + b"\0" + tools.encode())
         for rel in job.inputs:
-            digest.update(b"\0" + _file_hash(root / rel).encode())
+            file_hash = hashes.hash(root, rel) if hashes is not None else _file_hash(root / rel)
+            digest.update(b"\0" + file_hash.encode())
         return digest.hexdigest()
 
     def path(self, key: str) -> Path:
@@ -84,10 +93,82 @@ class MediaCache:
                 continue
 
 
+class FileHashes:
+    """The sha256 of input files, kept between runs as {relative path: [size, mtime_ns, inode,
+    ctime_ns, sha256]}. A kept hash is used only when all four stat fields are unchanged (ctime
+    too: restoring a file's mtime after writing it changes its ctime); a file modified within
+    RACY_SECONDS of saving is not kept ("racily clean", as in git: it could change again
+    within the same timestamp), so it is hashed again next time. Only the files of this run
+    are kept; a damaged file is ignored."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.known = _read_hashes(self.path)
+        self.used: dict[str, list] = {}
+
+    def hash(self, root: Path, rel: str) -> str:
+        path = Path(root) / rel
+        kept = self.known.get(rel)
+        if kept is not None and _stamp(os.stat(path, follow_symlinks=False)) == kept[:4]:
+            self.used[rel] = kept
+            return kept[4]
+        digest, stat = _hash_and_stat(path)
+        self.used[rel] = [*_stamp(stat), digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep the hashes of this run (not of files modified just now); a cache that cannot
+        be written only costs hashing again."""
+        racy = time.time_ns() - RACY_SECONDS * 1_000_000_000
+        keep = {rel: entry for rel, entry in sorted(self.used.items()) if entry[1] < racy}
+        if keep != self.known:
+            with contextlib.suppress(OSError):
+                write_atomically(self.path, json.dumps({"files": keep}, separators=(",", ":")).encode())
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _read_hashes(path: Path) -> dict[str, list]:
+    try:
+        files = json.loads(path.read_bytes())["files"]
+        if all(isinstance(rel, str) and len(e) == 5 and all(type(n) is int for n in e[:4])
+               and isinstance(e[4], str) and _HEX64.fullmatch(e[4]) for rel, e in files.items()):
+            return files
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return {}  # missing or damaged: every file is hashed again
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+
+
 def _file_hash(path: Path) -> str:
+    return _hash_and_stat(path)[0]
+
+
+def _hash_and_stat(path: Path) -> tuple[str, os.stat_result]:
+    """The file's sha256 and its stat from before it was read: a change while it is read
+    shows as another stat next time. Never follows a symlink."""
     digest = hashlib.sha256()
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "rb") as fh:
+        stat = os.fstat(fh.fileno())
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest.hexdigest(), stat
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: a temp file in the same folder, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -21,7 +21,7 @@ from typing import Callable
 
 from ..core.media_plan import MediaJob, MediaSettings
 from ..core.problems import Problem, problem
-from .cache import MediaCache
+from .cache import HASHES, FileHashes, MediaCache
 from .results import MediaError, MediaInfo
 
 # recipe -> "module:function", imported in the worker that needs it
@@ -60,14 +60,16 @@ def run_media(root: Path, jobs: list[MediaJob], cache_dir: Path, settings: Media
     run = MediaRun()
     todo: list[tuple[MediaJob, str]] = []
     versions = _tool_versions(jobs)
+    hashes = FileHashes(cache.folder / HASHES)
     for job in jobs:
-        key = cache.key(job, root, versions[job.recipe in NEEDS_FFMPEG])
+        key = cache.key(job, root, versions[job.recipe in NEEDS_FFMPEG], hashes)
         info = cache.lookup(key)
         if info is None:
             todo.append((job, key))
         else:
             run.results[job.record_id] = MediaResult(job, key, cache.path(key), info)
             run.reused += 1
+    hashes.save()
     if todo:
         _execute(root, todo, cache, settings, workers, progress, run)
     run.seconds = time.perf_counter() - started
