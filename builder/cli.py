@@ -113,28 +113,50 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     from .media.tools import ToolsError
     from .pipeline import media_summary, prepare
+    from .render_cache import kept_renders
 
-    checked = check_archive(root)
-    if not checked[0].ok:  # before loading mkdocs: a contributor's mistake needs no theme
-        sys.stdout.write(RENDERERS["text"](checked[0]))
-        return 1
-    try:
-        config = _mkdocs_config(root, **({"site_dir": str(Path(args.site_dir).resolve())} if args.site_dir else {}))
-        plugin = config.plugins.get("showcase")
-        if plugin is not None:
-            plugin.prepared = prepare(root, plugin.cache_dir(root), checked=checked)
-            if not plugin.prepared.ok:
-                sys.stdout.write(RENDERERS["text"](plugin.prepared.report))
-                return 1
-            print(media_summary(plugin.prepared.media), file=sys.stderr)
-        final = Path(config.site_dir)
-        build(config)  # the plugin builds beside `final` and swaps: a failure keeps the last good site
-    except ToolsError as exc:
-        raise CommandError(str(exc)) from exc
-    except (Abort, ConfigurationError) as exc:
-        raise CommandError(f"mkdocs could not build: {exc}") from exc
+    config, unusable = _build_config(root, args.site_dir)  # first: it names the cache folder
+    plugin = config.plugins.get("showcase") if config is not None else None
+    with kept_renders(plugin.cache_dir(root) if plugin is not None else None):
+        checked = check_archive(root)
+        if not checked[0].ok:  # before any mkdocs error: a contributor's mistake needs no theme
+            sys.stdout.write(RENDERERS["text"](checked[0]))
+            return 1
+        if unusable is not None:
+            raise unusable
+        try:
+            if plugin is not None:
+                plugin.prepared = prepare(root, plugin.cache_dir(root), checked=checked)
+                if not plugin.prepared.ok:
+                    sys.stdout.write(RENDERERS["text"](plugin.prepared.report))
+                    return 1
+                print(media_summary(plugin.prepared.media), file=sys.stderr)
+            final = Path(config.site_dir)
+            build(config)  # the plugin builds beside `final` and swaps: a failure keeps the last good site
+        except ToolsError as exc:
+            raise CommandError(str(exc)) from exc
+        except (Abort, ConfigurationError) as exc:
+            raise _could_not_build(exc) from exc
     print(f"Site written to {final}")
     return 0
+
+
+def _build_config(root: Path, site_dir: str | None):
+    """(mkdocs.yml loaded for a build, None), or (None, the CommandError that says why it cannot be)."""
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    try:
+        return _mkdocs_config(root, **({"site_dir": str(Path(site_dir).resolve())} if site_dir else {})), None
+    except CommandError as exc:
+        return None, exc
+    except (Abort, ConfigurationError) as exc:
+        return None, _could_not_build(exc)
+
+
+def _could_not_build(exc: Exception) -> CommandError:
+    error = CommandError(f"mkdocs could not build: {exc}")
+    error.__cause__ = exc
+    return error
 
 
 def _mkdocs_logging() -> None:

@@ -15,6 +15,7 @@ from .check import check_archive
 from .core.media_plan import MediaSettings, plan_media
 from .core.report import Report
 from .media.runner import MediaRun, run_media
+from .render_cache import kept_renders
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,12 @@ def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | Non
             settings: MediaSettings = MediaSettings(), progress: bool | None = None,
             partial: bool = False) -> Prepared:
     """Check, then make the media. With `partial` (live preview), an archive with problems
-    still gets the media of its sound records, so the preview shows everything that works."""
-    report, loaded = checked or check_archive(root)
+    still gets the media of its sound records, so the preview shows everything that works.
+    The check renders every text: with the renders kept in cache_dir, only new texts."""
+    if checked is None:
+        with kept_renders(cache_dir):
+            checked = check_archive(root)
+    report, loaded = checked
     if not report.ok and not partial:
         return Prepared(report, loaded, None)
     broken = {p.record for p in report.problems}
