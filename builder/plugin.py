@@ -92,7 +92,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         config.use_directory_urls = False
         add_polyfill(config)  # and search works there too (builder/offline.py)
         try:
-            self.feeds = feed_settings(self.config.feeds, config, self.root)
+            self.feeds = feed_settings(self.config.feeds, config, self.root, self.cache_dir(self.root))
         except FeedError as error:
             raise PluginError(f"{Path(config.config_file_path).name}: {error}") from None
         if self.prepared is None:
@@ -146,7 +146,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         media = self.prepared.media
         ctx = SiteContext(self.root, archive, graph,
                           {rid: r.info for rid, r in (media.results if media else {}).items()},
-                          config.site_url, _page_url(files, "contribute.md"))
+                          config.site_url, _page_url(files, "contribute.md"), cache_dir=self.cache_dir(self.root))
         files.append(File.generated(config, "catalog.json", content=catalog(ctx)))
         if self.feeds is not None:
             published = feed_files(ctx, self.feeds)

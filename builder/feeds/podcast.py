@@ -23,7 +23,8 @@ transcript. Channel: title, description, language, link, `itunes:image`, `itunes
 Episode artwork must be square and 1400-3000 px like the show's (Apple), so it is not
 the 800 px preview JPEG: it is made from the record's own poster/cover image when it has
 one, else the record's typographic card, at 1400 px (builder/media/artwork.py): Apple's
-minimum keeps each file light and the work small (about 0.2 s for a 12 MP poster).
+minimum keeps each file light and the work small (about 0.2 s for a 12 MP poster), and
+the build's media cache keeps it (builder/media/artwork_cache.py): a warm build draws none.
 Artwork URLs end in .jpg: feedgen silently drops an itunes:image that does not end in
 .jpg or .png, so _artwork_url refuses any other.
 
@@ -46,7 +47,8 @@ import nh3
 from ..core.credits import credits_of
 from ..core.licenses import lookup
 from ..core.model import Record, newest_first
-from ..media.artwork import MIN_SIDE, ArtworkError, artwork_from_file, card_artwork
+from ..media.artwork import MIN_SIDE, ArtworkError
+from ..media.artwork_cache import cached_artwork_from_file, cached_card_artwork
 from ..media.results import MediaInfo
 from ..site import urls
 from ..site.pages import SiteContext
@@ -127,14 +129,15 @@ def episode_artwork_path(record_id: str) -> str:
 
 def episode_artwork(ctx: SiteContext, record: Record) -> bytes:
     """The record's poster/cover as square artwork, else its card (a poster that cannot be
-    read, which check would have refused, falls back to the card too)."""
+    read, which check would have refused, falls back to the card too); from ctx.cache_dir
+    when it was drawn before from the same inputs."""
     if record.poster:
         try:
-            return artwork_from_file(ctx.root / record.folder / record.poster, largest=MIN_SIDE)
+            return cached_artwork_from_file(ctx.root / record.folder / record.poster, ctx.cache_dir, MIN_SIDE)
         except ArtworkError as exc:
             log.warning(f"podcast.xml: the poster of {record.id} cannot be artwork ({exc}): using its card")
     credit = ", ".join(dict.fromkeys(c.name or c.handle for c in record.contributors))
-    return card_artwork(record.title, credit, record.type)
+    return cached_card_artwork(record.title, credit, record.type, ctx.cache_dir)
 
 
 def channel_guid(settings: FeedSettings) -> str:

@@ -54,7 +54,8 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
 from ..core.model import Archive
-from ..media.artwork import MIN_SIDE, ArtworkError, artwork_from_file, image_size
+from ..media.artwork import MIN_SIDE, ArtworkError, image_size
+from ..media.artwork_cache import cached_artwork_from_file
 from .categories import Category, parse_category
 from .podcast_ns import MEDIUMS
 from .rss import FeedError, _base
@@ -112,8 +113,10 @@ class FeedSettings:
     podcast: PodcastSettings = PodcastSettings()
 
 
-def feed_settings(feeds: FeedsConfig, config: MkDocsConfig, root: Path) -> FeedSettings | None:
-    """The validated settings, None when feeds are off; FeedError says what to change."""
+def feed_settings(feeds: FeedsConfig, config: MkDocsConfig, root: Path,
+                  cache_dir: Path | None = None) -> FeedSettings | None:
+    """The validated settings, None when feeds are off; FeedError says what to change.
+    The cover's artwork is kept in `cache_dir` (builder/media/artwork_cache.py)."""
     if not feeds.enabled:
         return None
     title = feeds.title or config.site_name
@@ -127,11 +130,12 @@ def feed_settings(feeds: FeedsConfig, config: MkDocsConfig, root: Path) -> FeedS
         title=title,
         description=feeds.description or config.site_description or config.site_name,
         language=language,
-        podcast=podcast_settings(feeds, root, config.site_author or title),
+        podcast=podcast_settings(feeds, root, config.site_author or title, cache_dir),
     )
 
 
-def podcast_settings(feeds: FeedsConfig, root: Path, default_author: str) -> PodcastSettings:
+def podcast_settings(feeds: FeedsConfig, root: Path, default_author: str,
+                     cache_dir: Path | None = None) -> PodcastSettings:
     """The podcast's settings, each value checked when given (whether it is required is
     decided later, when the archive is known: require_podcast)."""
     # Checked even with the podcast off: a mistake shows before the day it is turned on.
@@ -144,7 +148,7 @@ def podcast_settings(feeds: FeedsConfig, root: Path, default_author: str) -> Pod
         owner_email=_email(feeds),
         categories=_categories(feeds),
         cover=cover,
-        cover_jpeg=_artwork(cover, _value(feeds, "cover")) if cover else None,
+        cover_jpeg=_artwork(cover, _value(feeds, "cover"), cache_dir) if cover else None,
         explicit=_flag(feeds, "explicit", False),
         medium=_choice(feeds, "medium", MEDIUMS),
         guid=_guid(feeds),
@@ -266,13 +270,13 @@ def _cover_path(feeds: FeedsConfig, root: Path) -> Path | None:
     return path
 
 
-def _artwork(path: Path, value: str) -> bytes:
+def _artwork(path: Path, value: str, cache_dir: Path | None) -> bytes:
     """The published cover, made now: a broken or small image stops the build before anything is written."""
     try:
         width, height = image_size(path)
         if min(width, height) < MIN_SIDE:
             raise ArtworkError(f"{width} × {height} px, smaller than Apple's {MIN_SIDE} × {MIN_SIDE}",
                                f"give an image at least {MIN_SIDE} px on its short side (3000 × 3000 is best)")
-        return artwork_from_file(path)
+        return cached_artwork_from_file(path, cache_dir)
     except ArtworkError as exc:
         raise _bad("cover", value, f"not usable as artwork ({exc.message})", exc.fix) from None

@@ -7,7 +7,8 @@ white, cropped to its centred square and resized to that square's side kept with
 A record without a picture of its own gets its typographic card drawn at 1400 px.
 
 Pure functions of their input: same bytes in, same JPEG out (baseline, fixed quality,
-no metadata, no timestamp). The feeds publish the bytes as generated files.
+no metadata, no timestamp). The feeds publish the bytes as generated files, kept between
+builds by artwork_cache.py (bump its ARTWORK_VERSION when the drawing here changes).
 """
 
 from __future__ import annotations

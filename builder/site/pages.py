@@ -39,6 +39,7 @@ class SiteContext:
     site_url: str | None
     contribute_url: str | None  # the contribute page's URL, when the archive has one
     feeds: frozenset[str] = frozenset()  # site paths of the feeds this build publishes
+    cache_dir: Path | None = None  # the media cache folder (podcast artwork is kept there); None: none
 
 
 @dataclass(frozen=True)

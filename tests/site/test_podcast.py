@@ -328,6 +328,20 @@ def test_two_cold_builds_are_byte_identical(archive, site, tmp_path):
         assert (again / path).read_bytes() == (site / path).read_bytes(), path
 
 
+def test_a_warm_build_takes_the_artwork_from_the_cache_untouched(archive, site, tmp_path):
+    # The build of `site` (or a later one of the same archive) left the artwork in the media cache.
+    cache = archive / ".cache" / "showcase" / "artwork"
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.jpg")}
+    assert len(before) == 4  # the show's cover, the film's poster, two cards
+    again = build(archive, "--site-dir", str(tmp_path / "again"))
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.jpg")} == before  # none redrawn
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix != ".jpg"]  # no temp file left
+    paths = ["podcast/cover.jpg",
+             *(f"podcast/episodes/{rid}.jpg" for rid in ("night-film", "hostile-tune", "harbour-bells"))]
+    published = {(again / path).read_bytes() for path in paths}
+    assert published == {p.read_bytes() for p in before} == {(site / path).read_bytes() for path in paths}
+
+
 def test_guids_survive_a_new_title_and_a_new_site_url_and_a_pinned_guid_too(archive, feed, tmp_path):
     root = Path(shutil.copytree(archive, tmp_path / "moved", ignore=shutil.ignore_patterns("site")))
     yaml = root / "records" / "harbour-bells" / "record.yaml"
