@@ -52,6 +52,9 @@ def render_markdown(text: str) -> str:
     if memo is None:
         return _render_once(text)
     key = render_key(text)
+    html = memo.used.get(key)  # rendered, or taken from the store, earlier in this build
+    if html is not None:
+        return html
     html = memo.known.get(key)
     if html is None:
         html = _render_once(text)  # a MarkupLimit leaves the memo as it was
