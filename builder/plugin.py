@@ -180,7 +180,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        self.chrome = ChromeMemo(nav)
+        self.chrome = ChromeMemo(nav, ChromeMemo.static_files(files))
         return nav
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2.Environment

@@ -13,6 +13,9 @@ from tests.site.helpers import page
 
 NAV_YML = MKDOCS_YML.replace("  - showcase\n", "  - showcase:\n      reuse_chrome: {reuse}\n") + """\
 use_directory_urls: false
+not_in_nav: |
+  /misc/
+  /assets/
 theme:
   name: material
   font: false
@@ -38,6 +41,11 @@ def _archive(root: Path, reuse: bool) -> Path:
     (content / "about" / "index.md").write_text("# About\n\nA section with an index page.\n")
     (content / "about" / "team.md").write_text("# Team\n\n## Who\n\nPeople.\n\n## How\n\nTogether.\n")
     (content / "guide.md").write_text("# Guide\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n")
+    # Two pages at the same depth outside the navigation, one beside the theme's assets
+    # (its links to them are shorter): they must not share their chrome.
+    for folder in ("misc/notes", "assets/notes"):
+        (content / folder).mkdir(parents=True)
+        (content / folder / "note.md").write_text("A note without headings.\n")
     return root
 
 
@@ -95,3 +103,10 @@ def test_every_page_keeps_its_own_title_in_the_header(sites):
         topic = doc.xpath("//header//div[@data-md-component='header-topic']//span")[0]
         assert topic.text_content().strip() == title
         assert not doc.xpath("//header//img")  # the hostile title stayed text
+
+
+def test_a_page_beside_the_theme_assets_links_them_from_where_it_is(sites):
+    reused, _, _ = sites
+    css = "//link[@rel='stylesheet' and contains(@href, 'main.')]/@href"
+    assert page(reused, "misc/notes/note.html").xpath(css)[0].startswith("../../assets/stylesheets/")
+    assert page(reused, "assets/notes/note.html").xpath(css)[0].startswith("../stylesheets/")
