@@ -30,6 +30,7 @@ from .site import urls
 from .site.catalog import catalog
 from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
 from .site.chrome import ChromeMemo
+from .site.compiled import user_template_cache
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -186,6 +187,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2.Environment
         # mkdocs renders themes without autoescape; our templates show untrusted text.
         env.autoescape = autoescape_showcase
+        env.bytecode_cache = user_template_cache()  # compiled once per user (site/compiled.py)
         env.globals["showcase_feeds"] = self.site_feeds
         env.globals["showcase_chrome"] = self._chrome
         return env
