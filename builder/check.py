@@ -57,7 +57,13 @@ def _reached(loaded: Loaded, changes: Changes) -> set[str]:
     return reached - changes.records
 
 
+# Problems of the archive as a whole: reported whatever the change touches.
+ARCHIVE_CODES = frozenset({"committed-cache"})
+
+
 def _in_scope(p: Problem, changes: Changes, reached: set[str]) -> bool:
+    if p.code in ARCHIVE_CODES:
+        return True
     if p.record in changes.records or p.path in changes.pages or p.path == "mkdocs.yml":
         return True
     return p.record in reached and p.code in GRAPH_CODES

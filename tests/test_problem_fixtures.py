@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from builder.core.problems import CODES
@@ -21,7 +23,7 @@ def test_fixture_fails_with_its_exact_output(fixture, tmp_path):
         assert result.err == ""
     assert result.out == expected
     assert result.code == 1
-    codes = {line.split(": ")[1] for line in result.out.splitlines() if line.startswith(("records/", "content/", "mkdocs.yml"))}
+    codes = {m[1] for m in re.finditer(r"^.+?:\d+: ([a-z-]+): ", result.out, re.MULTILINE)}
     assert code_of(fixture) in codes
 
 

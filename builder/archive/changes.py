@@ -48,6 +48,20 @@ def changed_paths(root: Path, base: str | None) -> list[str]:
     return sorted({p for p in (diff + untracked).split("\0") if p})
 
 
+def tracked_files(root: Path, folder: Path) -> list[str]:
+    """The files under `folder` that git tracks (relative to root); [] when `folder` is outside
+    root, or root is not a git work tree, or git is not installed."""
+    try:
+        rel = folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return []
+    try:
+        listed = _git(root, "ls-files", "-z", "--", rel)
+    except GitError:
+        return []
+    return sorted(p for p in listed.split("\0") if p)
+
+
 def _default_base(root: Path) -> str:
     candidates = []
     if os.environ.get("GITHUB_BASE_REF"):  # set by GitHub Actions on pull requests

@@ -22,6 +22,7 @@ class ArchiveConfig:
     licenses: tuple[str, ...] = DEFAULT_ALLOWED
     max_file_size: int = 100 * MB
     max_pixels: int = 50_000_000
+    cache_dir: str = ".cache/showcase"  # the build's cache, relative to mkdocs.yml's folder
 
 
 def read_config(root: Path, config_file: str = "mkdocs.yml") -> tuple[ArchiveConfig, list[Problem]]:
@@ -75,12 +76,14 @@ def _settings(entry: Map, path: str) -> tuple[ArchiveConfig, list[Problem]]:
                 else:
                     chosen.append(item.value)
             licenses = tuple(chosen) or licenses
+    cache = entry.get("cache_dir")
     size = _positive_number(entry, "max_file_size_mb", path, problems)
     pixels = _positive_number(entry, "max_megapixels", path, problems)
     return ArchiveConfig(
         licenses=licenses,
         max_file_size=int(size * MB) if size else default.max_file_size,
         max_pixels=int(pixels * 1_000_000) if pixels else default.max_pixels,
+        cache_dir=cache.value if isinstance(cache, Scalar) and cache.value else default.cache_dir,
     ), problems
 
 

@@ -19,6 +19,7 @@ from ..core.names import unportable_reason
 from ..core.problems import Problem, problem
 from ..core.schema import HANDLE, RECORD_ID, SLUG, read_collaboration, read_person, read_record
 from ..core.yamltree import YamlIssue, decode_text, parse_yaml, split_front_matter
+from .changes import tracked_files
 from .config import ArchiveConfig, read_config
 from .folder import check_names, check_record_files
 from .probe import NotRegular, case_twin, lstat_kind, read_bytes
@@ -49,9 +50,24 @@ def load_archive(root: Path, inspect: Callable[[str], bool] | None = None) -> Lo
     people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
     collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
     archive = Archive.of(records, people, collabs, frozenset(unreadable))
-    content_problems = _check_content_links(root) + _check_avatars(root, people)
+    content_problems = (_check_content_links(root) + _check_avatars(root, people)
+                        + _check_committed_cache(root, config))
     return Loaded(archive, problems + record_problems + people_problems + collab_problems + content_problems,
                   config, frozenset(inspected))
+
+
+def _check_committed_cache(root: Path, config: ArchiveConfig) -> list[Problem]:
+    """Builds trust their cache: a derivative in it is published as it is. One committed to
+    the repository (force-added past .gitignore) would put files in the site that no check
+    has seen, such as an SVG "waveform" with a script in it."""
+    tracked = tracked_files(root, root / config.cache_dir)
+    if not tracked:
+        return []
+    folder = config.cache_dir.rstrip("/")
+    more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
+    return [problem("committed-cache", tracked[0], 1,
+                    f"the build cache {folder}/ is committed to git ({tracked[0]}{more})",
+                    f"remove it from git with `git rm -r --cached {folder}`: each build makes its own cache")]
 
 
 def _check_content_links(root: Path) -> list[Problem]:

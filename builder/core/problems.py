@@ -67,6 +67,7 @@ CODES: dict[str, str] = {
     "media-failed": "The web versions of a media file could not be made (corrupt, truncated, unplayable).",
     # archive configuration
     "config": "The showcase settings in mkdocs.yml are invalid.",
+    "committed-cache": "The build cache (.cache/showcase/) is committed to git: builds would publish its files unchecked.",
 }
 
 
