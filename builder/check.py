@@ -7,6 +7,7 @@ from pathlib import Path
 from .archive.changes import Changes
 from .archive.load import Loaded, load_archive
 from .core.graph import RemixGraph
+from .memo.verdicts import FileVerdicts
 from .core.problems import Problem
 from .core.report import Report
 from .core.rules import check_cycles, check_licenses, check_references
@@ -27,9 +28,12 @@ def run_rules(loaded: Loaded, deleted: frozenset[str] = frozenset()) -> list[Pro
             + check_licenses(archive, graph, loaded.config.licenses))
 
 
-def check_archive(root: Path, changes: Changes | None = None) -> tuple[Report, Loaded]:
+def check_archive(root: Path, changes: Changes | None = None,
+                  verdicts: FileVerdicts | None = None) -> tuple[Report, Loaded]:
+    """Every problem of the archive (or of a change to it). `verdicts`: files that passed
+    in an earlier build (builder/memo/verdicts.py)."""
     if changes is None:
-        loaded = load_archive(root)
+        loaded = load_archive(root, verdicts=verdicts)
         return Report.of(run_rules(loaded), len(loaded.archive.records) + len(loaded.archive.unreadable)), loaded
     loaded = load_archive(root, inspect=lambda rid: rid in changes.records)
     problems = run_rules(loaded, changes.deleted)

@@ -113,12 +113,15 @@ def _build(args: argparse.Namespace, root: Path) -> int:
 
     from .media.tools import ToolsError
     from .pipeline import media_summary, prepare
-    from .render_cache import kept_renders
+    from .memo.renders import kept_renders
+    from .memo.verdicts import kept_verdicts
 
     config, unusable = _build_config(root, args.site_dir)  # first: it names the cache folder
     plugin = config.plugins.get("showcase") if config is not None else None
-    with kept_renders(plugin.cache_dir(root) if plugin is not None else None):
-        checked = check_archive(root)
+    cache = plugin.cache_dir(root) if plugin is not None else None
+    with kept_renders(cache):
+        with kept_verdicts(cache) as verdicts:
+            checked = check_archive(root, verdicts=verdicts)
         if not checked[0].ok:  # before any mkdocs error: a contributor's mistake needs no theme
             sys.stdout.write(RENDERERS["text"](checked[0]))
             return 1

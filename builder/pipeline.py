@@ -15,7 +15,8 @@ from .check import check_archive
 from .core.media_plan import MediaSettings, plan_media
 from .core.report import Report
 from .media.runner import MediaRun, run_media
-from .render_cache import kept_renders
+from .memo.renders import kept_renders
+from .memo.verdicts import kept_verdicts
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,11 @@ def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | Non
             partial: bool = False) -> Prepared:
     """Check, then make the media. With `partial` (live preview), an archive with problems
     still gets the media of its sound records, so the preview shows everything that works.
-    The check renders every text: with the renders kept in cache_dir, only new texts."""
+    The check renders every text: with the renders kept in cache_dir, only new texts; and
+    media files that passed in an earlier build and have not changed are not read again."""
     if checked is None:
-        with kept_renders(cache_dir):
-            checked = check_archive(root)
+        with kept_renders(cache_dir), kept_verdicts(cache_dir) as verdicts:
+            checked = check_archive(root, verdicts=verdicts)
     report, loaded = checked
     if not report.ok and not partial:
         return Prepared(report, loaded, None)

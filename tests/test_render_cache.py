@@ -12,7 +12,7 @@ from builder import cli
 from builder.core import markup
 from builder.core.markup import render_key, render_markdown, use_memo
 from builder.pipeline import prepare
-from builder.render_cache import STORE, kept_renders
+from builder.memo.renders import STORE, kept_renders
 from tests.archive_factory import make_archive, text_record
 from tests.parse_counter import count_parses
 

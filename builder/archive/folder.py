@@ -10,6 +10,7 @@ from ..core.markup import MarkupLimit, render_markdown
 from ..core.model import Record
 from ..core.names import case_collisions, unportable_reason
 from ..core.problems import Problem, problem
+from ..memo.verdicts import FileVerdicts
 from .config import MB, ArchiveConfig
 from .probe import NotRegular, bmff_info, case_twin, image_has_location, lstat_kind, read_bytes
 
@@ -34,8 +35,10 @@ def check_names(folder: Path, rel: str, record: str | None) -> tuple[list[str], 
     return names, out
 
 
-def check_record_files(folder: Path, record: Record, names: list[str], config: ArchiveConfig) -> list[Problem]:
-    """Named files exist, are plain files of the right content, and nothing else is there."""
+def check_record_files(folder: Path, record: Record, names: list[str], config: ArchiveConfig,
+                       verdicts: FileVerdicts | None = None) -> list[Problem]:
+    """Named files exist, are plain files of the right content, and nothing else is there.
+    With `verdicts`, a file that passed before and has not changed is not checked again."""
     out: list[Problem] = []
     named = record.named_files
     for name in names:
@@ -49,7 +52,14 @@ def check_record_files(folder: Path, record: Record, names: list[str], config: A
     for field, name in named.items():
         if field == "file" and record.withdrawn is not None:
             continue  # a tombstone's media is gone on purpose
-        out.extend(_check_named(folder, record, field, name, config))
+        if verdicts is None or (field == "file" and record.type == "text"):
+            # A text is checked every time: it is rendered anyway (from the kept renders),
+            # and rendering it here is what keeps its render for the pages.
+            out.extend(_check_named(folder, record, field, name, config))
+            continue
+        context = f"{field} {record.type} {name} {config.max_file_size} {config.max_pixels}"
+        out.extend(verdicts.check(folder / name, f"{record.folder}/{name}", context,
+                                  lambda f=field, n=name: _check_named(folder, record, f, n, config)))
     return out
 
 

@@ -19,6 +19,7 @@ from ..core.names import unportable_reason
 from ..core.problems import Problem, problem
 from ..core.schema import HANDLE, RECORD_ID, SLUG, read_collaboration, read_person, read_record
 from ..core.yamltree import YamlIssue, decode_text, parse_yaml, split_front_matter
+from ..memo.verdicts import FileVerdicts
 from .changes import tracked_files
 from .config import ArchiveConfig, read_config
 from .folder import check_names, check_record_files
@@ -41,12 +42,14 @@ class Loaded:
     inspected: frozenset[str]  # records whose files were inspected
 
 
-def load_archive(root: Path, inspect: Callable[[str], bool] | None = None) -> Loaded:
+def load_archive(root: Path, inspect: Callable[[str], bool] | None = None,
+                 verdicts: FileVerdicts | None = None) -> Loaded:
     root = Path(root)
     if not (root / "records").is_dir() and not (root / "mkdocs.yml").is_file():
         raise NotAnArchive(f"{root} has no records/ folder and no mkdocs.yml")
     config, problems = read_config(root)
-    records, unreadable, inspected, record_problems = _load_records(root, config, inspect or (lambda _: True))
+    records, unreadable, inspected, record_problems = _load_records(root, config, inspect or (lambda _: True),
+                                                                    verdicts)
     people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
     collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
     archive = Archive.of(records, people, collabs, frozenset(unreadable))
@@ -86,7 +89,8 @@ def _check_content_links(root: Path) -> list[Problem]:
     return out
 
 
-def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bool]):
+def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bool],
+                  verdicts: FileVerdicts | None = None):
     records: list[Record] = []
     unreadable: set[str] = set()
     inspected: set[str] = set()
@@ -130,7 +134,7 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
             folder_names, name_problems = check_names(base / name, rel, name)
             out.extend(name_problems)
             if record is not None:
-                out.extend(check_record_files(base / name, record, folder_names, config))
+                out.extend(check_record_files(base / name, record, folder_names, config, verdicts))
                 out.extend(_check_description(record))
     return records, unreadable, inspected, out
 

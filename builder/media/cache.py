@@ -24,12 +24,12 @@ import time
 from pathlib import Path
 
 from ..core.media_plan import MediaJob
+from ..memo.store import RACY_SECONDS, write_atomically
 from .results import MediaInfo
 
 MANIFEST = "manifest.json"
 HASHES = "hashes.json"
 STALE_STAGING_SECONDS = 3600
-RACY_SECONDS = 2  # a file changed this recently may change again unseen within its timestamp's tick
 
 
 class MediaCache:
@@ -158,17 +158,3 @@ def _hash_and_stat(path: Path) -> tuple[str, os.stat_result]:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest(), stat
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all: a temp file in the same folder, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

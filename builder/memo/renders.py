@@ -16,8 +16,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from .core.markup import RenderMemo, use_memo
-from .media.cache import write_atomically
+from ..core.markup import RenderMemo, use_memo
+from .store import write_atomically
 
 STORE = "markdown.json"
 
