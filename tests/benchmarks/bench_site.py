@@ -463,8 +463,9 @@ def make_floor(root: Path, pages: int, settings: dict) -> None:
 # --- measuring ------------------------------------------------------------------------------------
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int, int, str]:
-    """Wall time (s), exit code, the child's own peak RSS (KiB) and its output."""
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, int, str, float]:
+    """Wall time (s), exit code, the child's own peak RSS (KiB), its output and its CPU time
+    (user + system, s, its own subprocesses included)."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -472,15 +473,15 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int, int, str]:
         elapsed = time.perf_counter() - start
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss, text
+    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss, text, usage.ru_utime + usage.ru_stime
 
 
-def run_ok(label: str, cmd: list[str], cwd: Path, retries: int = 3) -> tuple[float, int, str]:
+def run_ok(label: str, cmd: list[str], cwd: Path, retries: int = 3) -> tuple[float, int, str, float]:
     """run(), retried after a minute when it fails (the builder may be mid-edit)."""
     for attempt in range(retries + 1):
-        elapsed, code, rss, text = run(cmd, cwd)
+        elapsed, code, rss, text, cpu = run(cmd, cwd)
         if code == 0:
-            return elapsed, rss, text
+            return elapsed, rss, text, cpu
         tail = "\n    ".join(text.strip().splitlines()[-6:])
         if attempt == retries:
             raise SystemExit(f"{label} failed (exit {code}) {retries + 1} times:\n    {tail}")
@@ -504,7 +505,7 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
     mkdocs_cmd = [str(MKDOCS), "build", "-q", "-d", str(arch / "site-mkdocs")]
     # Warm-up, untimed: makes any missing media (the first time), compiles .pyc, fills the OS cache.
     t0 = time.perf_counter()
-    _, _, text = run_ok(f"showcase build ({n})", showcase_cmd, arch)
+    _, _, text, _ = run_ok(f"showcase build ({n})", showcase_cmd, arch)
     print(f"{n} records: warm-up build in {time.perf_counter() - t0:.1f} s ({media_line(text)})", flush=True)
     pages = count_pages(arch / "site-showcase")
     floors = {}
@@ -516,27 +517,30 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
     commands = {**{label: ([str(MKDOCS), "build", "-q"], root) for label, root in floors.items()},
                 "showcase build": (showcase_cmd, arch), "mkdocs build (archive)": (mkdocs_cmd, arch)}
     times: dict[str, list[float]] = {k: [] for k in commands}
+    cpus: dict[str, list[float]] = {k: [] for k in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
     notes = []
     for _ in range(args.runs):  # interleaved, so drift on a shared machine hits all alike
         for label, (cmd, cwd) in commands.items():
-            elapsed, peak, text = run_ok(label, cmd, cwd)
+            elapsed, peak, text, cpu = run_ok(label, cmd, cwd)
             line = media_line(text) if label == "showcase build" else ""
             if line and not line.startswith("media: 0 jobs run"):
                 # The media cache was invalidated (a recipe or tool version changed): not a warm
                 # build. Drop the sample; this build has warmed the cache again.
                 notes.append(f"dropped a showcase build that ran media jobs ({line}) and ran it again")
-                elapsed, peak, text = run_ok(label, cmd, cwd)
+                elapsed, peak, text, cpu = run_ok(label, cmd, cwd)
             times[label].append(elapsed)
+            cpus[label].append(cpu)
             rss[label] = max(rss[label], peak)
-    rows = {label: {"median": statistics.median(t), "min": min(t), "rss": rss[label]} for label, t in times.items()}
+    rows = {label: {"median": statistics.median(t), "min": min(t), "rss": rss[label],
+                    "cpu": statistics.median(cpus[label])} for label, t in times.items()}
     return {"n": n, "pages": pages, "rows": rows, "floors": list(floors), "notes": notes}
 
 
 def report(results: list[dict], runs: int) -> bool:
     print(f"\nmedian of {runs} warm builds each, interleaved; peak RSS of the process (os.wait4)")
     print(f"{'records':>7} {'pages':>6}  {'command':26} {'median s':>9} {'min s':>7} {'ms/record':>9} "
-          f"{'x floor N':>9} {'x floor P':>9} {'peak RSS MB':>11}")
+          f"{'x floor N':>9} {'x floor P':>9} {'peak RSS MB':>11} {'CPU s':>6} {'CPU x N':>7}")
     met = True
     for res in results:
         rows, (fn, fp) = res["rows"], res["floors"]
@@ -544,7 +548,7 @@ def report(results: list[dict], runs: int) -> bool:
             per = row["median"] / res["n"] * 1000
             print(f"{res['n']:7d} {res['pages']:6d}  {label:26} {row['median']:9.2f} {row['min']:7.2f} {per:9.2f} "
                   f"{row['median'] / rows[fn]['median']:9.2f} {row['median'] / rows[fp]['median']:9.2f} "
-                  f"{row['rss'] / 1024:11.0f}")
+                  f"{row['rss'] / 1024:11.0f} {row['cpu']:6.2f} {row['cpu'] / rows[fn]['cpu']:7.2f}")
         print()
     for res in results:
         rows, (fn, fp) = res["rows"], res["floors"]
@@ -555,7 +559,8 @@ def report(results: list[dict], runs: int) -> bool:
         print(f"{res['n']:5d} records: showcase build {sb['median']:.2f} s = {ratio:.2f}x floor N "
               f"({rows[fn]['median']:.2f} s), {sb['median'] / rows[fp]['median']:.2f}x floor P "
               f"({rows[fp]['median']:.2f} s); minimums {sb['min'] / rows[fn]['min']:.2f}x and "
-              f"{sb['min'] / rows[fp]['min']:.2f}x: {'MEETS' if ok else 'MISSES'} the {TARGET}x target (medians)")
+              f"{sb['min'] / rows[fp]['min']:.2f}x: {'MEETS' if ok else 'MISSES'} the {TARGET}x target (medians); "
+              f"CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x floor N's (steadier on a shared machine)")
         for note in res["notes"]:
             print(f"  NOTE: {note}")
     if len(results) > 1:
@@ -782,7 +787,7 @@ def main() -> int:
     # Every archive must check clean, or the timings measure a refusal.
     for n in sizes:
         make_archive(CACHE / f"archive-{n}", specs[:n], CACHE / "pool", settings, CACHE / "media-cache")
-    elapsed, code, _, text = run([str(SHOWCASE), "check"], CACHE / f"archive-{sizes[-1]}")
+    elapsed, code, _, text, _ = run([str(SHOWCASE), "check"], CACHE / f"archive-{sizes[-1]}")
     if code != 0:
         print(f"`showcase check` finds problems in the synthetic archive (exit {code}):\n{text[-3000:]}",
               file=sys.stderr)
