@@ -28,10 +28,12 @@ what every build pays: Python and mkdocs start-up, Material's theme, the search 
 the assets. "floor N" is the issue's definition (as many pages as records); "floor P" compares
 page for page.
 
-It prints the median and minimum wall time and the peak RSS of each command (os.wait4), the
-ratio to each floor, the time per record, and whether the build scales linearly (the marginal
-cost per record between sizes, on medians and on minimums: on a shared machine other load only
-adds time, so the minimums are steadier). A timed `showcase build` that runs media jobs (the
+It prints the median and minimum wall time, the median CPU time (user + system) and the peak RSS
+of each command (os.wait4), the ratio to each floor, the time per record, and whether the build
+scales linearly (the marginal cost per record between sizes, on medians and on minimums: on a
+shared machine other load only adds time, so the minimums are steadier). The verdict against the
+1.5x target is the median of each round's own ratio of `showcase build` to floor N: the two run
+back to back, so the machine's drift between rounds cancels out. A timed `showcase build` that runs media jobs (the
 cache was invalidated meanwhile) is dropped and run again. With --profile it also times the
 phases of one build of the largest size in-process (check, media, plugin events, Markdown,
 templates, copying, the swap) and profiles one with cProfile.
@@ -534,7 +536,11 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
             rss[label] = max(rss[label], peak)
     rows = {label: {"median": statistics.median(t), "min": min(t), "rss": rss[label],
                     "cpu": statistics.median(cpus[label])} for label, t in times.items()}
-    return {"n": n, "pages": pages, "rows": rows, "floors": list(floors), "notes": notes}
+    # Each round times floor N and showcase build back to back: the ratio within a round is
+    # untouched by the machine's drift between rounds, so its median is the steadiest figure.
+    floor_n = next(iter(floors))
+    paired = statistics.median(s / f for s, f in zip(times["showcase build"], times[floor_n]))
+    return {"n": n, "pages": pages, "rows": rows, "floors": list(floors), "notes": notes, "paired": paired}
 
 
 def report(results: list[dict], runs: int) -> bool:
@@ -553,14 +559,15 @@ def report(results: list[dict], runs: int) -> bool:
     for res in results:
         rows, (fn, fp) = res["rows"], res["floors"]
         ratio = rows["showcase build"]["median"] / rows[fn]["median"]
-        ok = ratio <= TARGET
+        ok = res["paired"] <= TARGET
         met &= ok
         sb = rows["showcase build"]
         print(f"{res['n']:5d} records: showcase build {sb['median']:.2f} s = {ratio:.2f}x floor N "
               f"({rows[fn]['median']:.2f} s), {sb['median'] / rows[fp]['median']:.2f}x floor P "
               f"({rows[fp]['median']:.2f} s); minimums {sb['min'] / rows[fn]['min']:.2f}x and "
-              f"{sb['min'] / rows[fp]['min']:.2f}x: {'MEETS' if ok else 'MISSES'} the {TARGET}x target (medians); "
-              f"CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x floor N's (steadier on a shared machine)")
+              f"{sb['min'] / rows[fp]['min']:.2f}x; CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x "
+              f"floor N's\n      median of the rounds' own ratios to floor N {res['paired']:.2f}x: "
+              f"{'MEETS' if ok else 'MISSES'} the {TARGET}x target")
         for note in res["notes"]:
             print(f"  NOTE: {note}")
     if len(results) > 1:
@@ -581,7 +588,8 @@ def report(results: list[dict], runs: int) -> bool:
             per = [(_stat(b, "showcase build", stat) - _stat(a, "showcase build", stat)) / (b["n"] - a["n"])
                    for a, b in zip(results, results[1:])]
             if len(per) > 1 and min(per) > 0:
-                verdict = "linear" if max(per) / min(per) <= 1.3 else "super-linear"
+                verdict = ("linear" if max(per) / min(per) <= 1.3 else
+                           "super-linear" if per[-1] == max(per) else "sub-linear (fixed costs weigh on the small sizes)")
                 print(f"  showcase build ({stat}s): the marginal cost per record varies {max(per) / min(per):.2f}x "
                       f"across sizes: {verdict} (linear when <= 1.3x)")
     return met
