@@ -12,8 +12,11 @@ from typing import Any, Literal
 
 from .model import Archive, Record
 
-# Bump when a recipe's output changes for the same inputs: every cached result is redone.
+# Bump when the recipes' output changes for the same inputs: every cached result is redone.
 RECIPE_VERSION = "2"
+# A recipe whose own output changed bumps its own version: only its results are redone.
+# audio 3: raw AAC (ADTS) gets an M4A for podcast apps, which take no .aac.
+RECIPE_VERSIONS: dict[str, str] = {"audio": "3"}
 
 Recipe = Literal["image", "video", "audio", "text"]
 
@@ -54,7 +57,8 @@ class MediaJob:
 
     def fingerprint(self) -> str:
         """Everything but the input bytes that decides the output, canonically."""
-        return json.dumps([RECIPE_VERSION, self.recipe, self.inputs, dict(self.params)],
+        version = RECIPE_VERSIONS.get(self.recipe, RECIPE_VERSION)
+        return json.dumps([version, self.recipe, self.inputs, dict(self.params)],
                           sort_keys=True, ensure_ascii=True)
 
 

@@ -38,8 +38,9 @@ from .tools import (
 )
 
 AUDIO_FORMATS = ("mp3", "aac", "m4a", "wav", "flac", "ogg-vorbis", "ogg-opus")
-# Formats podcast apps play as they are (and the codec they must hold).
-PODCAST_READY = {"mp3": "mp3", "aac": "aac", "m4a": "aac"}
+# Formats podcast apps play as they are (and the codec they must hold). Raw AAC (ADTS, .aac)
+# is not one of them (Apple takes MP3 and M4A): it is put into an M4A as it is, no re-encoding.
+PODCAST_READY = {"mp3": "mp3", "m4a": "aac"}
 MP3_STEREO_BITRATE = "160k"  # CBR: exact seeking and durations in every podcast app
 MP3_MONO_BITRATE = "96k"
 MP3_RATES = (32000, 44100, 48000)  # MPEG-1 Layer III sample rates
@@ -75,7 +76,9 @@ def make_audio(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
                                *_muxer_options(fmt.name), "-f", MUXERS[fmt.name]],
                               out, name, budget=budget, memory_mb=mem, what=f"copying {src.name!r}")
         made.append(Derivative("original", name, FORMATS[fmt.name].mime, bytes=size))
-        if PODCAST_READY.get(fmt.name) != info.codec:
+        if fmt.name == "aac" and info.codec == "aac":
+            made.append(_write_m4a(src, info, out, budget, mem))
+        elif PODCAST_READY.get(fmt.name) != info.codec:
             made.append(_write_mp3(src, fmt.name, info, out, budget, mem))
         if job.poster:
             visual = open_poster(root / job.poster, job.param("max_pixels"))
@@ -130,6 +133,15 @@ def _write_mp3(src: Path, fmt: str, info: AudioProbe, out: Path, budget: Budget,
     size = ffmpeg_to_file(args, out, "audio.mp3", budget=budget, memory_mb=mem,
                           what=f"making the MP3 of {src.name!r}")
     return Derivative("audio", "audio.mp3", "audio/mpeg", bytes=size)
+
+
+def _write_m4a(src: Path, info: AudioProbe, out: Path, budget: Budget, mem: int) -> Derivative:
+    """Raw AAC in an M4A container, the same audio stream (ADTS headers become MP4's config)."""
+    args = [*input_args(src, "aac"), "-map", f"0:{info.index}", "-vn", "-sn", "-dn", "-c:a", "copy",
+            "-bsf:a", "aac_adtstoasc", *NO_METADATA, *_muxer_options("m4a"), "-f", "ipod"]
+    size = ffmpeg_to_file(args, out, "audio.m4a", budget=budget, memory_mb=mem,
+                          what=f"making the M4A of {src.name!r}")
+    return Derivative("audio", "audio.m4a", "audio/mp4", bytes=size)
 
 
 # --- the waveform ----------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ class Derivative:
       image     the main visual as responsive WebP; several, one per width (srcset)
       preview   the main visual as one JPEG (feeds, link previews)
       video     an H.264/AAC MP4 with faststart, made when the original is not web-playable
-      audio     an MP3 for podcast apps, made when the original is not MP3/M4A
+      audio     an MP3 for podcast apps, made when the original is not MP3/M4A (an M4A
+                for raw AAC: the same stream, in a container podcast apps take)
       waveform  an SVG waveform of the audio
     The main visual is the photo, the video's poster frame, the audio's cover art (or a
     card when it has none), or the text's typographic card.

@@ -164,7 +164,8 @@ class MediaFiles:
                   "mp3": ["-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
                   "ogg": ["-c:a", "libvorbis", "-q:a", "2", "-f", "ogg"],
                   "opus": ["-c:a", "libopus", "-b:a", "48k", "-f", "ogg"],
-                  "m4a": ["-c:a", "aac", "-b:a", "96k", "-f", "ipod"]}
+                  "m4a": ["-c:a", "aac", "-b:a", "96k", "-f", "ipod"],
+                  "aac": ["-c:a", "aac", "-b:a", "96k", "-f", "adts"]}
         return self._make(f"tone.{ext}", lambda p: ffmpeg(*self._tone_args(), *codecs[ext], str(p)))
 
     # --- images and hostile files

@@ -81,6 +81,23 @@ def test_mp3_and_m4a_are_published_as_they_are(media: MediaFiles, tmp_path, ext,
     assert info.duration == pytest.approx(3.0, abs=0.1)
 
 
+def test_raw_aac_gets_an_m4a_with_the_same_stream_for_podcast_apps(media: MediaFiles, tmp_path):
+    src = media.tone("aac")
+    info, out = run(src, tmp_path)
+    assert_outputs_match(info, out)
+    [original] = info.by_role("original")
+    assert original.file == "tone.aac" and original.mime == "audio/aac"
+    [m4a] = info.by_role("audio")  # not an MP3: the AAC stream is kept as it is
+    assert (m4a.file, m4a.mime) == ("audio.m4a", "audio/mp4")
+    probed = ffprobe(out / m4a.file)
+    assert "mp4" in probed["format"]["format_name"]
+    [stream] = probed["streams"]
+    assert stream["codec_name"] == "aac" and personal_tags(probed) == {}
+    assert float(probed["format"]["duration"]) == pytest.approx(3.0, abs=0.1)
+    raw = (out / m4a.file).read_bytes()
+    assert b"Private title" not in raw and raw.index(b"moov") < raw.index(b"mdat")  # faststart
+
+
 @pytest.mark.parametrize("ext, mime", [("wav", "audio/wav"), ("flac", "audio/flac"), ("ogg", "audio/ogg"),
                                        ("mp3", "audio/mpeg")])
 def test_originals_keep_their_container_and_lose_their_tags(media: MediaFiles, tmp_path, ext, mime):

@@ -691,3 +691,23 @@ def test_unreadable_pictures_say_so(tmp_path):
         artwork.artwork_from_file(tmp_path / "x.png")
     with pytest.raises(artwork.ArtworkError):
         artwork.image_size(tmp_path / "missing.png")
+
+
+def test_a_raw_aac_production_is_an_episode_with_its_m4a(media, tmp_path):  # noqa: F811
+    """Podcast apps take no .aac: the build puts the same AAC stream in an M4A and that is
+    the enclosure, with the published file's length."""
+    root = minimal_copy(tmp_path)
+    folder = root / "records" / "raw-aac-song"
+    folder.mkdir()
+    shutil.copyfile(media.tone("aac"), folder / "song.aac")
+    (folder / "record.yaml").write_text(
+        "title: Raw AAC song\ntype: audio\nfile: song.aac\nkind: production\n"
+        "contributors:\n  - {handle: ana, role: musician, name: Ana Lima}\n"
+        "license: CC-BY-4.0\ncreated: 2024-08-01\n")
+    site = build(root)
+    [enclosure] = items(lxml.etree.parse(str(site / "podcast.xml")).getroot())["raw-aac-song"].findall("enclosure")
+    assert enclosure.get("url") == SITE + "records/raw-aac-song/media/audio.m4a"
+    assert enclosure.get("type") == "audio/x-m4a"
+    assert int(enclosure.get("length")) == (site / "records/raw-aac-song/media/audio.m4a").stat().st_size
+    page = lxml.html.fromstring((site / "records/raw-aac-song/index.html").read_text())
+    assert page.xpath("//audio//source/@src | //audio/@src")[0].endswith("media/audio.m4a")
