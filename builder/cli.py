@@ -112,16 +112,14 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .media.tools import ToolsError
-    from .pipeline import media_summary, prepare
     from .memo.renders import kept_renders
-    from .memo.verdicts import kept_verdicts
+    from .pipeline import media_summary, prepare, warm_check
 
     config, unusable = _build_config(root, args.site_dir)  # first: it names the cache folder
     plugin = config.plugins.get("showcase") if config is not None else None
     cache = plugin.cache_dir(root) if plugin is not None else None
-    with kept_renders(cache):
-        with kept_verdicts(cache) as verdicts:
-            checked = check_archive(root, verdicts=verdicts)
+    with kept_renders(cache):  # spans the pages too: the renders they alone need are kept
+        checked = warm_check(root, cache)
         if not checked[0].ok:  # before any mkdocs error: a contributor's mistake needs no theme
             sys.stdout.write(RENDERERS["text"](checked[0]))
             return 1
@@ -129,7 +127,7 @@ def _build(args: argparse.Namespace, root: Path) -> int:
             raise unusable
         try:
             if plugin is not None:
-                plugin.prepared = prepare(root, plugin.cache_dir(root), checked=checked)
+                plugin.prepared = prepare(root, cache, checked=checked)
                 if not plugin.prepared.ok:
                     sys.stdout.write(RENDERERS["text"](plugin.prepared.report))
                     return 1

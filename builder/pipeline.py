@@ -34,12 +34,10 @@ def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | Non
             settings: MediaSettings = MediaSettings(), progress: bool | None = None,
             partial: bool = False) -> Prepared:
     """Check, then make the media. With `partial` (live preview), an archive with problems
-    still gets the media of its sound records, so the preview shows everything that works.
-    The check renders every text: with the renders kept in cache_dir, only new texts; and
-    media files that passed in an earlier build and have not changed are not read again."""
+    still gets the media of its sound records, so the preview shows everything that works."""
     if checked is None:
-        with kept_renders(cache_dir), kept_verdicts(cache_dir) as verdicts:
-            checked = check_archive(root, verdicts=verdicts)
+        with kept_renders(cache_dir):
+            checked = warm_check(root, cache_dir)
     report, loaded = checked
     if not report.ok and not partial:
         return Prepared(report, loaded, None)
@@ -50,6 +48,13 @@ def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | Non
     if media.problems:
         report = Report.of(report.problems + media.problems, report.checked)
     return Prepared(report, loaded, media)
+
+
+def warm_check(root: Path, cache_dir: Path | None) -> tuple[Report, Loaded]:
+    """The check of a build: media files that passed in an earlier build and have not changed
+    are not read again (memo/verdicts.py). Inside kept_renders, only new texts are rendered."""
+    with kept_verdicts(cache_dir) as verdicts:
+        return check_archive(root, verdicts=verdicts)
 
 
 def media_summary(media: MediaRun) -> str:

@@ -12,7 +12,7 @@ import pytest
 from builder.archive import folder as folder_checks
 from builder.check import check_archive
 from builder.memo.verdicts import STORE, checks_version, kept_verdicts
-from tests.archive_factory import image_record, make_archive, text_record
+from tests.archive_factory import image_record, make_archive
 
 HOUR = 3600 * 1_000_000_000
 

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.archive_factory import make_archive
 from tests.conftest import run_showcase
-from tests.fixtures.problem_fixtures import HERE, prepare
+from tests.fixtures.problem_fixtures import HERE, maker, prepare
 
 _FIXTURE = HERE / "committed-cache"
-
-
-def _git_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("committed_cache", _FIXTURE / "make.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_a_build_refuses_a_committed_cache_and_writes_nothing(tmp_path):
@@ -30,7 +19,7 @@ def test_a_build_refuses_a_committed_cache_and_writes_nothing(tmp_path):
 
 
 def test_the_cache_a_build_makes_and_git_ignores_is_no_problem(tmp_path):
-    git = _git_module()
+    git = maker(_FIXTURE)
     root = make_archive(tmp_path / "archive")
     (root / ".gitignore").write_text(".cache/\nsite/\n")
     git.git(root, "init", "-q")
@@ -46,7 +35,7 @@ def test_the_cache_a_build_makes_and_git_ignores_is_no_problem(tmp_path):
 
 
 def test_a_cache_elsewhere_is_looked_for_there(tmp_path):
-    git = _git_module()
+    git = maker(_FIXTURE)
     root = make_archive(tmp_path / "archive")
     yml = root / "mkdocs.yml"
     yml.write_text(yml.read_text().replace("  - showcase\n", "  - showcase:\n      cache_dir: build-cache\n"))

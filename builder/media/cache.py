@@ -13,7 +13,6 @@ Hashing every input on every build reads the whole archive, so the hashes are ke
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ import time
 from pathlib import Path
 
 from ..core.media_plan import MediaJob
-from ..memo.store import RACY_SECONDS, write_atomically
+from ..memo.store import is_stamped, save_stamped, stamp
 from .results import MediaInfo
 
 MANIFEST = "manifest.json"
@@ -94,12 +93,10 @@ class MediaCache:
 
 
 class FileHashes:
-    """The sha256 of input files, kept between runs as {relative path: [size, mtime_ns, inode,
-    ctime_ns, sha256]}. A kept hash is used only when all four stat fields are unchanged (ctime
-    too: restoring a file's mtime after writing it changes its ctime); a file modified within
-    RACY_SECONDS of saving is not kept ("racily clean", as in git: it could change again
-    within the same timestamp), so it is hashed again next time. Only the files of this run
-    are kept; a damaged file is ignored."""
+    """The sha256 of input files, kept between runs as {relative path: [*stamp, sha256]}
+    (memo/store.py: a kept hash is used only while the file's stat stamp is unchanged; a
+    racily clean file is hashed again). Only the files of this run are kept; a damaged
+    memo is ignored."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -109,21 +106,15 @@ class FileHashes:
     def hash(self, root: Path, rel: str) -> str:
         path = Path(root) / rel
         kept = self.known.get(rel)
-        if kept is not None and _stamp(os.stat(path, follow_symlinks=False)) == kept[:4]:
+        if kept is not None and stamp(os.stat(path, follow_symlinks=False)) == kept[:4]:
             self.used[rel] = kept
             return kept[4]
         digest, stat = _hash_and_stat(path)
-        self.used[rel] = [*_stamp(stat), digest]
+        self.used[rel] = [*stamp(stat), digest]
         return digest
 
     def save(self) -> None:
-        """Keep the hashes of this run (not of files modified just now); a cache that cannot
-        be written only costs hashing again."""
-        racy = time.time_ns() - RACY_SECONDS * 1_000_000_000
-        keep = {rel: entry for rel, entry in sorted(self.used.items()) if entry[1] < racy}
-        if keep != self.known:
-            with contextlib.suppress(OSError):
-                write_atomically(self.path, json.dumps({"files": keep}, separators=(",", ":")).encode())
+        save_stamped(self.path, self.used, self.known)
 
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -132,16 +123,12 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 def _read_hashes(path: Path) -> dict[str, list]:
     try:
         files = json.loads(path.read_bytes())["files"]
-        if all(isinstance(rel, str) and len(e) == 5 and all(type(n) is int for n in e[:4])
-               and isinstance(e[4], str) and _HEX64.fullmatch(e[4]) for rel, e in files.items()):
+        if all(isinstance(rel, str) and is_stamped(e, 5) and isinstance(e[4], str) and _HEX64.fullmatch(e[4])
+               for rel, e in files.items()):
             return files
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return {}  # missing or damaged: every file is hashed again
-
-
-def _stamp(stat: os.stat_result) -> list[int]:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 def _file_hash(path: Path) -> str:

@@ -4,7 +4,7 @@ Checking a record's files reads their headers, walks PNG chunks and MP4 boxes, p
 EXIF and renders Markdown: a third of a warm build's check at 1,000 records, for files
 that have not changed since the last build. A file is taken as unchanged when its size,
 mtime, inode and ctime all match what they were when it passed (ctime changes whenever
-the file is written or its times are set back), and when what it was checked against
+the file is written or its times are set back: memo/store.py), and when what it was checked against
 is the same: the field naming it, the record's type, the archive's limits, and the code
 of the checks themselves (a hash of their source files, so a new rule re-checks every
 file). Only passes are remembered; a problem is found again every time. A file changed
@@ -20,13 +20,12 @@ import hashlib
 import json
 import os
 import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable
 
 from ..core.problems import Problem
-from .store import RACY_SECONDS, write_atomically
+from .store import is_stamped, save_stamped, stamp
 
 STORE = "checked.json"
 # The modules whose code decides whether a record's file passes.
@@ -58,7 +57,7 @@ class FileVerdicts:
             return run()
         if not stat.S_ISREG(before.st_mode):
             return run()
-        entry = [*_stamp(before), context]
+        entry = [*stamp(before), context]
         if self.known.get(rel) == entry:
             self.used[rel] = entry
             return []
@@ -68,12 +67,7 @@ class FileVerdicts:
         return problems
 
     def save(self, path: Path) -> None:
-        racy = time.time_ns() - RACY_SECONDS * 1_000_000_000
-        keep = {rel: entry for rel, entry in sorted(self.used.items()) if entry[1] < racy}
-        if keep != self.known:
-            with contextlib.suppress(OSError):
-                write_atomically(path, json.dumps({"version": checks_version(), "files": keep},
-                                                  separators=(",", ":")).encode())
+        save_stamped(path, self.used, self.known, {"version": checks_version()})
 
 
 @contextlib.contextmanager
@@ -94,13 +88,8 @@ def _read(path: Path) -> dict[str, list]:
         data = json.loads(path.read_bytes())
         files = data["files"]
         if data["version"] == checks_version() and all(
-                isinstance(rel, str) and isinstance(e, list) and len(e) == 5
-                and all(type(n) is int for n in e[:4]) and isinstance(e[4], str) for rel, e in files.items()):
+                isinstance(rel, str) and is_stamped(e, 5) and isinstance(e[4], str) for rel, e in files.items()):
             return files
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return {}  # missing, damaged or of other checks: every file is checked
-
-
-def _stamp(st: os.stat_result) -> list[int]:
-    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
