@@ -31,14 +31,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from .archive.config import ArchiveConfig, read_config
-from .archive.folder import TEXT_LIMIT
-from .archive.probe import NotRegular, bmff_info, image_has_location, read_bytes
+from .archive.inspect import Finding, Limits, inspect_file
+from .archive.probe import bmff_info, image_has_location, read_bytes
 from .core import sniff
 from .core.record_yaml import (
     Draft, derive_id, handle_problem, humanise, id_problem, license_menu, license_problem, media_file_name,
     readback_problem, render_record_yaml, role_problem, text_problem,
 )
 from .errors import CommandError
+from .media.tools import ToolsError
 
 ACCEPTED = ("JPEG, PNG, GIF, WebP images; MP3, M4A, WAV, FLAC, Ogg audio; "
             "MP4, MOV, WebM, MKV video; Markdown or plain text")
@@ -72,6 +73,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                      help="remove location data from the copy (the original is untouched)")
     gps.add_argument("--keep-gps", dest="gps", action="store_const", const="keep",
                      help="copy location data as is (`showcase check` will still reject it)")
+    # --timeline runs builder/timeline/scaffold.py instead of run_new (its action says so).
+    from .timeline.scaffold import TimelineIds
+
+    new.add_argument("--timeline", nargs="+", metavar="ID", action=TimelineIds,
+                     help="scaffold a production instead: a timeline of these records, one after "
+                          "another, to open in Kdenlive or DaVinci Resolve")
     new.set_defaults(run=run_new, gps=None)
 
 
@@ -125,79 +132,40 @@ class Probed:
 
 
 def probe_source(path: Path, config: ArchiveConfig) -> Probed:
-    """Read and judge FILE; refuse (CommandError) anything `check` would reject outright."""
+    """Read and judge FILE with check's own inspection (archive/inspect.py), decoding it as
+    check and the build will; refuse (CommandError) anything `check` would reject, but for
+    location data, which `new` can strip from the copy."""
     shown = str(path)
     real = path.resolve()  # the contributor may point at a link; we copy what it points to
     if not real.exists():
         raise CommandError(f"{shown}: no such file")
     if not real.is_file():
         raise CommandError(f"{shown} is not a regular file")
+    limits = Limits(config.max_file_size, config.max_pixels)
     try:
-        head, size = read_bytes(real, sniff.HEAD_BYTES)
-    except (NotRegular, OSError) as exc:
-        raise CommandError(f"{shown} cannot be read: {exc}") from None
-    if size == 0:
-        raise CommandError(f"{shown} is empty (0 bytes)")
-    if sniff.is_lfs_pointer(head):
-        raise CommandError(f"{shown} is a Git LFS pointer, not the media itself: run `git lfs pull` first")
-    if size > config.max_file_size:
-        raise CommandError(f"{shown} is {size / 2**20:.1f} MB, over the archive's limit of "
-                           f"{config.max_file_size / 2**20:.0f} MB: export a smaller version")
-    bmff = bmff_info(real) if _is_bmff(head) else None
-    fmt = sniff.sniff(head, bmff.tracks if bmff else None)
-    _refuse_format(shown, real, fmt, size)
-    dims = sniff.image_size(fmt, head) if fmt.kind == "image" else None
-    located = bmff.has_location if bmff else False
-    if fmt.kind == "image":
-        located = _image_location(shown, real, head, fmt, dims, config)
-    return Probed(real, path.name, fmt, size, dims, located, _duration(real, fmt))
+        found = inspect_file(real, path.name, None, limits)
+    except ToolsError:  # ffmpeg is optional for `new`: without it, audio and video are not decoded
+        found = inspect_file(real, path.name, None, limits, decode=False)
+    if isinstance(found, Finding):
+        raise CommandError(_refusal(shown, found))
+    if found.format.kind == "timeline":
+        raise CommandError(f"{shown} is an OpenTimelineIO timeline: "
+                           "scaffold a production with --timeline")
+    image = found.format.kind == "image" and found.width and found.height
+    dims = (found.width, found.height) if image else None
+    return Probed(real, path.name, found.format, found.size, dims, found.has_location,
+                  found.duration)
 
 
-def _is_bmff(head: bytes) -> bool:
-    # The same test as check: ISO-BMFF (MP4, MOV, M4A) by its first box.
-    return head[4:8] == b"ftyp" or head[4:8] in (b"moov", b"mdat", b"wide", b"free")
-
-
-def _refuse_format(shown: str, path: Path, fmt: sniff.Format, size: int) -> None:
-    if fmt.kind is None:
+def _refusal(shown: str, finding: Finding) -> str:
+    """What `new` says for a finding of the inspection: the file as given, and the fix."""
+    fmt = finding.format
+    if finding.code == "unsupported-format" and fmt is not None:
         advice = fmt.advice if fmt.name != "binary" else f"use one of the accepted formats: {ACCEPTED}"
-        raise CommandError(f"{shown} is in a format records do not accept ({fmt.label}): {advice}")
-    if fmt.name == "webvtt":
-        raise CommandError(f"{shown} is WebVTT captions, not a record's main file: "
-                           "name it as `captions:` of the video or audio record it belongs to")
-    if fmt.kind == "text":
-        if size > TEXT_LIMIT:
-            raise CommandError(f"{shown} is over {TEXT_LIMIT // 2**20} MB of text: split it into records")
-        data, _ = read_bytes(path, TEXT_LIMIT)
-        reason = sniff.text_problem(data)
-        if reason:
-            raise CommandError(f"{shown} {reason}: save it as UTF-8 text")
-
-
-def _image_location(shown: str, path: Path, head: bytes, fmt: sniff.Format,
-                    dims: tuple[int, int] | None, config: ArchiveConfig) -> bool:
-    if dims is None or 0 in dims:
-        raise CommandError(f"{shown} has no readable {fmt.label} header: export the image again")
-    if dims[0] * dims[1] > config.max_pixels:
-        raise CommandError(f"{shown} is {dims[0]}×{dims[1]} pixels, over the archive's limit of "
-                           f"{config.max_pixels / 1e6:.0f} megapixels: scale it down")
-    located = image_has_location(path, head, config.max_pixels)
-    if located is None:
-        raise CommandError(f"{shown} cannot be opened as {fmt.label}: export the image again")
-    return located
-
-
-def _duration(path: Path, fmt: sniff.Format) -> float | None:
-    """The duration of audio or video, for the summary only: no ffmpeg, no duration."""
-    if fmt.kind not in ("audio", "video"):
-        return None
-    from .media import tools  # ffmpeg is optional for `new`
-
-    try:
-        data = tools.probe(path, fmt.name, timeout=20, memory_mb=1024)
-    except Exception:  # noqa: BLE001 - a missing ffmpeg or an odd file only loses the figure
-        return None
-    return tools.probe_duration(data.get("format", {}).get("duration"))
+        return f"{shown} is in a format records do not accept ({fmt.label}): {advice}"
+    if finding.code == "lfs-pointer":
+        return f"{shown} is a Git LFS pointer, not the media itself: run `git lfs pull` first"
+    return f"{shown}: {finding.message}: {finding.fix}"
 
 
 def _record_type(flag: str | None, source: Probed | None) -> str:

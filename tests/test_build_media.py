@@ -38,7 +38,8 @@ def test_media_that_cannot_be_processed_stops_the_build_and_keeps_the_site(tmp_p
     photo.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) * 6 // 10])  # header intact, data cut
     result = run_showcase("build", cwd=root, timeout=600)
     assert result.code == 1
-    assert "records/harbour-at-dawn/record.yaml:3: media-failed: " in result.out
+    # The build's check decodes it as the image recipe would (issue 13): refused before any job.
+    assert "records/harbour-at-dawn/record.yaml:3: corrupt-media: 'harbour.jpg' is truncated" in result.out
     assert (root / "site" / "index.html").is_file()
 
 

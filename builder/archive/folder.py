@@ -5,16 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..core import sniff
-from ..core.markup import MarkupLimit, render_markdown
+from ..core.markup import MarkupLimit
 from ..core.model import Record
 from ..core.names import case_collisions, unportable_reason
 from ..core.problems import Problem, problem
+from ..memo.renders import Renderer
 from ..memo.verdicts import FileVerdicts
-from .config import MB, ArchiveConfig
-from .probe import NotRegular, bmff_info, case_twin, image_has_location, lstat_kind, read_bytes
-
-TEXT_LIMIT = 2 * MB  # text, captions and transcripts are read whole
+from .config import ArchiveConfig
+from .inspect import TEXT_LIMIT, Finding, Limits, decoded, inspect_file  # noqa: F401 - TEXT_LIMIT
+from .probe import case_twin, lstat_kind
 
 
 def check_names(folder: Path, rel: str, record: str | None) -> tuple[list[str], list[Problem]]:
@@ -36,7 +35,8 @@ def check_names(folder: Path, rel: str, record: str | None) -> tuple[list[str], 
 
 
 def check_record_files(folder: Path, record: Record, names: list[str], config: ArchiveConfig,
-                       verdicts: FileVerdicts | None = None) -> list[Problem]:
+                       verdicts: FileVerdicts | None = None,
+                       renderer: Renderer | None = None) -> list[Problem]:
     """Named files exist, are plain files of the right content, and nothing else is there.
     With `verdicts`, a file that passed before and has not changed is not checked again."""
     out: list[Problem] = []
@@ -55,7 +55,7 @@ def check_record_files(folder: Path, record: Record, names: list[str], config: A
         if verdicts is None or (field == "file" and record.type == "text"):
             # A text is checked every time: it is rendered anyway (from the kept renders),
             # and rendering it here is what keeps its render for the pages.
-            out.extend(_check_named(folder, record, field, name, config))
+            out.extend(_check_named(folder, record, field, name, config, renderer))
             continue
         context = f"{field} {record.type} {name} {config.max_file_size} {config.max_pixels}"
         out.extend(verdicts.check(folder / name, f"{record.folder}/{name}", context,
@@ -63,132 +63,37 @@ def check_record_files(folder: Path, record: Record, names: list[str], config: A
     return out
 
 
-def _check_named(folder: Path, record: Record, field: str, name: str, config: ArchiveConfig) -> list[Problem]:
+def _check_named(folder: Path, record: Record, field: str, name: str, config: ArchiveConfig,
+                 renderer: Renderer | None = None) -> list[Problem]:
     line = record.line_of(field)
 
     def bad(code: str, message: str, fix: str) -> list[Problem]:
         return [problem(code, record.yaml_path, line, message, fix, record.id)]
 
     path = folder / name
-    kind = lstat_kind(path)
-    if kind is None:
-        twin = case_twin(path)
-        return bad("missing-file", f"`{field}` names {name!r}, which is not in {record.folder}/",
-                   f"did you mean {twin!r}? Names are case-sensitive" if twin else
-                   "add the file to the folder or correct the name (names are case-sensitive)")
-    if kind == "symlink":
-        return bad("symlink", f"{name!r} is a symbolic link", "replace the link with the file itself")
-    if kind != "file":
-        what = "special file (a FIFO, socket or device)" if kind == "special" else kind
-        return bad("not-a-file", f"{name!r} is a {what}, not a regular file", "name a regular file")
-    try:
-        head, size = read_bytes(path, sniff.HEAD_BYTES)
-    except NotRegular as exc:
-        return bad("not-a-file", f"{name!r} cannot be read: {exc}", "name a regular, readable file")
-    if size == 0:
-        return bad("empty-file", f"{name!r} is empty (0 bytes)", "commit the real file")
-    if sniff.is_lfs_pointer(head):
-        return bad("lfs-pointer", f"{name!r} is a Git LFS pointer, not the media itself",
-                   "commit the file without Git LFS (`git lfs untrack`, then add it again)")
-    if size > config.max_file_size:
-        return bad("file-too-large",
-                   f"{name!r} is {_size(size)}, over the limit of {_size(config.max_file_size)}",
-                   "export a smaller version (lower resolution or bitrate)")
     expected = {"file": record.type, "poster": "image", "captions": "captions", "transcript": "transcript"}[field]
-    if expected in ("captions", "transcript"):
-        return _check_timed_text(path, head, size, record, field, name, expected, bad)
-    tracks = None
-    if head[4:8] == b"ftyp" or head[4:8] in (b"moov", b"mdat", b"wide", b"free"):
-        info = bmff_info(path)
-        tracks = info.tracks
-        if info.has_location:
-            return bad("location-metadata", f"{name!r} carries the location where it was filmed",
-                       "remove it: `ffmpeg -i IN -map_metadata -1 -c copy OUT`")
-    fmt = sniff.sniff(head, tracks)
-    if fmt.name == "binary" and expected == "text":
-        return bad("bad-text", f"{name!r} {sniff.text_problem(head) or 'is not UTF-8 text'}",
-                   "save it as UTF-8 text (Markdown or plain text)")
-    if fmt.kind is None:
-        return bad("unsupported-format", f"{name!r} is in a format that is not accepted: {fmt.label}",
-                   fmt.advice)
-    if fmt.kind != expected or (field == "file" and fmt.name == "webvtt"):
-        return bad("wrong-media-type", f"{name!r} is declared as {_article(expected)} but its content is {fmt.label}",
-                   f"use {_a_file(expected)} here, or set `type: {fmt.kind}`" if field == "file"
-                   else f"`{field}` must name {_a_file(expected)}")
-    ext = os.path.splitext(name)[1].lower()
-    if fmt.extensions and ext not in fmt.extensions:
-        return bad("extension-mismatch", f"{name!r} contains {fmt.label} but is named {ext or 'without extension'}",
-                   f"rename it to end in {fmt.extensions[0]} (and update record.yaml)")
-    if fmt.kind == "image":
-        return _check_image(path, head, fmt, config, name, bad)
-    if fmt.kind == "text":
-        data, _ = read_bytes(path, TEXT_LIMIT + 1)
-        if size > TEXT_LIMIT:
-            return bad("file-too-large", f"{name!r} is over {TEXT_LIMIT // MB} MB of text", "split it into records")
-        reason = sniff.text_problem(data)
-        if reason:
-            return bad("bad-text", f"{name!r} {reason}", "save it as UTF-8 text")
+    limits = Limits(config.max_file_size, config.max_pixels)
+    found = inspect_file(path, name, expected, limits, decode=False, field=field)
+    if isinstance(found, Finding):
+        if found.code == "missing-file":  # said from record.yaml's side, with the likeliest slip
+            twin = case_twin(path)
+            return bad("missing-file",
+                       f"`{field}` names {name!r}, which is not in {record.folder}/",
+                       f"did you mean {twin!r}? Names are case-sensitive" if twin else
+                       "add the file to the folder or correct the name (names are case-sensitive)")
+        return bad(found.code, found.message, found.fix)
+    if found.has_location and found.format.kind == "image":
+        return bad("location-metadata", f"{name!r} carries GPS coordinates of where it was taken",
+                   "strip them, for example `exiftool -gps:all= FILE` or export without location")
+    if found.has_location:
+        return bad("location-metadata", f"{name!r} carries the location where it was filmed",
+                   "remove it: `ffmpeg -i IN -map_metadata -1 -c copy OUT`")
+    found = decoded(path, name, found, limits)  # what the build will decode, decoded now
+    if isinstance(found, Finding):
+        return bad(found.code, found.message, found.fix)
+    if found.text is not None and field == "file":
         try:
-            render_markdown(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
+            (renderer or Renderer()).render(found.text)
         except MarkupLimit as exc:
             return bad("markdown-limit", f"{name!r} cannot be rendered safely: {exc.message}", exc.fix)
     return []
-
-
-def _check_image(path: Path, head: bytes, fmt: sniff.Format, config: ArchiveConfig, name: str, bad) -> list[Problem]:
-    dims = sniff.image_size(fmt, head)
-    if dims is None or 0 in dims:
-        return bad("corrupt-media", f"{name!r} has no readable {fmt.label} header",
-                   "export the image again from your editor")
-    width, height = dims
-    if width * height > config.max_pixels:
-        return bad("too-many-pixels",
-                   f"{name!r} is {width}×{height} = {_pixels(width * height)}, "
-                   f"over the limit of {_pixels(config.max_pixels)}",
-                   "scale it down (a long side of 4000 px is plenty for the web)")
-    located = image_has_location(path, head, config.max_pixels)
-    if located is None:
-        return bad("corrupt-media", f"{name!r} cannot be opened as {fmt.label}",
-                   "export the image again from your editor")
-    if located:
-        return bad("location-metadata", f"{name!r} carries GPS coordinates of where it was taken",
-                   "strip them, for example `exiftool -gps:all= FILE` or export without location")
-    return []
-
-
-def _check_timed_text(path: Path, head: bytes, size: int, record: Record, field: str, name: str,
-                      expected: str, bad) -> list[Problem]:
-    if size > TEXT_LIMIT:
-        return bad("file-too-large", f"{name!r} is over {TEXT_LIMIT // MB} MB", "split or shorten it")
-    data, _ = read_bytes(path, TEXT_LIMIT)
-    reason = sniff.text_problem(data)
-    if reason:
-        return bad("bad-text", f"{name!r} {reason}", "save it as UTF-8 text")
-    fmt = sniff.sniff(head)
-    if expected == "captions" and fmt.name != "webvtt":
-        return bad("bad-text", f"{name!r} is not WebVTT (it must start with the line WEBVTT)",
-                   "export captions as .vtt (WebVTT); convert SRT with `ffmpeg -i in.srt out.vtt`")
-    if fmt.name == "svg":
-        return bad("unsupported-format", f"{name!r} is an SVG image, not a transcript",
-                   "give the transcript as text, WebVTT or SRT")
-    return []
-
-
-def _size(n: int) -> str:
-    if n >= MB:
-        return f"{n / MB:.1f} MB"
-    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} bytes"
-
-
-def _pixels(n: int) -> str:
-    return f"{n / 1e6:.1f} megapixels" if n >= 100_000 else f"{n} pixels"
-
-
-def _a_file(kind: str) -> str:
-    return {"image": "an image file", "audio": "an audio file", "video": "a video file",
-            "text": "a text file"}.get(kind, kind)
-
-
-def _article(kind: str) -> str:
-    return {"image": "an image", "audio": "audio", "video": "a video", "text": "a text",
-            "captions": "WebVTT captions", "transcript": "a transcript"}.get(kind, kind)

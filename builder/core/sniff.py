@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 HEAD_BYTES = 1 << 20  # JPEG headers can carry large EXIF/ICC segments before the frame
 LFS_MAGIC = b"version https://git-lfs.github.com/spec/"
+OTIO_HEAD = 4096  # characters searched for "OTIO_SCHEMA" (OTIO writes it as the first key)
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     label: str
-    kind: str | None  # image | audio | video | text; None: recognised but not accepted
+    kind: str | None  # image | audio | video | text | timeline; None: recognised but not accepted
     extensions: tuple[str, ...] = ()
     mime: str = "application/octet-stream"
     advice: str = ""  # how to turn an unaccepted format into an accepted one
@@ -47,6 +48,8 @@ FORMATS = {f.name: f for f in (
     _f("mkv", "Matroska video", "video", (".mkv",), "video/x-matroska"),
     _f("text", "UTF-8 text", "text", (".md", ".markdown", ".txt"), "text/markdown"),
     _f("webvtt", "WebVTT captions", "text", (".vtt",), "text/vtt"),
+    # A production's cut (builder/timeline/): the `file` of an audio or video record.
+    _f("otio", "OpenTimelineIO timeline", "timeline", (".otio",), "application/json"),
     _f("svg", "SVG image", None, advice="export it as PNG (SVG can carry scripts)"),
     _f("heic", "HEIC/HEIF image", None, advice="export it as JPEG"),
     _f("avif", "AVIF image", None, advice="export it as JPEG, PNG or WebP"),
@@ -189,6 +192,8 @@ def _text_format(h: bytes) -> str:
         return "svg"
     if text.startswith("WEBVTT") and (len(text) == 6 or text[6] in " \t\r\n"):
         return "webvtt"
+    if start.startswith("{") and '"OTIO_SCHEMA"' in text[:OTIO_HEAD]:
+        return "otio"
     return "text"
 
 

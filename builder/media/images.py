@@ -11,6 +11,7 @@ import math
 import re
 import struct
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms
@@ -41,6 +42,37 @@ def make_image(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     if not data:
         raise MediaError(f"'{name}' is empty", "add the image file again")
     limit = int(job.param("max_pixels") or getattr(settings, "max_pixels", MAX_PIXELS))
+    image = decode_image(data, name, limit, settings)
+    made = save_visual(image.picture, out, settings)
+    taken = {d.file for d in made}
+    original_name = name if name not in taken else f"original-{name}"
+    stripped = _metadata_free(data, image.format, image.orientation, name)
+    size = _write(out, original_name, lambda f: f.write(stripped))
+    original = Derivative("original", original_name, FORMATS[image.format], image.width, image.height,
+                          size)
+    extra = {"animated": True, "frames": image.frames} if image.frames > 1 else {}
+    return MediaInfo(derivatives=(original, *made), width=image.width, height=image.height,
+                     extra=extra)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """An image decoded as the recipe publishes it."""
+
+    picture: Image.Image  # the first frame, upright, in sRGB
+    format: str  # Pillow's name: JPEG, PNG, GIF or WEBP
+    orientation: int  # its EXIF orientation, 1-8
+    width: int  # upright
+    height: int
+    frames: int
+
+
+def decode_image(data: bytes, name: str, limit: int, settings: MediaSettings | None) -> Decoded:
+    """Decode an image under the pixel limit `limit`, or raise MediaError: the image recipe's
+    decode, the posters' (tools.open_poster) and the one `showcase check` runs
+    (archive/decode.py), so that what check approves, the build can decode. With `settings`,
+    a JPEG larger than the largest derivative is decoded at 1/2, 1/4 or 1/8 scale (every
+    coded byte is still read); without, at full size."""
     with _decoding(name):
         im = Image.open(io.BytesIO(data), formats=list(FORMATS))
         fmt = im.format
@@ -48,26 +80,23 @@ def make_image(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
         if stored_w * stored_h > limit:
             raise MediaError(f"'{name}' has {stored_w}x{stored_h} pixels, over the limit of "
                              f"{limit / 1e6:g} megapixels", "export it at a smaller size")
+        if fmt != "JPEG":
+            # Decoded first: reading a PNG's EXIF decodes it, and a decoding error met there
+            # would be taken for broken EXIF (and a half-decoded image published).
+            im.load()
         orientation = _orientation(im)
         turned = orientation in (5, 6, 7, 8)
         width, height = (stored_h, stored_w) if turned else (stored_w, stored_h)
         frames = _frame_count(im, data)
-        largest = min(width, max((*settings.widths, settings.preview_width)))
-        if fmt == "JPEG" and 2 * largest <= width:
+        largest = min(width, max((*settings.widths, settings.preview_width))) if settings else width
+        if settings is not None and fmt == "JPEG" and 2 * largest <= width:
             # Decode at 1/2, 1/4 or 1/8 scale straight from the DCT: the main speed lever.
             need = (largest, math.ceil(largest * height / width))
             im.draft("RGB", need[::-1] if turned else need)
         im.load()
         icc = im.info.get("icc_profile")
-        picture = _upright(im, orientation)
-        picture = _to_srgb(picture, icc)
-    made = save_visual(picture, out, settings)
-    taken = {d.file for d in made}
-    original_name = name if name not in taken else f"original-{name}"
-    size = _write(out, original_name, lambda f: f.write(_metadata_free(data, fmt, orientation, name)))
-    original = Derivative("original", original_name, FORMATS[fmt], width, height, size)
-    extra = {"animated": True, "frames": frames} if frames > 1 else {}
-    return MediaInfo(derivatives=(original, *made), width=width, height=height, extra=extra)
+        picture = _to_srgb(_upright(im, orientation), icc)
+    return Decoded(picture, fmt, orientation, width, height, frames)
 
 
 @contextmanager

@@ -28,16 +28,16 @@ import signal
 import subprocess
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from PIL import Image, ImageOps
+from PIL import Image
 
-from ..archive.probe import NotRegular, bmff_info, read_bytes
+from ..archive.identify import Finding, identify
 from ..core import sniff
+from ..errors import ShowcaseError
 from .results import MediaError
 
 VERSION_TIMEOUT = 10.0  # seconds for `ffmpeg -version` when checking the tools
@@ -62,7 +62,7 @@ MUXERS = {
 TOOLS_FIX = "run ./dev setup, or install ffmpeg"
 
 
-class ToolsError(Exception):
+class ToolsError(ShowcaseError):
     """ffmpeg/ffprobe are missing or broken: the build cannot make media at all.
 
     str(error) is one line for the command line to print (it exits 2).
@@ -370,20 +370,13 @@ def _label(fmt: str) -> str:
 
 
 def sniff_file(path: Path) -> sniff.Format:
-    """The format of a media file from its bytes (as `showcase check` sniffs it).
-
-    Raises MediaError for an unreadable or empty file.
-    """
-    try:
-        head, size = read_bytes(path, sniff.HEAD_BYTES)
-    except (NotRegular, OSError) as exc:
-        raise MediaError(f"{path.name!r} cannot be read: {exc}", "name a regular, readable file") from None
-    if size == 0:
-        raise MediaError(f"{path.name!r} is empty (0 bytes)", "commit the real file")
-    tracks = None
-    if head[4:8] == b"ftyp" or head[4:8] in (b"moov", b"mdat", b"wide", b"free"):
-        tracks = bmff_info(path).tracks
-    return sniff.sniff(head, tracks)
+    """The format of a media file from its bytes, by the inspection `showcase check` runs
+    (archive/identify.py). Raises MediaError for a file it finds no format in:
+    unreadable, empty, a Git LFS pointer."""
+    found = identify(path, path.name)
+    if isinstance(found, Finding):
+        raise MediaError(found.message, found.fix)
+    return found.format
 
 
 def probe(path: Path, fmt: str, *, timeout: float = 60, memory_mb: int = 1024) -> dict[str, Any]:
@@ -459,34 +452,26 @@ def clear_outputs(out: Path) -> None:
 
 
 def open_poster(path: Path, max_pixels: int | None = None) -> Image.Image:
-    """A poster or cover image, decoded and upright, within the archive's pixel limit
-    (`max_pixels`, the job's parameter) and Pillow's (Image.MAX_IMAGE_PIXELS), checked
-    from the header before any pixel is decoded.
+    """A poster or cover image, decoded at full size, upright and in sRGB, within the
+    archive's pixel limit (`max_pixels`, the job's parameter) and Pillow's
+    (Image.MAX_IMAGE_PIXELS), checked from the header before any pixel is decoded: the
+    decode of the image recipe (images.decode_image), which `showcase check` runs too.
 
     Only JPEG, PNG, GIF and WebP are decoded (what records may hold). A corrupt,
     truncated or oversized image is a MediaError for the record.
     """
-    fix = "export the poster again as a JPEG or PNG"
+    from .images import decode_image  # Pillow's codecs: only for the jobs that need them
+
+    limit = min(n for n in (max_pixels, Image.MAX_IMAGE_PIXELS, 1 << 62) if n)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=["JPEG", "PNG", "GIF", "WEBP"]) as img:
-                limit = min(n for n in (max_pixels, Image.MAX_IMAGE_PIXELS, 1 << 62) if n)
-                if img.width * img.height > limit:
-                    raise MediaError(f"the poster {path.name!r} has {img.width}x{img.height} pixels, over the "
-                                     f"limit of {limit / 1e6:.0f} megapixels", "export a smaller poster")
-                img.seek(0)  # an animated image: its first frame
-                img.load()
-                return ImageOps.exif_transpose(img)  # a copy, upright, without the orientation tag
-    except MediaError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError(f"the poster {path.name!r} is too large to decode ({exc})",
-                         "export a smaller poster") from None
-    except MemoryError:
-        raise MediaError(f"the poster {path.name!r} is too large to decode", "export a smaller poster") from None
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:  # what Pillow raises on bad data
-        raise MediaError(f"the poster {path.name!r} cannot be decoded ({exc})", fix) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MediaError(f"the poster {path.name!r} cannot be read: {exc}",
+                         "name a regular, readable file") from None
+    try:
+        return decode_image(data, path.name, limit, None).picture
+    except MediaError as exc:
+        raise MediaError(f"the poster {exc.message}", exc.fix) from None
 
 
 # --- reading ffprobe's JSON, whose numbers arrive as text, or not at all ---------------------

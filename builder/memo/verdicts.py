@@ -28,9 +28,12 @@ from ..core.problems import Problem
 from .store import is_stamped, save_stamped, stamp
 
 STORE = "checked.json"
-# The modules whose code decides whether a record's file passes.
+# The modules whose code decides whether a record's file passes: the inspection and the
+# decoders it runs (the recipes' own functions, memo/decoded.py's keys).
 _CHECK_MODULES = ("archive/folder.py", "archive/probe.py", "archive/config.py", "core/sniff.py",
-                  "core/markup.py", "core/names.py")
+                  "core/markup.py", "core/names.py", "archive/inspect.py", "archive/decode.py",
+                  "media/images.py", "media/video.py", "media/audio.py", "media/tools.py",
+                  "core/media_plan.py", "memo/decoded.py")
 
 
 @functools.cache
