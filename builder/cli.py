@@ -11,11 +11,11 @@ import os
 import sys
 from pathlib import Path
 
-from .archive.changes import GitError, changed_paths, classify
-from .archive.load import NotAnArchive
+from .archive.changes import changed_paths, classify
 from .check import check_archive
-from .core.report import RENDERERS
-from .errors import CommandError
+from .core.report import RENDERERS, Report
+from .errors import CommandError, ShowcaseError, one_line
+from .memo.renders import Renderer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, root)
     except KeyboardInterrupt:
         return 130
-    except (CommandError, NotAnArchive, GitError) as exc:
-        print(f"showcase {args.command}: error: {exc}", file=sys.stderr)
+    except ShowcaseError as exc:
+        print(f"showcase {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the contract is one line and exit 2, never a traceback
         print(f"showcase {args.command}: error: could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
                            description="Build the site into site_dir. Refuses (exit 1) when the archive "
                                        "has problems; a failed build keeps the last good site.")
     build.add_argument("--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)")
+    build.add_argument("--format", choices=("github", "text"), default="text",
+                       help="how problems that stop the build are printed: text for people, "
+                            "github for Actions annotations")
     build.set_defaults(run=_build)
 
     serve = sub.add_parser("serve", parents=[common], help="live preview at http://127.0.0.1:8000/",
@@ -86,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = ("builder.scaffold", "builder.lineage")
+_COMMAND_MODULES = ("builder.scaffold", "builder.lineage", "builder.timeline.importer",
+                    "builder.timeline.commands")
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
@@ -111,35 +115,41 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from .media.tools import ToolsError
-    from .memo.renders import kept_renders
     from .pipeline import media_summary, prepare, warm_check
 
     config, unusable = _build_config(root, args.site_dir)  # first: it names the cache folder
     plugin = config.plugins.get("showcase") if config is not None else None
     cache = plugin.cache_dir(root) if plugin is not None else None
-    with kept_renders(cache):  # spans the pages too: the renders they alone need are kept
-        checked = warm_check(root, cache)
-        if not checked[0].ok:  # before any mkdocs error: a contributor's mistake needs no theme
-            sys.stdout.write(RENDERERS["text"](checked[0]))
-            return 1
-        if unusable is not None:
-            raise unusable
-        try:
-            if plugin is not None:
-                plugin.prepared = prepare(root, cache, checked=checked)
-                if not plugin.prepared.ok:
-                    sys.stdout.write(RENDERERS["text"](plugin.prepared.report))
-                    return 1
-                print(media_summary(plugin.prepared.media), file=sys.stderr)
-            final = Path(config.site_dir)
-            build(config)  # the plugin builds beside `final` and swaps: a failure keeps the last good site
-        except ToolsError as exc:
-            raise CommandError(str(exc)) from exc
-        except (Abort, ConfigurationError) as exc:
-            raise _could_not_build(exc) from exc
+    # The build's renderer: the check renders with it, then the plugin, which saves it once
+    # the pages are rendered too (the renders they alone need are kept as well).
+    renderer = Renderer.kept_in(cache)
+    checked = warm_check(root, cache, renderer)
+    if not checked[0].ok:  # before any mkdocs error: a contributor's mistake needs no theme
+        return _refused(checked[0], args.format, renderer)
+    if unusable is not None:
+        raise unusable
+    try:
+        if plugin is not None:
+            prepared = prepare(root, cache, checked=checked, renderer=renderer)
+            if not prepared.ok:  # media that could not be made
+                return _refused(prepared.report, args.format, renderer)
+            print(media_summary(prepared.media), file=sys.stderr)
+            plugin.use_prepared(prepared)
+        final = Path(config.site_dir)
+        # The plugin builds beside `final` and swaps: a failure keeps the last good site.
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        raise _could_not_build(exc) from exc
     print(f"Site written to {final}")
     return 0
+
+
+def _refused(report: Report, output: str, renderer: Renderer) -> int:
+    """A build that stops on the archive's problems: they are printed as `check` prints them
+    (annotations with --format github), and the renders of the check are kept."""
+    renderer.save()
+    sys.stdout.write(RENDERERS[output](report))
+    return 1
 
 
 def _build_config(root: Path, site_dir: str | None):

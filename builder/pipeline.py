@@ -7,7 +7,7 @@ on_pre_build, so a build that stops here leaves the last good site in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive.load import Loaded
@@ -15,7 +15,7 @@ from .check import check_archive
 from .core.media_plan import MediaSettings, plan_media
 from .core.report import Report
 from .media.runner import MediaRun, run_media
-from .memo.renders import kept_renders
+from .memo.renders import Renderer, kept_renders
 from .memo.verdicts import kept_verdicts
 
 
@@ -24,6 +24,9 @@ class Prepared:
     report: Report
     loaded: Loaded
     media: MediaRun | None  # None when the check failed and no media was made
+    # What the check rendered the texts with: the pages render with it too, and whoever
+    # holds the Prepared (the plugin) saves it when the build is done.
+    renderer: Renderer = field(default_factory=Renderer, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -32,29 +35,35 @@ class Prepared:
 
 def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | None = None,
             settings: MediaSettings = MediaSettings(), progress: bool | None = None,
-            partial: bool = False) -> Prepared:
+            partial: bool = False, renderer: Renderer | None = None) -> Prepared:
     """Check, then make the media. With `partial` (live preview), an archive with problems
-    still gets the media of its sound records, so the preview shows everything that works."""
-    if checked is None:
-        with kept_renders(cache_dir):
-            checked = warm_check(root, cache_dir)
+    still gets the media of its sound records, so the preview shows everything that works.
+    `renderer`: the build's, which the caller saves (and `checked` was made with); without
+    one, the renders of this check are kept in cache_dir at once."""
+    if renderer is None:  # no one to save it after the pages: keep the check's renders now
+        with kept_renders(cache_dir if checked is None else None) as renderer:
+            checked = checked or warm_check(root, cache_dir, renderer)
+    elif checked is None:
+        checked = warm_check(root, cache_dir, renderer)
     report, loaded = checked
     if not report.ok and not partial:
-        return Prepared(report, loaded, None)
+        return Prepared(report, loaded, None, renderer)
     broken = {p.record for p in report.problems}
-    jobs = [job for job in plan_media(loaded.archive, settings, loaded.config.max_pixels)
-            if job.record_id not in broken]
+    plan = plan_media(loaded.archive, settings, loaded.config.max_pixels, loaded.edits)
+    jobs = [job for job in plan if job.record_id not in broken]
     media = run_media(root, jobs, cache_dir, settings, progress=progress)
     if media.problems:
         report = Report.of(report.problems + media.problems, report.checked)
-    return Prepared(report, loaded, media)
+    return Prepared(report, loaded, media, renderer)
 
 
-def warm_check(root: Path, cache_dir: Path | None) -> tuple[Report, Loaded]:
+def warm_check(root: Path, cache_dir: Path | None,
+               renderer: Renderer | None = None) -> tuple[Report, Loaded]:
     """The check of a build: media files that passed in an earlier build and have not changed
-    are not read again (memo/verdicts.py). Inside kept_renders, only new texts are rendered."""
+    are not read again (memo/verdicts.py); with a renderer kept from an earlier build
+    (memo/renders.py), only new texts are rendered."""
     with kept_verdicts(cache_dir) as verdicts:
-        return check_archive(root, verdicts=verdicts)
+        return check_archive(root, verdicts=verdicts, renderer=renderer)
 
 
 def media_summary(media: MediaRun) -> str:

@@ -1,9 +1,21 @@
-"""The mkdocs plugin `showcase`: every event hands over to the core; nothing else lives here."""
+"""The mkdocs plugin `showcase`: every event hands over to the core; nothing else lives here.
+
+A build's state, in the order mkdocs' events make it:
+
+    on_config       the Prepared archive (checked, media made: pipeline.py), handed over by
+                    `showcase build` (use_prepared) or made here; the build's Renderer
+                    (memo/renders.py), which came with it; the feed settings; the staged site
+    on_files        the site's files, each kind from one producer (_generate_*), all reading
+                    one SiteContext (site/pages.py)
+    on_post_build   the staged site swapped in, the renders saved for the next build
+    on_build_error  the staged site and the renders dropped
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,31 +31,43 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
+from .archive.config import KEYS, Key
 from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
+from .errors import ShowcaseError
+from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings, require_podcast
+from .media.runner import MediaRun
+from .memo.renders import Renderer
 from .offline import add_polyfill, write_search_script
 from .pipeline import Prepared, media_summary, prepare
-from .staging import StagedSite
-from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings, require_podcast
 from .site import urls
 from .site.catalog import catalog
-from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
 from .site.chrome import ChromeMemo
 from .site.compiled import user_template_cache
+from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
 from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
+from .staging import StagedSite
 
 log = logging.getLogger("mkdocs.plugins.showcase")
 
 
-class ShowcaseConfig(base.Config):
-    # Read again with line numbers by archive.config for `showcase check`; declared here
-    # so that mkdocs validates types and reports unknown keys.
-    licenses = c.Optional(c.ListOfItems(c.Type(str)))
-    max_file_size_mb = c.Optional(c.Type((int, float)))
-    max_megapixels = c.Optional(c.Type((int, float)))
-    # Derivatives are cached here by content hash; relative to mkdocs.yml's folder.
-    cache_dir = c.Type(str, default=".cache/showcase")
+def _option(key: Key) -> c.BaseConfigOption:
+    """The mkdocs option of a key that check reads too (archive/config.py KEYS): mkdocs
+    checks types and reports unknown keys; check reads the values again, with lines."""
+    if key.kind == "licenses":
+        return c.Optional(c.ListOfItems(c.Type(str)))
+    if key.kind == "number":
+        return c.Type((int, float), default=key.default)
+    return c.Type(str, default=key.default)
+
+
+# The keys check reads, declared once in archive/config.py (derivatives are cached in
+# cache_dir by content hash, relative to mkdocs.yml's folder).
+_ArchiveKeys = type("_ArchiveKeys", (base.Config,), {key.name: _option(key) for key in KEYS})
+
+
+class ShowcaseConfig(_ArchiveKeys):  # type: ignore[valid-type, misc]
     # Draw Material's navigation once per place, not once per page (builder/site/chrome.py).
     # Off only to compare, or for a theme override whose chrome shows page state.
     reuse_chrome = c.Type(bool, default=True)
@@ -51,7 +75,7 @@ class ShowcaseConfig(base.Config):
     feeds = c.SubConfig(FeedsConfig)
 
 
-class ArchiveProblems(PluginError):
+class ArchiveProblems(PluginError, ShowcaseError):
     """The archive fails `showcase check`; carries the report so the CLI can exit 1."""
 
     def __init__(self, report: Report) -> None:
@@ -62,8 +86,10 @@ class ArchiveProblems(PluginError):
 class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     def __init__(self) -> None:
         self.root: Path | None = None
-        # Set by `showcase build`, which prepares (and reports) before mkdocs starts.
+        # The checked archive and its media; handed over by `showcase build` (use_prepared),
+        # which prepares (and reports) before mkdocs starts, or made in on_config.
         self.prepared: Prepared | None = None
+        self.renderer: Renderer | None = None  # the build's: opened in on_config, saved after
         self.serving = False
         self.dirty = False  # a --dirty build writes into the existing site: nothing to stage
         self.staged: StagedSite | None = None
@@ -72,6 +98,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.feeds: FeedSettings | None = None
         self.site_feeds: tuple[FeedLink, ...] = ()  # advertised in every page's head
         self.chrome: ChromeMemo | None = None  # Material's navigation, drawn once per place
+
+    def use_prepared(self, prepared: Prepared) -> None:
+        """Build from an archive prepared already (`showcase build`): checked, its media made,
+        its texts rendered with prepared.renderer, which this build then owns and saves."""
+        self.prepared = prepared
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # A live preview must survive a broken record: it reports and keeps serving.
@@ -92,12 +123,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         # does the same.
         config.use_directory_urls = False
         add_polyfill(config)  # and search works there too (builder/offline.py)
-        try:
-            self.feeds = feed_settings(self.config.feeds, config, self.root, self.cache_dir(self.root))
-        except FeedError as error:
-            raise PluginError(f"{Path(config.config_file_path).name}: {error}") from None
+        self.feeds = self._feed_settings(config)
         if self.prepared is None:
-            self.prepared = prepare(self.root, self.cache_dir(self.root), partial=self.serving)
+            cache = self.cache_dir(self.root)
+            self.prepared = prepare(self.root, cache, partial=self.serving,
+                                    renderer=Renderer.kept_in(cache))
+        self.renderer = self.prepared.renderer
         if not self.prepared.ok:
             if not self.serving:
                 raise ArchiveProblems(self.prepared.report)
@@ -117,6 +148,12 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self._stage(config)
         return config
 
+    def _feed_settings(self, config: MkDocsConfig) -> FeedSettings | None:
+        try:
+            return feed_settings(self.config.feeds, config, self.root, self.cache_dir(self.root))
+        except FeedError as error:
+            raise PluginError(f"{Path(config.config_file_path).name}: {error}") from None
+
     def _stage(self, config: MkDocsConfig) -> None:
         """Build beside site_dir, swapped in by on_post_build (see builder/staging.py)."""
         self.staged = None
@@ -132,53 +169,57 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
+    # --- the site's files: one producer for each kind, as Material's blog plugin does ----------
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.site_feeds = ()
+        self.pages = {}
         if self.prepared is None:
             return files
-        archive = self.prepared.loaded.archive
-        graph = RemixGraph.of(archive)
-        # The credits of every production as data, the same JSON `showcase credits --format json` prints.
-        for record in archive.records.values():
-            if record.kind == "production":
-                data = json.dumps(credits_of(archive, graph, record.id).to_json(), ensure_ascii=False, indent=2)
-                files.append(File.generated(config, urls.credits_json(record.id), content=data + "\n"))
-        # Our pages: views rendered by our templates (see builder/site/pages.py).
-        media = self.prepared.media
-        ctx = SiteContext(self.root, archive, graph,
-                          {rid: r.info for rid, r in (media.results if media else {}).items()},
-                          config.site_url, _page_url(files, "contribute.md"), cache_dir=self.cache_dir(self.root))
-        files.append(File.generated(config, "catalog.json", content=catalog(ctx)))
-        if self.feeds is not None:
-            published = feed_files(ctx, self.feeds)
-            for path, content in published.items():
-                files.append(File.generated(config, path, content=content))
-            ctx = replace(ctx, feeds=frozenset(published))
-            self.site_feeds = site_feeds(self.feeds.title, set(published))
-        self.pages = {}
-        for page in site_pages(ctx):
-            replaced = files.get_file_from_path(page.replaces) if page.replaces else None
-            if replaced is not None:
-                files.remove(replaced)
-            if files.get_file_from_path(page.src) is None:
-                files.append(page_file(config, page))
-            self.pages[page.src] = page
-        if self.feeds is not None:
-            advertised = [*self.site_feeds, *filter(None, (
-                collaboration_feed(ctx, slug) for slug in archive.collaborations))]
-            page_urls = [files.get_file_from_path(src).url for src in self.pages]
-            for path, xml in folder_sitemaps(self.feeds.base, advertised, page_urls).items():
-                files.append(File.generated(config, path, content=xml))
-        # Captions and transcripts are published as they are (checked as UTF-8 WebVTT/text).
-        for record in archive.records.values():
-            for name in (record.captions, record.transcript):
-                if name and record.withdrawn is None:
-                    files.append(media_file(config, record.id, name, self.root / record.folder / name))
-        # Derivatives are copied from the cache by mkdocs itself, as generated files.
-        for record_id, result in sorted((media.results if media else {}).items()):
-            for d in result.info.derivatives:
-                files.append(media_file(config, record_id, d.file, result.folder / d.file, cached=True))
+        ctx = self._site_context(files, config)
+        _add(files, _generate_credits(ctx, config))
+        _add(files, _generate_catalog(ctx, config))
+        feeds = self._generate_feeds(ctx, config)
+        ctx = replace(ctx, feeds=frozenset(feeds))  # pages link the feeds this build publishes
+        _add(files, feeds.values())
+        pages = site_pages(ctx)
+        _add(files, _generate_pages(pages, files, config))
+        self.pages = {page.src: page for page in pages}
+        _add(files, self._generate_sitemaps(ctx, files, config))
+        _add(files, _generate_captions(ctx, config))
+        _add(files, _generate_derivatives(self.prepared.media, config))
         return files
+
+    def _site_context(self, files: Files, config: MkDocsConfig) -> SiteContext:
+        """What every page, feed and list reads, made once per build."""
+        assert self.prepared is not None and self.root is not None
+        loaded, media = self.prepared.loaded, self.prepared.media
+        archive = loaded.archive
+        return SiteContext(
+            self.root, archive, RemixGraph.of(archive),
+            {rid: r.info for rid, r in (media.results if media else {}).items()},
+            config.site_url, _page_url(files, "contribute.md"), cache_dir=self.cache_dir(self.root),
+            renderer=self.prepared.renderer, edits=loaded.edits)
+
+    def _generate_feeds(self, ctx: SiteContext, config: MkDocsConfig) -> dict[str, File]:
+        """{site path: file} of every feed this build publishes (none with feeds off)."""
+        if self.feeds is None:
+            return {}
+        published = feed_files(ctx, self.feeds)
+        self.site_feeds = site_feeds(self.feeds.title, set(published))
+        return {path: File.generated(config, path, content=content)
+                for path, content in published.items()}
+
+    def _generate_sitemaps(self, ctx: SiteContext, files: Files,
+                           config: MkDocsConfig) -> list[File]:
+        """A sitemap per folder that has a feed, listing the pages (see site/feed_links.py)."""
+        if self.feeds is None:
+            return []
+        advertised = [*self.site_feeds, *filter(None, (
+            collaboration_feed(ctx, slug) for slug in ctx.archive.collaborations))]
+        page_urls = [files.get_file_from_path(src).url for src in self.pages]
+        return [File.generated(config, path, content=xml)
+                for path, xml in folder_sitemaps(self.feeds.base, advertised, page_urls).items()]
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.chrome = ChromeMemo(nav, ChromeMemo.static_files(files))
@@ -226,8 +267,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
     # Last, after every other plugin has written its files (search index, sitemaps).
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        # `mkdocs serve` rebuilds with the same plugin object: prepare afresh next time.
-        self.prepared = None
+        if self.renderer is not None:
+            self.renderer.save()  # every text of the build is rendered by now: keep them
+        self._forget_archive()
         write_search_script(Path(config.site_dir))
         if self.staged is not None:
             failed = config.strict and self.warnings is not None and self.warnings.get_counts()
@@ -237,10 +279,16 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self._stop_counting()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._forget_archive()  # and the renders: what a failed build used is not all it needs
         if self.staged is not None:
             self.staged.abandon()
             self.staged = None
         self._stop_counting()
+
+    def _forget_archive(self) -> None:
+        # `mkdocs serve` rebuilds with the same plugin object: prepare afresh next time.
+        self.prepared = None
+        self.renderer = None
 
     def _stop_counting(self) -> None:
         if self.warnings is not None:
@@ -252,6 +300,56 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         if self.root is not None and (self.root / "records").is_dir():
             server.watch(str(self.root / "records"))
         return server
+
+
+def _add(files: Files, made: Iterable[File]) -> None:
+    for file in made:
+        files.append(file)
+
+
+def _generate_credits(ctx: SiteContext, config: MkDocsConfig) -> list[File]:
+    """The credits of every production as data: what `showcase credits --format json` prints."""
+    return [File.generated(config, urls.credits_json(record.id),
+                           content=_credits_json(ctx, record.id))
+            for record in ctx.archive.records.values() if record.kind == "production"]
+
+
+def _credits_json(ctx: SiteContext, record_id: str) -> str:
+    # With the record's timeline (ctx.edits) when it has one: the usage of what its cut uses.
+    data = credits_of(ctx.archive, ctx.graph, record_id, ctx.edits.get(record_id)).to_json()
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _generate_catalog(ctx: SiteContext, config: MkDocsConfig) -> list[File]:
+    return [File.generated(config, "catalog.json", content=catalog(ctx))]
+
+
+def _generate_pages(pages: list[GeneratedPage], files: Files, config: MkDocsConfig) -> list[File]:
+    """Our pages: views rendered by our templates (see site/pages.py). A page that takes the
+    place of one of content/ removes it from `files`; one that takes over a page of content/
+    (the home page) needs no file of its own."""
+    made: list[File] = []
+    for page in pages:
+        replaced = files.get_file_from_path(page.replaces) if page.replaces else None
+        if replaced is not None:
+            files.remove(replaced)
+        if files.get_file_from_path(page.src) is None and all(f.src_uri != page.src for f in made):
+            made.append(page_file(config, page))
+    return made
+
+
+def _generate_captions(ctx: SiteContext, config: MkDocsConfig) -> list[File]:
+    """Captions and transcripts, published as they are (checked as UTF-8 WebVTT/text)."""
+    return [media_file(config, record.id, name, ctx.root / record.folder / name)
+            for record in ctx.archive.records.values()
+            for name in (record.captions, record.transcript) if name and record.withdrawn is None]
+
+
+def _generate_derivatives(media: MediaRun | None, config: MkDocsConfig) -> list[File]:
+    """The media made by the build, copied from the cache by mkdocs itself."""
+    return [media_file(config, record_id, d.file, result.folder / d.file, cached=True)
+            for record_id, result in sorted((media.results if media else {}).items())
+            for d in result.info.derivatives]
 
 
 def _page_url(files: Files, src: str) -> str | None:

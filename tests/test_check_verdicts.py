@@ -23,9 +23,9 @@ def checked(monkeypatch):
     seen: list[str] = []
     original = folder_checks._check_named
 
-    def counting(folder: Path, record, field, name, config):  # noqa: ANN001
+    def counting(folder: Path, record, field, name, *rest):  # noqa: ANN001
         seen.append(f"{record.id}/{name}")
-        return original(folder, record, field, name, config)
+        return original(folder, record, field, name, *rest)
 
     monkeypatch.setattr(folder_checks, "_check_named", counting)
     return seen

@@ -99,7 +99,9 @@ def test_pr_workflow_checks_out_the_history_for_changed(pr):
 
 def test_pr_workflow_check_step_annotates_and_fails_the_job(pr):
     all_steps = steps(pr)
-    check = only([s for s in all_steps if "--format github" in s.get("run", "")], "check step with --format github")
+    check = only([s for s in all_steps
+                  if "showcase check" in s.get("run", "") and "--format github" in s["run"]],
+                 "check step with --format github")
     assert "showcase check --changed" in check["run"] and "--base" in check["run"]
     assert not check.get("continue-on-error"), "problems must fail the job"
     assert "|| true" not in check["run"]
@@ -300,7 +302,8 @@ def test_the_workflow_check_step_runs_as_written(repo, tmp_path):
     git(repo, "commit", "-qm", "a record and a workflow")
 
     workflow = load(PR_WORKFLOW)
-    check = only([s for s in steps(workflow) if "--format github" in s.get("run", "")], "check step")
+    check = only([s for s in steps(workflow)
+                  if "showcase check" in s.get("run", "") and "--format github" in s["run"]], "check step")
     summary_step = only([s for s in steps(workflow) if "GITHUB_STEP_SUMMARY" in s.get("run", "")], "summary step")
     summary = tmp_path / "summary.md"
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"}

@@ -4,15 +4,17 @@ no Markdown, a changed text is rendered again, and a damaged store costs only re
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from builder import cli
 from builder.core import markup
-from builder.core.markup import render_key, render_markdown, use_memo
+from builder.core.markup import render_key
 from builder.pipeline import prepare
-from builder.memo.renders import STORE, kept_renders
+from builder.memo.renders import STORE, Renderer, kept_renders
 from tests.archive_factory import make_archive, text_record
 from tests.parse_counter import count_parses
 
@@ -72,19 +74,21 @@ def test_a_damaged_store_is_ignored_and_replaced(tmp_path, parses, damage):
 def test_a_store_that_cannot_be_written_is_no_error(tmp_path, parses):
     cache = tmp_path / "a-file"
     cache.write_text("not a folder")
-    with kept_renders(cache):
-        assert render_markdown("*x*") == "<p><em>x</em></p>"
+    with kept_renders(cache) as renderer:
+        assert renderer.render("*x*") == "<p><em>x</em></p>"
     assert cache.read_text() == "not a folder"
 
 
 def test_renders_are_kept_only_when_the_block_ends_normally(tmp_path, parses):
     cache = tmp_path / "cache"
     with pytest.raises(KeyboardInterrupt):
-        with kept_renders(cache):
-            render_markdown("*x*")
+        with kept_renders(cache) as renderer:
+            renderer.render("*x*")
             raise KeyboardInterrupt
     assert not (cache / STORE).exists()  # what the interrupted build used is not all it needs
-    assert markup._memo is None  # and render_markdown no longer records into it
+    renderer.save()  # saved by its owner, it is kept
+    kept = json.loads((cache / STORE).read_text())["renders"]
+    assert kept == {render_key("*x*"): "<p><em>x</em></p>"}
 
 
 def test_showcase_build_renders_nothing_the_second_time(tmp_path, parses, monkeypatch):
@@ -102,7 +106,7 @@ def test_showcase_build_renders_nothing_the_second_time(tmp_path, parses, monkey
     assert parses == []
     page = tmp_path / "site" / "records" / "with-description" / "index.html"
     assert "<em>described</em>" in page.read_text()
-    assert use_memo(None) is None  # the build left no memo behind
+    assert not hasattr(markup, "_memo")  # the build's renders are its own, in no module global
 
 
 def test_a_planted_render_is_sanitized_on_the_way_in(tmp_path, parses):
@@ -114,15 +118,42 @@ def test_a_planted_render_is_sanitized_on_the_way_in(tmp_path, parses):
                '<a href="javascript:alert(2)" onclick="alert(3)">x</a><img src="https://evil.example/x.png">')
     (cache / STORE).write_text(json.dumps({"renders": {render_key("A *described* record."): planted}}))
     prepared(root, cache, parses)
-    with kept_renders(cache):
-        html = render_markdown("A *described* record.")
+    with kept_renders(cache) as renderer:
+        html = renderer.render("A *described* record.")
     assert "script" not in html and "javascript" not in html and "onclick" not in html and "<img" not in html
     assert html.startswith("<p>A <em>described</em> record.</p>")
     # ...while a clean render comes back byte for byte: sanitizing is idempotent on it.
     text = "# Title\n\n[a](https://example.org) *b*\n\n| x |\n|---|\n| 1 |\n\n> q\n\n1. one\n"
-    with kept_renders(cache):
-        fresh = render_markdown(text)
+    with kept_renders(cache) as renderer:
+        fresh = renderer.render(text)
     markup._render_memo.cache_clear()
-    with kept_renders(cache):
-        assert render_markdown(text) == fresh
+    assert Renderer.kept_in(cache).render(text) == fresh
     assert parses[-1] == text and parses.count(text) == 1  # the second came from the store
+
+
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+
+
+def test_plain_mkdocs_build_keeps_the_renders_of_its_pages_too(tmp_path):
+    """The plugin's own path (`mkdocs build`): the renderer it opens in on_config is saved
+    in on_post_build, after the pages, so a bio (rendered by its page alone) is kept."""
+    root = archive(tmp_path)
+    (root / "content" / "people").mkdir(parents=True)
+    (root / "content" / "people" / "ana.md").write_text("---\nname: Ana\n---\n\nWrites *poems*.\n")
+    build = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    stored = json.loads((root / ".cache/showcase" / STORE).read_text())["renders"]
+    assert render_key("\nWrites *poems*.\n") in stored and render_key("A *described* record.") in stored
+
+
+def test_a_build_that_fails_after_the_check_keeps_no_renders(tmp_path):
+    """on_build_error drops the renderer: what a failed build used is not all it needs."""
+    root = archive(tmp_path)
+    (root / "theme" / "showcase").mkdir(parents=True)
+    (root / "theme" / "showcase" / "record.html").write_text(
+        "{% extends 'main.html' %}{% block content %}{{ 1 / 0 }}{% endblock %}")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+    build = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert build.returncode != 0 and "ZeroDivisionError" in build.stderr + build.stdout
+    assert not (root / ".cache/showcase" / STORE).exists()

@@ -7,8 +7,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ShowcaseError
 
-class GitError(Exception):
+
+class GitError(ShowcaseError):
     """git is missing, the folder is not a repository, or the base cannot be found."""
 
 

@@ -3,12 +3,17 @@
 `showcase check` must not need a full mkdocs config load (it runs on every pull
 request), so it reads just this entry with the line-keeping YAML reader and
 reports bad settings as problems with lines, like any record.
+
+The keys check reads are declared once, here (KEYS, with their defaults): the plugin's
+mkdocs schema (plugin.py ShowcaseConfig) is made from the same list, so that mkdocs
+knows them too and the defaults cannot drift apart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from ..core.licenses import DEFAULT_ALLOWED, lookup
 from ..core.problems import Problem, problem
@@ -18,11 +23,29 @@ MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Key:
+    """One key of the plugin's entry in mkdocs.yml that check reads too."""
+
+    name: str
+    kind: Literal["licenses", "number", "path"]
+    default: object  # None: the rule's own default (DEFAULT_ALLOWED for licenses)
+
+
+KEYS = (
+    Key("licenses", "licenses", None),  # SPDX ids; default: core/licenses.py DEFAULT_ALLOWED
+    Key("max_file_size_mb", "number", 100),
+    Key("max_megapixels", "number", 50),
+    Key("cache_dir", "path", ".cache/showcase"),  # the build's cache, relative to mkdocs.yml
+)
+DEFAULTS = {key.name: key.default for key in KEYS}
+
+
+@dataclass(frozen=True)
 class ArchiveConfig:
     licenses: tuple[str, ...] = DEFAULT_ALLOWED
-    max_file_size: int = 100 * MB
-    max_pixels: int = 50_000_000
-    cache_dir: str = ".cache/showcase"  # the build's cache, relative to mkdocs.yml's folder
+    max_file_size: int = int(DEFAULTS["max_file_size_mb"] * MB)  # type: ignore[operator]
+    max_pixels: int = int(DEFAULTS["max_megapixels"] * 1_000_000)  # type: ignore[operator]
+    cache_dir: str = str(DEFAULTS["cache_dir"])
 
 
 def read_config(root: Path, config_file: str = "mkdocs.yml") -> tuple[ArchiveConfig, list[Problem]]:

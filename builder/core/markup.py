@@ -15,12 +15,13 @@ import hashlib
 import re
 import signal
 import threading
-from collections.abc import Mapping
 from contextlib import contextmanager
 from importlib.metadata import version
 
 import markdown
 import nh3
+
+from ..errors import FixableError
 
 MAX_CHARS = 200_000
 MAX_NESTING = 10
@@ -33,37 +34,18 @@ _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))+")
 
 
-class MarkupLimit(Exception):
+class MarkupLimit(FixableError):
     """The text cannot be rendered safely; `message` and `fix` say why and what to do."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 def render_markdown(text: str) -> str:
     """Sanitized HTML for a record's Markdown. Headings start at h2 (the page has the h1).
 
-    A pure function of the text, and the same text is rendered by the check, the page,
-    the search index and the feeds: short texts (nearly all) are rendered once, and a
-    build that keeps a RenderMemo (see `use_memo`) renders a text only once for all builds."""
-    memo = _memo
-    if memo is None:
-        return _render_once(text)
-    key = render_key(text)
-    html = memo.used.get(key)  # rendered, or taken from the store, earlier in this build
-    if html is not None:
-        return html
-    html = memo.known.get(key)
-    if html is None:
-        html = _render_once(text)  # a MarkupLimit leaves the memo as it was
-    else:
-        # Sanitized again on the way in (about 15 µs): the store is a file in a folder a pull
-        # request could write to, and only an allow-list stands between it and the page.
-        html = _sanitize(html)
-    memo.used[key] = html
-    return html
+    A pure function of the text. The same text is rendered by the check, the page, the
+    search index and the feeds: short texts (nearly all) are parsed once per process, and
+    a build renders through its Renderer (memo/renders.py), which keeps renders between
+    builds."""
+    return _render_memo(text) if len(text) <= _MEMO_CHARS else _render(text)
 
 
 # Bump when this module changes what it renders or refuses in a way the rest of the
@@ -85,31 +67,7 @@ def render_key(text: str) -> str:
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class RenderMemo:
-    """Renders known to be good (render_key -> sanitized HTML), e.g. kept from an earlier
-    build, and those used since: what is worth keeping for the next build. A text that
-    cannot be rendered is never in it. Reading and writing it is the caller's business."""
-
-    def __init__(self, known: Mapping[str, str] | None = None) -> None:
-        self.known: dict[str, str] = dict(known or {})
-        self.used: dict[str, str] = {}
-
-
-_memo: RenderMemo | None = None
-
-
-def use_memo(memo: RenderMemo | None) -> RenderMemo | None:
-    """Make render_markdown consult and fill `memo` (None: no memo); returns the previous one."""
-    global _memo
-    previous, _memo = _memo, memo
-    return previous
-
-
 _MEMO_CHARS = 8192  # with at most 2048 entries: a few tens of MB at worst
-
-
-def _render_once(text: str) -> str:
-    return _render_memo(text) if len(text) <= _MEMO_CHARS else _render(text)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -121,10 +79,11 @@ def _render(text: str) -> str:
     measure(text)
     with _budget(BUDGET_SECONDS):
         html = _convert(text)
-    return _sanitize(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))
+    return sanitize(re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html))
 
 
-def _sanitize(html: str) -> str:
+def sanitize(html: str) -> str:
+    """HTML through the allow-list; idempotent on what render_markdown returns."""
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      link_rel="nofollow noopener ugc", strip_comments=True)
 

@@ -17,7 +17,7 @@ title, date, URL, file or the site's address changes, and ids are never reused.
 
 Withdrawn records are left out (their media is gone). Record text is escaped or
 sanitized as on pages: the item description is built from escaped text, the
-record's Markdown rendered by render_markdown, and the whole passed once more
+record's Markdown rendered by the build's renderer, and the whole passed once more
 through the same allow-list (plus our own <img>).
 """
 
@@ -31,8 +31,9 @@ import nh3
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from ..core.markup import _ATTRIBUTES, _TAGS, MarkupLimit, render_markdown
+from ..core.markup import _ATTRIBUTES, _TAGS, MarkupLimit
 from ..core.model import Record, newest_first
+from ..errors import FixableError
 from ..site import urls
 from ..site.pages import SiteContext
 from ..site.views import attribution
@@ -46,8 +47,12 @@ _FEED_TAGS = _TAGS | {"img"}
 _FEED_ATTRIBUTES = {**_ATTRIBUTES, "img": {"src", "alt", "width", "height"}}
 
 
-class FeedError(ValueError):
-    """The feeds cannot be built as configured (the message says what to change)."""
+class FeedError(FixableError, ValueError):
+    """The feeds cannot be built as configured: `message` says what is wrong, `fix` what to
+    change; str(error) is both, for the plugin to prefix with mkdocs.yml's name."""
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.fix}"
 
 
 def feed_path(slug: str | None = None) -> str:
@@ -86,8 +91,8 @@ def _base(site_url: str | None) -> str:
     parts = urlsplit(site_url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         if not site_url:
-            raise FeedError("feeds need absolute URLs: set site_url in mkdocs.yml")
-        raise FeedError(f"feeds need absolute URLs: site_url {site_url!r} in mkdocs.yml "
+            raise FeedError("feeds need absolute URLs", "set site_url in mkdocs.yml")
+        raise FeedError("feeds need absolute URLs", f"site_url {site_url!r} in mkdocs.yml "
                         "must start with https:// (or http://) and a host name")
     return site_url.rstrip("/") + "/"
 
@@ -153,7 +158,7 @@ def item_description(ctx: SiteContext, base: str, r: Record) -> str:
     parts.append(f"<p>{escape(attribution(r))}</p>")
     if r.description:
         try:
-            parts.append(render_markdown(r.description))
+            parts.append(ctx.renderer.render(r.description))
         except MarkupLimit:  # check reports it; a feed never fails to build over it
             pass
     return nh3.clean("\n".join(parts), tags=_FEED_TAGS, attributes=_FEED_ATTRIBUTES,

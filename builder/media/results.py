@@ -5,18 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..errors import FixableError
 
-class MediaError(Exception):
+
+class MediaError(FixableError):
     """A job failed for a reason the contributor can fix (corrupt file, unplayable stream).
 
     `message` names what is wrong, `fix` says how to fix it; the runner turns it into a
     problem on the record. Any other exception is a bug or an environment failure.
     """
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def collaboration_view(ctx: SiteContext, slug: str) -> CollaborationView:
     return CollaborationView(
         slug, c.title, urls.collaboration(slug), is_open,
         c.deadline.isoformat() if c.deadline else None,
-        safe_html(c.prompt) if c.prompt.strip() else "",
+        safe_html(c.prompt, ctx.renderer) if c.prompt.strip() else "",
         tuple(record_item(ctx, r) for r in answered),
         ctx.contribute_url if is_open else None,
         collaboration_feed(ctx, slug))

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..core.credits import credits_of, role_rank
+from ..core.credits import role_rank
 from ..core.model import RECORD_TYPES, Record, newest_first
+from ..timeline.usage import when_text
 from . import urls
+from .catalog import site_credits
 from .pages import GeneratedPage, SiteContext
 from .views import RecordRef, names_by_handle
 
@@ -58,6 +60,16 @@ class OutsideWork:
     used_by: tuple[tuple[str, str], ...]  # (record title, record url)
 
 
+@dataclass(frozen=True)
+class UsedLine:
+    """A record of a timeline's cut: "Morning Coffee — 0:00–0:28 (28 s), music"."""
+
+    title: str
+    url: str
+    when: str  # stretches on the production's clock and the seconds seen or heard
+    what: str  # footage, image, words, music or sound
+
+
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
     archive = ctx.archive
     names = names_by_handle(ctx.archive)
@@ -97,7 +109,7 @@ def card(ctx: SiteContext, record: Record, with_credits: bool = False,
     more = 0
     credits_url = None
     if with_credits and record.kind == "production":
-        people = credits_of(ctx.archive, ctx.graph, record.id).people
+        people = site_credits(ctx, record.id).people
         summary = tuple(p.name for p in people[:SUMMARY_NAMES])
         more = max(0, len(people) - SUMMARY_NAMES)
         credits_url = urls.credits_page(record.id)
@@ -150,7 +162,7 @@ def _grid_context(ctx: SiteContext, names: dict[str, str], record_type: str | No
 
 def credits_view(ctx: SiteContext, record_id: str) -> dict:
     """The credits of a production as an end-credits roll, from the same data as credits.json."""
-    credits = credits_of(ctx.archive, ctx.graph, record_id)
+    credits = site_credits(ctx, record_id)
     records = ctx.archive.records
     by_role: dict[str, list] = {}
     for p in credits.people:
@@ -165,7 +177,10 @@ def credits_view(ctx: SiteContext, record_id: str) -> dict:
                for o in credits.outside]
     return {"id": record_id, "title": credits.title, "url": urls.record(record_id),
             "json": urls.credits_json(record_id), "roles": roles, "outside": outside,
-            "people": len(credits.people)}
+            "people": len(credits.people),
+            # Made from a timeline: what the cut uses, in order of first appearance.
+            "used": [UsedLine(u.title, urls.record(u.id), when_text(u.usage), u.what)
+                     for u in credits.used]}
 
 
 def _credits_context(ctx: SiteContext, record_id: str):

@@ -10,8 +10,11 @@ from __future__ import annotations
 import base64
 import importlib
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Callable
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,10 +23,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..core.graph import RemixGraph
-from ..core.markup import MarkupLimit, render_markdown
+from ..core.markup import MarkupLimit
 from ..core.model import Archive
 from ..media.results import MediaInfo
+from ..memo.renders import Renderer
+from ..timeline.model import Edit
 from . import urls
+from .edit_diagram import UsedIn, used_in_index
 
 # Each module defines `pages(ctx: SiteContext) -> list[GeneratedPage]`.
 PAGE_MODULES = ("builder.site.records", "builder.site.people", "builder.site.collaborations",
@@ -32,7 +38,8 @@ PAGE_MODULES = ("builder.site.records", "builder.site.people", "builder.site.col
 
 @dataclass(frozen=True)
 class SiteContext:
-    """Everything a page view may read: the archive, its graph, the media results."""
+    """Everything a page view may read: the archive, its graph, the media results, the
+    timelines' cuts; and the build's renderer, which every record text is rendered with."""
 
     root: Path
     archive: Archive
@@ -42,6 +49,14 @@ class SiteContext:
     contribute_url: str | None  # the contribute page's URL, when the archive has one
     feeds: frozenset[str] = frozenset()  # site paths of the feeds this build publishes
     cache_dir: Path | None = None  # the media cache folder (podcast artwork is kept there); None: none
+    renderer: Renderer = field(default_factory=Renderer)
+    # record id -> the cut of every record whose file is a readable timeline (Loaded.edits)
+    edits: Mapping[str, Edit] = field(default_factory=lambda: MappingProxyType({}))
+
+    @cached_property
+    def used_in(self) -> dict[str, tuple[UsedIn, ...]]:
+        """record id -> the productions whose cut uses it: made once, read by every record page."""
+        return used_in_index(self.archive, self.edits)
 
 
 @dataclass(frozen=True)
@@ -99,15 +114,15 @@ class ViewPage(Page):
         self.links_to_anchors = {}
 
 
-def safe_html(text: str) -> str:
+def safe_html(text: str, renderer: Renderer) -> str:
     """Untrusted Markdown of content pages (a bio, a prompt), sanitized; '' if it cannot be."""
     try:
-        return render_markdown(text)
+        return renderer.render(text)
     except MarkupLimit:
         return ""
 
 
-def text_html(root: Path, archive: Archive, record_id: str) -> str:
+def text_html(root: Path, archive: Archive, record_id: str, renderer: Renderer) -> str:
     """A text record's own text, rendered safely for its page ('' when it cannot be)."""
     record = archive.records[record_id]
     if record.type != "text" or record.withdrawn or record.file is None:
@@ -117,7 +132,7 @@ def text_html(root: Path, archive: Archive, record_id: str) -> str:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         if record.file.endswith(".txt"):  # plain text: keep its lines, no Markdown meaning
             return "<pre class=\"sc-plain\">" + _escape(text) + "</pre>"
-        return render_markdown(text)
+        return renderer.render(text)
     except (OSError, UnicodeDecodeError, MarkupLimit):
         return ""
 

@@ -133,7 +133,7 @@ def person_view(ctx: SiteContext, handle: str, index: _People) -> PersonView:
     avatar = None
     if person is not None:
         links = tuple(link for link in person.links if link.lower().startswith(("http://", "https://")))
-        bio = safe_html(person.bio) if person.bio.strip() else ""
+        bio = safe_html(person.bio, ctx.renderer) if person.bio.strip() else ""
         avatar = avatar_url(ctx, person.avatar)
     return PersonView(handle, index.name(handle), person is not None, links, bio, avatar,
                       tuple(index.records(handle)), tuple(index.credits(handle)))

@@ -25,7 +25,7 @@ def _search(ctx: SiteContext, record_id: str):
         parts = [f"<p>{escape(r.title)} by {escape(people)}. {escape(r.type)}.</p>"]
         if r.tags:
             parts.append(f"<p>Tags: {escape(', '.join(r.tags))}</p>")
-        return "".join(parts) + description_html(r)
+        return "".join(parts) + description_html(r, ctx.renderer)
     return build
 
 
@@ -38,8 +38,10 @@ def _context(ctx: SiteContext, record_id: str):
     def build() -> dict:
         return {
             "showcase_record": _with_inline_captions(
-                ctx, record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url)),
-            "showcase_text_html": text_html(ctx.root, ctx.archive, record_id),
+                ctx, record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url,
+                                 ctx.renderer, ctx.edits.get(record_id),
+                                 ctx.used_in.get(record_id, ()))),
+            "showcase_text_html": text_html(ctx.root, ctx.archive, record_id, ctx.renderer),
             "showcase_contribute_url": ctx.contribute_url,
         }
     return build

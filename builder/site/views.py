@@ -10,10 +10,13 @@ from typing import Any
 from ..core.credits import role_rank
 from ..core.graph import RemixGraph
 from ..core.licenses import lookup
-from ..core.markup import MarkupLimit, render_markdown
+from ..core.markup import MarkupLimit
 from ..core.model import Archive, OutsideSource, Record
 from ..media.results import MediaInfo
+from ..memo.renders import Renderer
+from ..timeline.model import Edit
 from . import urls
+from .edit_diagram import ClipRef, Diagram, UsedIn, diagram
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,13 @@ class RecordView:
     jsonld: str = ""  # schema.org JSON-LD, safe inside <script> (< > & escaped)
     og_image: str | None = None  # absolute, for link previews
     canonical: str | None = None
+    edit: Diagram | None = None  # a production made from a timeline: its cut, drawn
+    used_in: tuple[UsedIn, ...] = ()  # the productions whose cut uses this record, newest first
 
 
 def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str,
-                site_url: str | None = None) -> RecordView:
+                site_url: str | None = None, renderer: Renderer | None = None,
+                edit: Edit | None = None, used_in: tuple[UsedIn, ...] = ()) -> RecordView:
     r = archive.records[record_id]
     info = media.get(record_id)
     lic = lookup(r.license)
@@ -125,7 +131,7 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
     absolute = (lambda path: site_url.rstrip("/") + "/" + path) if site_url else None
     return RecordView(
         id=r.id, title=r.title, type=r.type, kind=r.kind, alt=r.alt,
-        description_html=description_html(r),
+        description_html=description_html(r, renderer or Renderer()),
         created=r.created.isoformat(),
         contributors=tuple((c.name or c.handle, c.role, urls.person(c.handle))
                            for c in sorted(r.contributors, key=lambda c: role_rank(c.role))),
@@ -150,7 +156,22 @@ def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
         jsonld=_jsonld(archive, r, info, visual, absolute),
         og_image=absolute(visual.preview) if absolute and visual and visual.preview else None,
         canonical=absolute(urls.record(r.id)) if absolute else None,
+        edit=diagram(edit, clip_refs(archive, media, edit)) if edit else None,
+        used_in=used_in,
     )
+
+
+def clip_refs(archive: Archive, media: dict[str, MediaInfo], edit: Edit) -> dict[str, ClipRef]:
+    """What the edit diagram shows of each record the cut uses: its title, page, picture
+    (the smallest responsive WebP; for a sound its waveform, which a thin block shows whole)."""
+    refs = {}
+    for rid in edit.record_ids:
+        r = archive.records.get(rid)
+        if r is not None:
+            wave = None if r.withdrawn else _first(rid, media.get(rid), "waveform")
+            picture = (wave if r.type == "audio" else None) or thumbnail(media, r)
+            refs[rid] = ClipRef(r.title, urls.record(rid), picture, r.type, r.withdrawn is not None)
+    return refs
 
 
 _SCHEMA_TYPES = {"image": "ImageObject", "audio": "AudioObject", "video": "VideoObject", "text": "CreativeWork"}
@@ -208,12 +229,12 @@ def attribution(r: Record) -> str:
     return text
 
 
-def description_html(r: Record) -> str:
+def description_html(r: Record, renderer: Renderer) -> str:
     """A record's description, sanitized; "" when it has none or cannot be rendered safely."""
     if not r.description:
         return ""
     try:
-        return render_markdown(r.description)
+        return renderer.render(r.description)
     except MarkupLimit:  # check reports it; a page never fails to build over it
         return ""
 

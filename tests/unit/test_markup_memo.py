@@ -1,5 +1,5 @@
 """Rendering fast without rendering differently: one reused parser per thread, and a memo of
-renders (RenderMemo) that a build keeps between runs."""
+renders (memo/renders.py Renderer) that a build keeps between runs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.core import markup
-from builder.core.markup import MarkupLimit, RenderMemo, render_key, render_markdown, render_version, use_memo
+from builder.core.markup import MarkupLimit, render_key, render_markdown, render_version
+from builder.memo.renders import Renderer
 from tests.parse_counter import count_parses
 
 # Each exercises a part of the parser that keeps state while it works: lists (sane_lists, the
@@ -44,9 +45,7 @@ def fresh(text: str) -> str:
 @pytest.fixture(autouse=True)
 def _clean_state():
     markup._render_memo.cache_clear()
-    previous = use_memo(None)
     yield
-    use_memo(previous)
     markup._render_memo.cache_clear()
 
 
@@ -114,38 +113,33 @@ def test_after_a_timeout_the_parser_is_replaced_and_renders_correctly(monkeypatc
 
 
 def test_a_memo_serves_known_renders_without_parsing_and_records_what_was_used(parses):
-    memo = RenderMemo()
-    use_memo(memo)
-    html = render_markdown("Some *text*.")
+    memo = Renderer()
+    html = memo.render("Some *text*.")
     assert parses == ["Some *text*."]
     assert memo.used == {render_key("Some *text*."): html}
 
     markup._render_memo.cache_clear()  # as a new process would start
-    again = RenderMemo(memo.used)
-    use_memo(again)
-    assert render_markdown("Some *text*.") == html
-    assert render_markdown("Other *text*.") == "<p>Other <em>text</em>.</p>"
+    again = Renderer(memo.used)
+    assert again.render("Some *text*.") == html
+    assert again.render("Other *text*.") == "<p>Other <em>text</em>.</p>"
     assert parses == ["Some *text*.", "Other *text*."]  # only the new text was parsed
     assert set(again.used) == {render_key("Some *text*."), render_key("Other *text*.")}
 
 
 def test_a_text_that_cannot_be_rendered_is_never_kept(parses):
-    memo = RenderMemo()
-    use_memo(memo)
+    memo = Renderer()
     with pytest.raises(MarkupLimit):
-        render_markdown("> " * 40 + "x")
+        memo.render("> " * 40 + "x")
     assert memo.used == {} and parses == []
 
 
 def test_a_long_text_is_served_by_the_memo_too(parses):
     long = "A paragraph of text.\n\n" * 1000  # over the in-process memo's size
-    memo = RenderMemo()
-    use_memo(memo)
-    first = render_markdown(long)
-    assert render_markdown(long) == first
+    memo = Renderer()
+    first = memo.render(long)
+    assert memo.render(long) == first
     assert len(parses) == 1  # once per build, though too long for the in-process lru
-    use_memo(RenderMemo(memo.used))
-    assert render_markdown(long) == first and len(parses) == 1
+    assert Renderer(memo.used).render(long) == first and len(parses) == 1
 
 
 def test_the_key_is_of_the_text_and_the_render_version():
