@@ -50,3 +50,22 @@ def test_demo_media_stays_small_and_credits_real_authors():
         if not record.sources:
             assert all(c.name for c in record.contributors), record.id
             assert record.description.strip(), record.id
+
+
+def test_remade_productions_are_timelines():
+    """"A Picture Painted by the Sun" and "Please Hold" are cut in the archive: their files are
+    timelines the build renders, with no committed render and no pasted ffmpeg command."""
+    loaded = load_archive(ROOT)
+    for rid, kind in (("a-picture-painted-by-the-sun", "video"), ("please-hold", "audio")):
+        record = loaded.archive.records[rid]
+        assert record.file.endswith(".otio") and record.type == kind and rid in loaded.edits
+        folder = ROOT / "records" / rid
+        assert not [p.name for p in folder.iterdir() if p.suffix in (".mp4", ".mp3")]
+        assert "ffmpeg" not in record.description
+    film = loaded.edits["a-picture-painted-by-the-sun"]
+    cards = [(c.style, c.lines) for c in film.clips if c.record_id == "title-cards"]
+    assert cards == [("title", (7, 8)), ("lower-third", (10, 11)), ("lower-third", (13, 14))]
+    assert film.roll.enabled and float(film.duration) == 24.0
+    mix = loaded.edits["please-hold"]
+    assert float(mix.duration) == 60.0
+    assert len([c for c in mix.clips if c.record_id == "hold-line-prompts"]) == 9

@@ -8,18 +8,23 @@ expensive part, so the caller chooses which records get it (`check --changed`).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Callable
 
-from ..core.markup import MarkupLimit, render_markdown
+from ..core.markup import MarkupLimit
 from ..core import sniff
 from ..core.model import Archive, Person, Record
 from ..core.names import unportable_reason
 from ..core.problems import Problem, problem
 from ..core.schema import HANDLE, RECORD_ID, SLUG, read_collaboration, read_person, read_record
 from ..core.yamltree import YamlIssue, decode_text, parse_yaml, split_front_matter
+from ..errors import ShowcaseError
+from ..memo.renders import Renderer
 from ..memo.verdicts import FileVerdicts
+from ..timeline.model import Edit
 from .changes import tracked_files
 from .config import ArchiveConfig, read_config
 from .folder import check_names, check_record_files
@@ -30,7 +35,7 @@ PAGE_LIMIT = 1024 * 1024
 _IGNORED_IN_RECORDS = {".gitkeep", "README.md"}
 
 
-class NotAnArchive(Exception):
+class NotAnArchive(ShowcaseError):
     """The root has neither records/ nor mkdocs.yml: nothing to check."""
 
 
@@ -40,23 +45,52 @@ class Loaded:
     problems: list[Problem]
     config: ArchiveConfig
     inspected: frozenset[str]  # records whose files were inspected
+    # record id -> the cut of every live record whose file is a timeline that could be read
+    edits: Mapping[str, Edit] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def load_archive(root: Path, inspect: Callable[[str], bool] | None = None,
-                 verdicts: FileVerdicts | None = None) -> Loaded:
+                 verdicts: FileVerdicts | None = None, renderer: Renderer | None = None) -> Loaded:
+    """`renderer`: what texts are rendered with (the build's, which keeps them); default a fresh one."""
     root = Path(root)
     if not (root / "records").is_dir() and not (root / "mkdocs.yml").is_file():
         raise NotAnArchive(f"{root} has no records/ folder and no mkdocs.yml")
     config, problems = read_config(root)
     records, unreadable, inspected, record_problems = _load_records(root, config, inspect or (lambda _: True),
-                                                                    verdicts)
+                                                                    verdicts, renderer or Renderer())
     people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
     collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
     archive = Archive.of(records, people, collabs, frozenset(unreadable))
     content_problems = (_check_content_links(root) + _check_avatars(root, people)
                         + _check_committed_cache(root, config))
-    return Loaded(archive, problems + record_problems + people_problems + collab_problems + content_problems,
-                  config, frozenset(inspected))
+    edits, edit_problems = _read_edits(root, archive)
+    return Loaded(archive, problems + record_problems + people_problems + collab_problems + content_problems
+                  + edit_problems, config, frozenset(inspected), MappingProxyType(edits))
+
+
+def _read_edits(root: Path, archive: Archive) -> tuple[dict[str, Edit], list[Problem]]:
+    """The cut of every live record whose file is a timeline, read whether or not its media is
+    inspected: credits and the build use it, and its read problems belong to the record.
+    A file that cannot be opened is left to the record's file checks."""
+    from ..timeline.read import read_timeline  # noqa: PLC0415
+    from ..timeline.limits import MAX_BYTES  # noqa: PLC0415
+    from ..timeline.rules import is_timeline  # noqa: PLC0415
+
+    types = {rid: r.type for rid, r in archive.records.items()}
+    edits: dict[str, Edit] = {}
+    out: list[Problem] = []
+    for rid, record in archive.records.items():
+        if record.withdrawn is not None or not is_timeline(record):
+            continue
+        try:
+            data, _ = read_bytes(root / "records" / rid / record.file, MAX_BYTES + 1)
+        except (NotRegular, OSError):
+            continue
+        edit, problems = read_timeline(data, f"{record.folder}/{record.file}", rid, types)
+        out.extend(problems)
+        if edit is not None:
+            edits[rid] = edit
+    return edits, out
 
 
 def _check_committed_cache(root: Path, config: ArchiveConfig) -> list[Problem]:
@@ -90,7 +124,7 @@ def _check_content_links(root: Path) -> list[Problem]:
 
 
 def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bool],
-                  verdicts: FileVerdicts | None = None):
+                  verdicts: FileVerdicts | None = None, renderer: Renderer | None = None):
     records: list[Record] = []
     unreadable: set[str] = set()
     inspected: set[str] = set()
@@ -134,17 +168,18 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
             folder_names, name_problems = check_names(base / name, rel, name)
             out.extend(name_problems)
             if record is not None:
-                out.extend(check_record_files(base / name, record, folder_names, config, verdicts))
-                out.extend(_check_description(record))
+                out.extend(check_record_files(base / name, record, folder_names, config, verdicts,
+                                              renderer))
+                out.extend(_check_description(record, renderer))
     return records, unreadable, inspected, out
 
 
-def _check_description(record: Record) -> list[Problem]:
+def _check_description(record: Record, renderer: Renderer | None = None) -> list[Problem]:
     """Render the description once, as the site will: what cannot be rendered safely is a problem."""
     if not record.description:
         return []
     try:
-        render_markdown(record.description)
+        (renderer or Renderer()).render(record.description)
     except MarkupLimit as exc:
         return [problem("markdown-limit", record.yaml_path, record.line_of("description"),
                         f"the description cannot be rendered safely: {exc.message}", exc.fix, record.id)]

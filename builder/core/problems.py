@@ -44,8 +44,8 @@ CODES: dict[str, str] = {
     "lfs-pointer": "A Git LFS pointer was committed instead of the media itself.",
     "empty-file": "A file is empty.",
     "file-too-large": "A file is larger than the archive's size limit.",
-    "too-many-pixels": "An image has more pixels than the archive's limit.",
-    "corrupt-media": "A media file's header cannot be read.",
+    "too-many-pixels": "An image, or a video's frame, has more pixels than the archive's limit.",
+    "corrupt-media": "A media file cannot be decoded (its header, its pixels or its first seconds).",
     "location-metadata": "Media carries location data (GPS in photos, location atoms in videos).",
     "bad-text": "A text, caption or transcript file is not UTF-8 text of the right form.",
     "markdown-limit": "A description or text cannot be rendered safely (too long, too deeply nested, too slow).",
@@ -63,6 +63,17 @@ CODES: dict[str, str] = {
     "license-nc-required": "A NonCommercial (NC) source requires an NC license.",
     "license-by-required": "A source requires attribution, so the remix cannot be public domain.",
     "license-conflict": "Two sources whose licenses cannot both be honoured.",
+    # timelines (a production made in the archive: records/<id>/<name>.otio)
+    "timeline-limit": "A timeline is too large, too deep, too long, or has too many clips/tracks.",
+    "timeline-invalid": ("A timeline is not OpenTimelineIO JSON, or a number, rate or setting "
+                         "in it is wrong."),
+    "timeline-unsupported": ("A timeline holds something a production cannot render "
+                             "(an effect, a nested stack, a wipe)."),
+    "timeline-reference": ("A timeline clip points at a path, a URL, a missing or withdrawn record "
+                           "or one its track cannot use."),
+    "timeline-trim": ("A timeline clip (with its dissolve handles) reaches outside its record's "
+                      "real length or lines."),
+    "timeline-source": "A timeline uses a record that is not in the production's `sources`.",
     # building the media
     "media-failed": "The web versions of a media file could not be made (corrupt, truncated, unplayable).",
     # archive configuration

@@ -30,8 +30,9 @@ RECIPES = {
     "video": "builder.media.video:make_video",
     "audio": "builder.media.audio:make_audio",
     "text": "builder.media.cards:make_text_card",
+    "timeline": "builder.media.render:make_timeline",
 }
-NEEDS_FFMPEG = {"video", "audio"}
+NEEDS_FFMPEG = {"video", "audio", "timeline"}
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _run_job(job: MediaJob, key: str, root: str, cache_dir: str, settings: Media
         recipe = _recipe(job.recipe)  # inside: even a recipe that fails to import is one record's problem
         if in_worker:
             signal.signal(signal.SIGALRM, _timeout)
-            signal.alarm(settings.job_seconds)
+            signal.alarm(job.time_limit(settings))
         info = recipe(job, Path(root), staging, settings)
         cache.commit(staging, key, info)
         return ("ok", job, key, info.to_json())
@@ -148,7 +149,7 @@ def _run_job(job: MediaJob, key: str, root: str, cache_dir: str, settings: Media
     except _JobTimeout:
         cache.discard(staging)
         return ("problem", job, key, (f"making the web versions of '{job.media.rsplit('/', 1)[-1]}' took "
-                                      f"longer than {settings.job_seconds} s",
+                                      f"longer than {job.time_limit(settings)} s",
                                       "export a smaller or simpler file"))
     except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the build
         cache.discard(staging)
