@@ -19,6 +19,9 @@ roles mapped onto the Podcast Taxonomy by roles.py), `podcast:license` (the SPDX
 the license's URL), `podcast:transcript` for the record's captions (rel="captions") and
 transcript. Channel: title, description, language, link, `itunes:image`, `itunes:author`,
 `itunes:owner`, `itunes:category`, `itunes:explicit`, `podcast:guid`, `podcast:medium`.
+With `feeds.value` (settings.py), each episode carries the archive's `podcast:value`, and an
+audio production made from a timeline one `podcast:valueTimeSplit` per stretch of its sound,
+paying the record heard then (`value_splits`, from the credits' usage).
 
 Episode artwork must be square and 1400-3000 px like the show's (Apple), so it is not
 the 800 px preview JPEG: it is made from the record's own poster/cover image when it has
@@ -44,20 +47,22 @@ from urllib.parse import quote
 
 import nh3
 
-from ..core.credits import credits_of
 from ..core.licenses import lookup
 from ..core.model import Record, newest_first
 from ..media.artwork import MIN_SIDE, ArtworkError
 from ..media.artwork_cache import cached_artwork_from_file, cached_card_artwork
 from ..media.results import MediaInfo
+from ..timeline.model import seconds
+from ..timeline.usage import heard_stretches
 from ..site import urls
+from ..site.catalog import site_credits
 from ..site.pages import SiteContext
 from ..site.people import avatar_url
 from ..site.views import names_by_handle
 from . import podcast_ns
-from .podcast_ns import Person, Transcript
+from .podcast_ns import Person, TimeSplit, Transcript
 from .roles import taxonomy_credit
-from .rss import channel, item, item_description
+from .rss import channel, feed_path, guid, item, item_description
 from .settings import FeedSettings, podcast_wanted, require_podcast
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -173,6 +178,8 @@ def podcast_xml(ctx: SiteContext, settings: FeedSettings, episodes: list[tuple[R
     for record, enc in episodes:
         fe = fg.add_entry(order="append")
         _episode(ctx, base, fe, record, enc, names)
+        if podcast.value is not None:
+            fe.podcastindex.value(podcast.value, value_splits(ctx, settings, record))
     return fg.rss_str(pretty=True, encoding="UTF-8").decode("utf-8")
 
 
@@ -196,7 +203,7 @@ def _episode(ctx: SiteContext, base: str, fe, r: Record, enc: Enclosure,  # noqa
 def people(ctx: SiteContext, base: str, record_id: str, names: dict[str, str]) -> list[Person]:
     """Everyone credited in the production's lineage, once per taxonomy role, end-credits order."""
     out: list[Person] = []
-    for credit in credits_of(ctx.archive, ctx.graph, record_id).people:
+    for credit in site_credits(ctx, record_id).people:
         profile = ctx.archive.people.get(credit.handle)
         avatar = avatar_url(ctx, profile.avatar) if profile else None
         name = names.get(credit.handle) or credit.name
@@ -211,6 +218,33 @@ def people(ctx: SiteContext, base: str, record_id: str, names: dict[str, str]) -
             out.append(Person(name[:128], role, group, href=_absolute(base, urls.person(credit.handle)),
                               img=_absolute(base, avatar) if avatar else None))
     return out
+
+
+def value_splits(ctx: SiteContext, settings: FeedSettings, r: Record) -> tuple[TimeSplit, ...]:
+    """An audio production made from a timeline: one split per stretch of its sound, paying the
+    record heard then (usage.heard_stretches: never overlapping), through that record's item in
+    the archive's own feeds. Any other episode: none."""
+    if r.type != "audio":
+        return ()
+    usage = {u.id: u.usage for u in site_credits(ctx, r.id).used}
+    splits = []
+    for h in heard_stretches(usage):
+        source = ctx.archive.records[h.record_id]
+        if source.withdrawn is not None:  # out of every feed: nothing to point at
+            continue
+        feed_guid, feed_url = remote_feed(settings, source)
+        splits.append(TimeSplit(seconds(h.start), seconds(h.end - h.start), seconds(h.source_start),
+                                feed_guid, guid(source.id), feed_url))
+    return tuple(splits)
+
+
+def remote_feed(settings: FeedSettings, source: Record) -> tuple[str, str]:
+    """(feed guid, feed URL) of the feed that has the record's item: the podcast for an episode,
+    else records/feed.xml (every live record), whose guid follows the podcast:guid rule."""
+    if _is_episode(source):
+        return channel_guid(settings), settings.base + PODCAST_PATH
+    url = settings.base + feed_path("records")
+    return podcast_guid(url), url
 
 
 def transcripts(ctx: SiteContext, base: str, r: Record) -> list[Transcript]:

@@ -2,7 +2,9 @@
 
 `PodcastIndexExtension` / `PodcastIndexEntryExtension`: the Podcasting 2.0 namespace
 (https://podcastindex.org/namespace/1.0, prefix `podcast:`) — channel `podcast:guid`
-and `podcast:medium`; item `podcast:person`, `podcast:license` and `podcast:transcript`.
+and `podcast:medium`; item `podcast:person`, `podcast:license`, `podcast:transcript` and
+`podcast:value` with its `podcast:valueRecipient`s and `podcast:valueTimeSplit`s (each
+pointing at the record heard then through a `podcast:remoteItem`).
 
 `ExplicitExtension`: `<itunes:explicit>` as Apple documents
 it today, `true` or `false`. feedgen's own podcast extension only writes the legacy
@@ -47,8 +49,50 @@ class Transcript:
     rel: str | None = None  # "captions" for timed captions
 
 
-def _element(parent, name: str, text: str | None = None, **attributes: str | None):
-    elem = SubElement(parent, f"{{{PODCAST_NS}}}{name}")
+@dataclass(frozen=True)
+class ValueRecipient:
+    """Who the archive's value block pays (podcast-namespace docs/tags/value-recipient.md)."""
+
+    name: str
+    type: str  # the kind of address: "node", "lnaddress", ...
+    address: str
+    split: int  # shares of each payment
+    fee: bool = False
+    custom_key: str | None = None
+    custom_value: str | None = None
+
+
+@dataclass(frozen=True)
+class ValueBlock:
+    """The archive's `podcast:value` (docs/tags/value.md), from feeds.value in mkdocs.yml."""
+
+    type: str  # the payment layer: "lightning", ...
+    method: str  # its transport: "keysend", ...
+    recipients: tuple[ValueRecipient, ...]
+    suggested: str | None = None
+    remote_percentage: int = 90  # what the record heard gets during its stretch (valueTimeSplit)
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """A stretch of the episode paid to the item of the record heard then
+    (docs/tags/value-time-split.md, remote-item.md). Times in seconds."""
+
+    start: float
+    duration: float
+    remote_start: float  # where in the record the stretch begins
+    feed_guid: str
+    item_guid: str
+    feed_url: str
+
+
+def _number(value: float) -> str:
+    """Seconds as the namespace writes them: 60, 12.5 (no exponent, no trailing zeros)."""
+    return format(value, ".3f").rstrip("0").rstrip(".")
+
+
+def _element(parent, tag: str, text: str | None = None, **attributes: str | None):
+    elem = SubElement(parent, f"{{{PODCAST_NS}}}{tag}")
     for key, value in attributes.items():
         if value is not None:
             elem.attrib[key] = value
@@ -94,6 +138,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self._people: list[Person] = []
         self._license: tuple[str, str | None] | None = None
         self._transcripts: list[Transcript] = []
+        self._value: tuple[ValueBlock, tuple[TimeSplit, ...]] | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
@@ -106,6 +151,8 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
             _element(item, "license", spdx, url=url)
         for t in self._transcripts:
             _element(item, "transcript", url=t.url, type=t.type, rel=t.rel)
+        if self._value:
+            _value(item, *self._value)
         return item
 
     def person(self, person: Person) -> None:
@@ -116,6 +163,28 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
 
     def transcript(self, transcript: Transcript) -> None:
         self._transcripts.append(transcript)
+
+    def value(self, block: ValueBlock, splits: tuple[TimeSplit, ...]) -> None:
+        """The item's value block; `splits` must not overlap (usage.heard_stretches)."""
+        for a, b in zip(splits, splits[1:]):
+            if a.start + a.duration > b.start:
+                raise ValueError(f"podcast:valueTimeSplit at {a.start} s overlaps the next, "
+                                 f"at {b.start} s")
+        self._value = (block, splits)
+
+
+def _value(item, block: ValueBlock, splits: tuple[TimeSplit, ...]) -> None:  # noqa: ANN001 - lxml
+    value = _element(item, "value", type=block.type, method=block.method, suggested=block.suggested)
+    for r in block.recipients:
+        _element(value, "valueRecipient", name=r.name, type=r.type, address=r.address,
+                 split=str(r.split), fee="true" if r.fee else None, customKey=r.custom_key,
+                 customValue=r.custom_value)
+    for s in splits:
+        split = _element(value, "valueTimeSplit", startTime=_number(s.start),
+                         duration=_number(s.duration), remoteStartTime=_number(s.remote_start),
+                         remotePercentage=str(block.remote_percentage))
+        _element(split, "remoteItem", feedGuid=s.feed_guid, itemGuid=s.item_guid,
+                 feedUrl=s.feed_url)
 
 
 class ExplicitExtension(BaseEntryExtension):

@@ -11,13 +11,28 @@ Shape (version 1):
                 "remixes": [id, ...],
                 "credits": <credits.json of the record>}]}
 Records are sorted by id; every URL is site-relative (prefix site_url for absolute ones).
+
+credits.json (builder/core/credits.py Credits.to_json):
+  {"id", "title", "kind",
+   "people": [{"handle", "name", "roles": [role, ...],
+               "records": [{"id", "title", "withdrawn", "roles",
+                            "usage": {"seconds", "spans": [{"track", "kind", "start", "end",
+                                                            "source_start", "source_end"}]}}]}],
+   "outside_sources": [{"title", "author", "url", "license", "used_by": [id, ...]}]}
+`usage` is there only for a record that a production made from a timeline uses directly
+(builder/timeline/usage.py): `seconds` seen or heard (the union of its spans across all
+tracks, overlaps counted once), each span on a `track` (1-based) of a `kind` ("video" or
+"audio"), `start`/`end` on the production's clock and `source_start`/`source_end` on the
+record's own, all in seconds (numbers, to the millisecond). People then come in order of
+first appearance in the cut, then by role; records reached only through the lineage carry
+no usage. A production without a timeline has no `usage` anywhere.
 """
 
 from __future__ import annotations
 
 import json
 
-from ..core.credits import credits_of
+from ..core.credits import Credits, credits_of
 from ..core.licenses import lookup
 from ..core.model import OutsideSource
 from . import urls
@@ -54,5 +69,11 @@ def _record(ctx: SiteContext, rid: str) -> dict:
                     if isinstance(s, OutsideSource) else {"id": s.id, "url": urls.record(s.id)}
                     for s in r.sources],
         "remixes": list(ctx.graph.remixes.get(r.id, ())),
-        "credits": credits_of(ctx.archive, ctx.graph, r.id).to_json(),
+        "credits": site_credits(ctx, r.id).to_json(),
     }
+
+
+def site_credits(ctx: SiteContext, record_id: str) -> Credits:
+    """A record's credits as the site publishes them everywhere (credits.json, this catalog, the
+    credits page, the podcast): with the record's timeline when it has one (Loaded.edits)."""
+    return credits_of(ctx.archive, ctx.graph, record_id, ctx.edits.get(record_id))
