@@ -15,45 +15,71 @@ from .core.rules import check_cycles, check_licenses, check_references
 from .timeline.measure import check_timelines
 
 # Problems that a change to one record can cause in another one.
-GRAPH_CODES = frozenset({
-    "unknown-source", "deleted-record", "remix-cycle", "unknown-collaboration", "license-nd-source",
-    "license-sa-mismatch", "license-nc-required", "license-by-required", "license-conflict",
-    # a timeline's clips depend on the records they use (their type, length, withdrawal)
-    "timeline-reference", "timeline-trim", "timeline-source",
-})
+GRAPH_CODES = frozenset(
+    {
+        "unknown-source",
+        "deleted-record",
+        "remix-cycle",
+        "unknown-collaboration",
+        "license-nd-source",
+        "license-sa-mismatch",
+        "license-nc-required",
+        "license-by-required",
+        "license-conflict",
+        # a timeline's clips depend on the records they use (their type, length, withdrawal)
+        "timeline-reference",
+        "timeline-trim",
+        "timeline-source",
+    }
+)
 
 
-def run_rules(loaded: Loaded, deleted: frozenset[str] = frozenset(), root: Path | None = None,
-              timelines: set[str] | None = None) -> list[Problem]:
+def run_rules(
+    loaded: Loaded,
+    deleted: frozenset[str] = frozenset(),
+    root: Path | None = None,
+    timelines: set[str] | None = None,
+) -> list[Problem]:
     """`root`: where to measure the records timelines use (no timeline rules without it);
     `timelines`: only these records' timelines (None: all)."""
     archive = loaded.archive
     graph = RemixGraph.of(archive)
-    return (loaded.problems
-            + check_references(archive, deleted)
-            + check_cycles(archive, graph)
-            + check_licenses(archive, graph, loaded.config.licenses)
-            + (check_timelines(root, archive, loaded.edits, timelines) if root is not None else []))
+    return (
+        loaded.problems
+        + check_references(archive, deleted)
+        + check_cycles(archive, graph)
+        + check_licenses(archive, graph, loaded.config.licenses)
+        + (check_timelines(root, archive, loaded.edits, timelines) if root is not None else [])
+    )
 
 
-def check_archive(root: Path, changes: Changes | None = None,
-                  verdicts: FileVerdicts | None = None,
-                  renderer: Renderer | None = None) -> tuple[Report, Loaded]:
+def check_archive(
+    root: Path,
+    changes: Changes | None = None,
+    verdicts: FileVerdicts | None = None,
+    renderer: Renderer | None = None,
+) -> tuple[Report, Loaded]:
     """Every problem of the archive (or of a change to it). `verdicts`: files that passed
     in an earlier build (builder/memo/verdicts.py); `renderer`: the build's (memo/renders.py)."""
     if changes is None:
         loaded = load_archive(root, verdicts=verdicts, renderer=renderer)
-        return Report.of(run_rules(loaded, root=root),
-                         len(loaded.archive.records) + len(loaded.archive.unreadable)), loaded
+        return Report.of(
+            run_rules(loaded, root=root),
+            len(loaded.archive.records) + len(loaded.archive.unreadable),
+        ), loaded
     loaded = load_archive(root, inspect=lambda rid: rid in changes.records, renderer=renderer)
     reached = _reached(loaded, changes)
     problems = run_rules(loaded, changes.deleted, root, changes.records | reached)
     kept = [p for p in problems if _in_scope(p, changes, reached)]
     notes = []
     if changes.other:
-        shown = ", ".join(changes.other[:5]) + (f" and {len(changes.other) - 5} more" if len(changes.other) > 5 else "")
-        notes.append(f"this change touches files outside records/ and content/ ({shown}): "
-                     "it is code, not a contribution; review it as code")
+        shown = ", ".join(changes.other[:5]) + (
+            f" and {len(changes.other) - 5} more" if len(changes.other) > 5 else ""
+        )
+        notes.append(
+            f"this change touches files outside records/ and content/ ({shown}): "
+            "it is code, not a contribution; review it as code"
+        )
     return Report.of(kept, len(changes.records | reached), notes), loaded
 
 
@@ -63,13 +89,18 @@ def _reached(loaded: Loaded, changes: Changes) -> set[str]:
     archive = loaded.archive
     graph = RemixGraph.of(archive)
     reached = graph.descendants_of_all(changes.records)
-    slugs = {p.rsplit("/", 1)[-1][:-3] for p in changes.pages if p.startswith("content/collaborations/")}
+    slugs = {
+        p.rsplit("/", 1)[-1][:-3] for p in changes.pages if p.startswith("content/collaborations/")
+    }
     for rid, record in archive.records.items():
         edit = loaded.edits.get(rid)
         if edit is not None and not (changes.records | changes.deleted).isdisjoint(edit.record_ids):
             reached.add(rid)  # a timeline using a changed record, listed in sources or not
             reached.update(graph.descendants(rid))
-        if any(s.id in changes.deleted for s in record.record_sources) or record.collaboration in slugs:
+        if (
+            any(s.id in changes.deleted for s in record.record_sources)
+            or record.collaboration in slugs
+        ):
             reached.add(rid)
             reached.update(graph.descendants(rid))
     return reached - changes.records

@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"showcase {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the contract is one line and exit 2, never a traceback
-        print(f"showcase {args.command}: error: could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"showcase {args.command}: error: could not run: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         if os.environ.get("SHOWCASE_DEBUG"):
             raise
         return 2
@@ -48,38 +51,72 @@ def _root(value: str | None) -> Path:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
-                        help="the archive's root folder (default: the current folder)")
+    common.add_argument(
+        "--root",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the archive's root folder (default: the current folder)",
+    )
     parser = argparse.ArgumentParser(
-        prog="showcase", parents=[common],
-        description="Check, build and preview a Showcase archive (records/ + content/ + mkdocs.yml).")
+        prog="showcase",
+        parents=[common],
+        description="Check, build and preview a Showcase archive (records/ + content/ + mkdocs.yml).",
+    )
     parser.set_defaults(root=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", parents=[common], help="check the archive for problems",
-                           description="Check records/ and content/ against the archive format and "
-                                       "license rules. Exit 0 clean, 1 problems, 2 could not run.")
-    check.add_argument("--format", choices=sorted(RENDERERS), default="text",
-                       help="text for people, github for Actions annotations, json for scripts")
-    check.add_argument("--changed", action="store_true",
-                       help="check only what this branch changes (git diff against --base), "
-                            "plus the graph rules that reach it")
-    check.add_argument("--base", metavar="REF",
-                       help="with --changed: the branch to compare with "
-                            "(default: origin/$GITHUB_BASE_REF, origin/main or main)")
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="check the archive for problems",
+        description="Check records/ and content/ against the archive format and "
+        "license rules. Exit 0 clean, 1 problems, 2 could not run.",
+    )
+    check.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        default="text",
+        help="text for people, github for Actions annotations, json for scripts",
+    )
+    check.add_argument(
+        "--changed",
+        action="store_true",
+        help="check only what this branch changes (git diff against --base), "
+        "plus the graph rules that reach it",
+    )
+    check.add_argument(
+        "--base",
+        metavar="REF",
+        help="with --changed: the branch to compare with "
+        "(default: origin/$GITHUB_BASE_REF, origin/main or main)",
+    )
     check.set_defaults(run=_check)
 
-    build = sub.add_parser("build", parents=[common], help="check, then build the site",
-                           description="Build the site into site_dir. Refuses (exit 1) when the archive "
-                                       "has problems; a failed build keeps the last good site.")
-    build.add_argument("--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)")
-    build.add_argument("--format", choices=("github", "text"), default="text",
-                       help="how problems that stop the build are printed: text for people, "
-                            "github for Actions annotations")
+    build = sub.add_parser(
+        "build",
+        parents=[common],
+        help="check, then build the site",
+        description="Build the site into site_dir. Refuses (exit 1) when the archive "
+        "has problems; a failed build keeps the last good site.",
+    )
+    build.add_argument(
+        "--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)"
+    )
+    build.add_argument(
+        "--format",
+        choices=("github", "text"),
+        default="text",
+        help="how problems that stop the build are printed: text for people, "
+        "github for Actions annotations",
+    )
     build.set_defaults(run=_build)
 
-    serve = sub.add_parser("serve", parents=[common], help="live preview at http://127.0.0.1:8000/",
-                           description="Serve the site and rebuild when records/ or content/ change.")
+    serve = sub.add_parser(
+        "serve",
+        parents=[common],
+        help="live preview at http://127.0.0.1:8000/",
+        description="Serve the site and rebuild when records/ or content/ change.",
+    )
     serve.add_argument("--dev-addr", metavar="HOST:PORT", default="127.0.0.1:8000")
     serve.set_defaults(run=_serve)
 
@@ -89,8 +126,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMAND_MODULES = ("builder.scaffold", "builder.lineage", "builder.timeline.importer",
-                    "builder.timeline.commands")
+_COMMAND_MODULES = (
+    "builder.scaffold",
+    "builder.lineage",
+    "builder.timeline.importer",
+    "builder.timeline.commands",
+)
 
 
 def _check(args: argparse.Namespace, root: Path) -> int:
@@ -157,7 +198,9 @@ def _build_config(root: Path, site_dir: str | None):
     from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
-        return _mkdocs_config(root, **({"site_dir": str(Path(site_dir).resolve())} if site_dir else {})), None
+        return _mkdocs_config(
+            root, **({"site_dir": str(Path(site_dir).resolve())} if site_dir else {})
+        ), None
     except CommandError as exc:
         return None, exc
     except (Abort, ConfigurationError) as exc:

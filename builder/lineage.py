@@ -19,16 +19,24 @@ from .timeline.model import Edit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    credits = sub.add_parser("credits", parents=[common], help="a production's credits (text, CSV or JSON)",
-                             description="Everyone whose record is in the record's ancestry, with their "
-                                         "roles and the records that credit them; for a production "
-                                         "made from a timeline, where and how long each record it "
-                                         "uses is seen or heard: the same data as the credits page.")
+    credits = sub.add_parser(
+        "credits",
+        parents=[common],
+        help="a production's credits (text, CSV or JSON)",
+        description="Everyone whose record is in the record's ancestry, with their "
+        "roles and the records that credit them; for a production "
+        "made from a timeline, where and how long each record it "
+        "uses is seen or heard: the same data as the credits page.",
+    )
     credits.add_argument("id", metavar="ID", help="the record's id (its folder name)")
     credits.add_argument("--format", choices=("text", "csv", "json"), default="text")
     credits.set_defaults(run=_credits)
-    tree = sub.add_parser("tree", parents=[common], help="a record's remix lineage",
-                          description="What the record uses (up to outside works) and what uses it.")
+    tree = sub.add_parser(
+        "tree",
+        parents=[common],
+        help="a record's remix lineage",
+        description="What the record uses (up to outside works) and what uses it.",
+    )
     tree.add_argument("id", metavar="ID", help="the record's id (its folder name)")
     tree.set_defaults(run=_tree)
 

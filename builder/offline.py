@@ -26,4 +26,6 @@ def write_search_script(site_dir: Path) -> None:
     """search/search_index.js beside the index the search plugin wrote (if it ran)."""
     index = site_dir / "search" / "search_index.json"
     if index.is_file():
-        (index.parent / "search_index.js").write_text("var __index = " + index.read_text("utf-8"), "utf-8")
+        (index.parent / "search_index.js").write_text(
+            "var __index = " + index.read_text("utf-8"), "utf-8"
+        )

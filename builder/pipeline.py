@@ -33,9 +33,16 @@ class Prepared:
         return self.report.ok
 
 
-def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | None = None,
-            settings: MediaSettings = MediaSettings(), progress: bool | None = None,
-            partial: bool = False, renderer: Renderer | None = None) -> Prepared:
+def prepare(
+    root: Path,
+    cache_dir: Path,
+    *,
+    checked: tuple[Report, Loaded] | None = None,
+    settings: MediaSettings = MediaSettings(),
+    progress: bool | None = None,
+    partial: bool = False,
+    renderer: Renderer | None = None,
+) -> Prepared:
     """Check, then make the media. With `partial` (live preview), an archive with problems
     still gets the media of its sound records, so the preview shows everything that works.
     `renderer`: the build's, which the caller saves (and `checked` was made with); without
@@ -57,8 +64,9 @@ def prepare(root: Path, cache_dir: Path, *, checked: tuple[Report, Loaded] | Non
     return Prepared(report, loaded, media, renderer)
 
 
-def warm_check(root: Path, cache_dir: Path | None,
-               renderer: Renderer | None = None) -> tuple[Report, Loaded]:
+def warm_check(
+    root: Path, cache_dir: Path | None, renderer: Renderer | None = None
+) -> tuple[Report, Loaded]:
     """The check of a build: media files that passed in an earlier build and have not changed
     are not read again (memo/verdicts.py); with a renderer kept from an earlier build
     (memo/renders.py), only new texts are rendered."""
@@ -67,5 +75,7 @@ def warm_check(root: Path, cache_dir: Path | None,
 
 
 def media_summary(media: MediaRun) -> str:
-    return (f"media: {media.ran} job{'s' if media.ran != 1 else ''} run, {media.reused} reused "
-            f"from the cache in {media.seconds:.1f} s")
+    return (
+        f"media: {media.ran} job{'s' if media.ran != 1 else ''} run, {media.reused} reused "
+        f"from the cache in {media.seconds:.1f} s"
+    )

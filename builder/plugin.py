@@ -46,7 +46,14 @@ from .site.catalog import catalog
 from .site.chrome import ChromeMemo
 from .site.compiled import user_template_cache
 from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
-from .site.pages import GeneratedPage, SiteContext, autoescape_showcase, media_file, page_file, site_pages
+from .site.pages import (
+    GeneratedPage,
+    SiteContext,
+    autoescape_showcase,
+    media_file,
+    page_file,
+    site_pages,
+)
 from .staging import StagedSite
 
 log = logging.getLogger("mkdocs.plugins.showcase")
@@ -126,8 +133,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.feeds = self._feed_settings(config)
         if self.prepared is None:
             cache = self.cache_dir(self.root)
-            self.prepared = prepare(self.root, cache, partial=self.serving,
-                                    renderer=Renderer.kept_in(cache))
+            self.prepared = prepare(
+                self.root, cache, partial=self.serving, renderer=Renderer.kept_in(cache)
+            )
         self.renderer = self.prepared.renderer
         if not self.prepared.ok:
             if not self.serving:
@@ -196,10 +204,16 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         loaded, media = self.prepared.loaded, self.prepared.media
         archive = loaded.archive
         return SiteContext(
-            self.root, archive, RemixGraph.of(archive),
+            self.root,
+            archive,
+            RemixGraph.of(archive),
             {rid: r.info for rid, r in (media.results if media else {}).items()},
-            config.site_url, _page_url(files, "contribute.md"), cache_dir=self.cache_dir(self.root),
-            renderer=self.prepared.renderer, edits=loaded.edits)
+            config.site_url,
+            _page_url(files, "contribute.md"),
+            cache_dir=self.cache_dir(self.root),
+            renderer=self.prepared.renderer,
+            edits=loaded.edits,
+        )
 
     def _generate_feeds(self, ctx: SiteContext, config: MkDocsConfig) -> dict[str, File]:
         """{site path: file} of every feed this build publishes (none with feeds off)."""
@@ -207,19 +221,26 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return {}
         published = feed_files(ctx, self.feeds)
         self.site_feeds = site_feeds(self.feeds.title, set(published))
-        return {path: File.generated(config, path, content=content)
-                for path, content in published.items()}
+        return {
+            path: File.generated(config, path, content=content)
+            for path, content in published.items()
+        }
 
-    def _generate_sitemaps(self, ctx: SiteContext, files: Files,
-                           config: MkDocsConfig) -> list[File]:
+    def _generate_sitemaps(
+        self, ctx: SiteContext, files: Files, config: MkDocsConfig
+    ) -> list[File]:
         """A sitemap per folder that has a feed, listing the pages (see site/feed_links.py)."""
         if self.feeds is None:
             return []
-        advertised = [*self.site_feeds, *filter(None, (
-            collaboration_feed(ctx, slug) for slug in ctx.archive.collaborations))]
+        advertised = [
+            *self.site_feeds,
+            *filter(None, (collaboration_feed(ctx, slug) for slug in ctx.archive.collaborations)),
+        ]
         page_urls = [files.get_file_from_path(src).url for src in self.pages]
-        return [File.generated(config, path, content=xml)
-                for path, xml in folder_sitemaps(self.feeds.base, advertised, page_urls).items()]
+        return [
+            File.generated(config, path, content=xml)
+            for path, xml in folder_sitemaps(self.feeds.base, advertised, page_urls).items()
+        ]
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.chrome = ChromeMemo(nav, ChromeMemo.static_files(files))
@@ -239,7 +260,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return draw()
         return self.chrome.render(block, page, base_url, draw)
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
         ours = self.pages.get(page.file.src_uri)
         if ours is None:
             return markdown
@@ -309,9 +332,11 @@ def _add(files: Files, made: Iterable[File]) -> None:
 
 def _generate_credits(ctx: SiteContext, config: MkDocsConfig) -> list[File]:
     """The credits of every production as data: what `showcase credits --format json` prints."""
-    return [File.generated(config, urls.credits_json(record.id),
-                           content=_credits_json(ctx, record.id))
-            for record in ctx.archive.records.values() if record.kind == "production"]
+    return [
+        File.generated(config, urls.credits_json(record.id), content=_credits_json(ctx, record.id))
+        for record in ctx.archive.records.values()
+        if record.kind == "production"
+    ]
 
 
 def _credits_json(ctx: SiteContext, record_id: str) -> str:
@@ -340,16 +365,21 @@ def _generate_pages(pages: list[GeneratedPage], files: Files, config: MkDocsConf
 
 def _generate_captions(ctx: SiteContext, config: MkDocsConfig) -> list[File]:
     """Captions and transcripts, published as they are (checked as UTF-8 WebVTT/text)."""
-    return [media_file(config, record.id, name, ctx.root / record.folder / name)
-            for record in ctx.archive.records.values()
-            for name in (record.captions, record.transcript) if name and record.withdrawn is None]
+    return [
+        media_file(config, record.id, name, ctx.root / record.folder / name)
+        for record in ctx.archive.records.values()
+        for name in (record.captions, record.transcript)
+        if name and record.withdrawn is None
+    ]
 
 
 def _generate_derivatives(media: MediaRun | None, config: MkDocsConfig) -> list[File]:
     """The media made by the build, copied from the cache by mkdocs itself."""
-    return [media_file(config, record_id, d.file, result.folder / d.file, cached=True)
-            for record_id, result in sorted((media.results if media else {}).items())
-            for d in result.info.derivatives]
+    return [
+        media_file(config, record_id, d.file, result.folder / d.file, cached=True)
+        for record_id, result in sorted((media.results if media else {}).items())
+        for d in result.info.derivatives
+    ]
 
 
 def _page_url(files: Files, src: str) -> str | None:

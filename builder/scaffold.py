@@ -35,14 +35,26 @@ from .archive.inspect import Finding, Limits, inspect_file
 from .archive.probe import bmff_info, image_has_location, read_bytes
 from .core import sniff
 from .core.record_yaml import (
-    Draft, derive_id, handle_problem, humanise, id_problem, license_menu, license_problem, media_file_name,
-    readback_problem, render_record_yaml, role_problem, text_problem,
+    Draft,
+    derive_id,
+    handle_problem,
+    humanise,
+    id_problem,
+    license_menu,
+    license_problem,
+    media_file_name,
+    readback_problem,
+    render_record_yaml,
+    role_problem,
+    text_problem,
 )
 from .errors import CommandError
 from .media.tools import ToolsError
 
-ACCEPTED = ("JPEG, PNG, GIF, WebP images; MP3, M4A, WAV, FLAC, Ogg audio; "
-            "MP4, MOV, WebM, MKV video; Markdown or plain text")
+ACCEPTED = (
+    "JPEG, PNG, GIF, WebP images; MP3, M4A, WAV, FLAC, Ogg audio; "
+    "MP4, MOV, WebM, MKV video; Markdown or plain text"
+)
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -51,34 +63,63 @@ ACCEPTED = ("JPEG, PNG, GIF, WebP images; MP3, M4A, WAV, FLAC, Ogg audio; "
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `new` command to the CLI."""
     new = sub.add_parser(
-        "new", parents=[common], help="scaffold a record from a media file (or --type text)",
+        "new",
+        parents=[common],
+        help="scaffold a record from a media file (or --type text)",
         description="Create records/<id>/ with a copy of FILE and a record.yaml filled in with what the file "
-                    "reveals. Required fields you do not give are marked FILL ME for you to complete; then run "
-                    "`showcase check`. Asks for them when run in a terminal; never asks otherwise. "
-                    "Never overwrites anything; the original file is never changed.")
-    new.add_argument("file", nargs="?", metavar="FILE", help="the media or text file to copy in "
-                                                             "(omit with --type text to start a blank text)")
-    new.add_argument("--type", choices=("text", "image", "audio", "video"),
-                     help="the record type (default: from the file's content)")
+        "reveals. Required fields you do not give are marked FILL ME for you to complete; then run "
+        "`showcase check`. Asks for them when run in a terminal; never asks otherwise. "
+        "Never overwrites anything; the original file is never changed.",
+    )
+    new.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="the media or text file to copy in (omit with --type text to start a blank text)",
+    )
+    new.add_argument(
+        "--type",
+        choices=("text", "image", "audio", "video"),
+        help="the record type (default: from the file's content)",
+    )
     new.add_argument("--id", help="the record id, its permanent address (default: from the title)")
     new.add_argument("--title", help="the title (default: from the file name)")
-    new.add_argument("--license", metavar="SPDX", help="one of the archive's licenses, e.g. CC-BY-4.0")
+    new.add_argument(
+        "--license", metavar="SPDX", help="one of the archive's licenses, e.g. CC-BY-4.0"
+    )
     new.add_argument("--alt", metavar="TEXT", help="for images and videos: what is seen")
     new.add_argument("--handle", help="your handle (lowercase letters, digits, - and _)")
     new.add_argument("--role", help="what you did: writer, photographer, composer, ...")
     new.add_argument("--name", help="your name as it should be credited (optional)")
-    new.add_argument("--created", metavar="YYYY-MM-DD", help="the date of the work (default: today)")
+    new.add_argument(
+        "--created", metavar="YYYY-MM-DD", help="the date of the work (default: today)"
+    )
     gps = new.add_mutually_exclusive_group()
-    gps.add_argument("--strip-gps", dest="gps", action="store_const", const="strip",
-                     help="remove location data from the copy (the original is untouched)")
-    gps.add_argument("--keep-gps", dest="gps", action="store_const", const="keep",
-                     help="copy location data as is (`showcase check` will still reject it)")
+    gps.add_argument(
+        "--strip-gps",
+        dest="gps",
+        action="store_const",
+        const="strip",
+        help="remove location data from the copy (the original is untouched)",
+    )
+    gps.add_argument(
+        "--keep-gps",
+        dest="gps",
+        action="store_const",
+        const="keep",
+        help="copy location data as is (`showcase check` will still reject it)",
+    )
     # --timeline runs builder/timeline/scaffold.py instead of run_new (its action says so).
     from .timeline.scaffold import TimelineIds
 
-    new.add_argument("--timeline", nargs="+", metavar="ID", action=TimelineIds,
-                     help="scaffold a production instead: a timeline of these records, one after "
-                          "another, to open in Kdenlive or DaVinci Resolve")
+    new.add_argument(
+        "--timeline",
+        nargs="+",
+        metavar="ID",
+        action=TimelineIds,
+        help="scaffold a production instead: a timeline of these records, one after "
+        "another, to open in Kdenlive or DaVinci Resolve",
+    )
     new.set_defaults(run=run_new, gps=None)
 
 
@@ -100,13 +141,14 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
     record_id = draft.id
     _refuse_existing(records, record_id)
 
-    file_name = (media_file_name(source.name, source.format, kind) if source
-                 else f"{record_id}.md")
+    file_name = media_file_name(source.name, source.format, kind) if source else f"{record_id}.md"
     draft = replace(draft, file=file_name)
     text = render_record_yaml(draft, config.licenses)
     _self_check(record_id, text)
 
-    folder = _create(records, record_id, lambda tmp: _fill_folder(tmp, draft, text, source, gps == "strip"))
+    folder = _create(
+        records, record_id, lambda tmp: _fill_folder(tmp, draft, text, source, gps == "strip")
+    )
     _report(root, folder, draft, source, gps, args.file)
     return 0
 
@@ -149,19 +191,23 @@ def probe_source(path: Path, config: ArchiveConfig) -> Probed:
     if isinstance(found, Finding):
         raise CommandError(_refusal(shown, found))
     if found.format.kind == "timeline":
-        raise CommandError(f"{shown} is an OpenTimelineIO timeline: "
-                           "scaffold a production with --timeline")
+        raise CommandError(
+            f"{shown} is an OpenTimelineIO timeline: scaffold a production with --timeline"
+        )
     image = found.format.kind == "image" and found.width and found.height
     dims = (found.width, found.height) if image else None
-    return Probed(real, path.name, found.format, found.size, dims, found.has_location,
-                  found.duration)
+    return Probed(
+        real, path.name, found.format, found.size, dims, found.has_location, found.duration
+    )
 
 
 def _refusal(shown: str, finding: Finding) -> str:
     """What `new` says for a finding of the inspection: the file as given, and the fix."""
     fmt = finding.format
     if finding.code == "unsupported-format" and fmt is not None:
-        advice = fmt.advice if fmt.name != "binary" else f"use one of the accepted formats: {ACCEPTED}"
+        advice = (
+            fmt.advice if fmt.name != "binary" else f"use one of the accepted formats: {ACCEPTED}"
+        )
         return f"{shown} is in a format records do not accept ({fmt.label}): {advice}"
     if finding.code == "lfs-pointer":
         return f"{shown} is a Git LFS pointer, not the media itself: run `git lfs pull` first"
@@ -176,8 +222,10 @@ def _record_type(flag: str | None, source: Probed | None) -> str:
     kind = source.format.kind
     assert kind is not None  # refused in probe_source
     if flag and flag != kind:
-        raise CommandError(f"the file is {source.format.label} (recognised from its content), not {flag}: "
-                           f"leave out --type, or give {_a(flag)} {flag} file")
+        raise CommandError(
+            f"the file is {source.format.label} (recognised from its content), not {flag}: "
+            f"leave out --type, or give {_a(flag)} {flag} file"
+        )
     return kind
 
 
@@ -188,8 +236,13 @@ def _a(kind: str) -> str:
 # --- what the record says ---------------------------------------------------------------------
 
 
-def _draft_from_flags(args: argparse.Namespace, kind: str, created: dt.date, source: Probed | None,
-                      config: ArchiveConfig) -> Draft:
+def _draft_from_flags(
+    args: argparse.Namespace,
+    kind: str,
+    created: dt.date,
+    source: Probed | None,
+    config: ArchiveConfig,
+) -> Draft:
     """Every flag validated (a bad one stops here, exit 2) and the defaults derived."""
     checks: list[tuple[str, str | None, Callable[[str], str | None]]] = [
         ("--title", args.title, lambda v: text_problem("title", v)),
@@ -206,13 +259,23 @@ def _draft_from_flags(args: argparse.Namespace, kind: str, created: dt.date, sou
             raise CommandError(f"{flag} {value!r}: {why}")
     if args.alt is not None and kind not in ("image", "video"):
         raise CommandError(f"--alt is for images and videos, and this record's type is {kind}")
-    title = args.title.strip() if args.title is not None else (humanise(source.stem) if source else None)
+    title = (
+        args.title.strip()
+        if args.title is not None
+        else (humanise(source.stem) if source else None)
+    )
     if title is not None and text_problem("title", title):
         title = None  # a file name that makes no usable title: the contributor gives one
     return Draft(
         id=args.id or derive_id(title, source.stem if source else None, kind, created),
-        type=kind, file="", created=created, title=title, license=args.license,
-        alt=args.alt.strip() if args.alt else None, handle=args.handle, role=args.role,
+        type=kind,
+        file="",
+        created=created,
+        title=title,
+        license=args.license,
+        alt=args.alt.strip() if args.alt else None,
+        handle=args.handle,
+        role=args.role,
         name=args.name.strip() if args.name else None,
     )
 
@@ -241,8 +304,13 @@ def _self_check(record_id: str, text: str) -> None:
 class Prompter:
     """Questions on stderr, answers from stdin: used only when stdin is a terminal."""
 
-    def ask(self, question: str, default: str | None = None,
-            check: Callable[[str], str | None] | None = None, optional: bool = False) -> str | None:
+    def ask(
+        self,
+        question: str,
+        default: str | None = None,
+        check: Callable[[str], str | None] | None = None,
+        optional: bool = False,
+    ) -> str | None:
         """The answer (default on Enter); None when skipped. Asks again until `check` passes."""
         while True:
             shown = f" [{default}]" if default else (" (Enter: fill in later)" if optional else "")
@@ -269,34 +337,68 @@ class Prompter:
             raise CommandError("cancelled (end of input): nothing was created") from None
 
 
-def _ask_missing(p: Prompter, draft: Draft, args: argparse.Namespace, source: Probed | None,
-                 config: ArchiveConfig, records: Path) -> Draft:
+def _ask_missing(
+    p: Prompter,
+    draft: Draft,
+    args: argparse.Namespace,
+    source: Probed | None,
+    config: ArchiveConfig,
+    records: Path,
+) -> Draft:
     """Ask for each field that no flag gave, offering what was derived as the default."""
     if args.title is None:
-        draft = replace(draft, title=p.ask("Title", draft.title, lambda v: text_problem("title", v)))
+        draft = replace(
+            draft, title=p.ask("Title", draft.title, lambda v: text_problem("title", v))
+        )
     if args.id is None:
-        suggested = derive_id(draft.title, source.stem if source else None, draft.type, draft.created)
-        draft = replace(draft, id=p.ask("Id (permanent: the address of its page)", suggested,
-                                        lambda v: id_problem(v) or _exists_problem(records, v)))
+        suggested = derive_id(
+            draft.title, source.stem if source else None, draft.type, draft.created
+        )
+        draft = replace(
+            draft,
+            id=p.ask(
+                "Id (permanent: the address of its page)",
+                suggested,
+                lambda v: id_problem(v) or _exists_problem(records, v),
+            ),
+        )
     if args.license is None:
         draft = replace(draft, license=_ask_license(p, config.licenses))
     if args.alt is None and draft.needs_alt:
-        draft = replace(draft, alt=p.ask(f"Describe what is seen in the {draft.type} (alt text)",
-                                         check=lambda v: text_problem("alt", v), optional=True))
+        draft = replace(
+            draft,
+            alt=p.ask(
+                f"Describe what is seen in the {draft.type} (alt text)",
+                check=lambda v: text_problem("alt", v),
+                optional=True,
+            ),
+        )
     if args.handle is None:
         draft = replace(draft, handle=p.ask("Your handle", check=handle_problem, optional=True))
     if args.role is None:
-        draft = replace(draft, role=p.ask("Your role (writer, photographer, composer, ...)",
-                                          check=lambda v: role_problem(v.lower()), optional=True))
+        draft = replace(
+            draft,
+            role=p.ask(
+                "Your role (writer, photographer, composer, ...)",
+                check=lambda v: role_problem(v.lower()),
+                optional=True,
+            ),
+        )
         draft = replace(draft, role=draft.role.lower() if draft.role else None)
     if args.name is None:
-        draft = replace(draft, name=p.ask("Your name as credited", check=lambda v: text_problem("name", v),
-                                          optional=True))
+        draft = replace(
+            draft,
+            name=p.ask(
+                "Your name as credited", check=lambda v: text_problem("name", v), optional=True
+            ),
+        )
     return draft
 
 
 def _ask_license(p: Prompter, licenses: tuple[str, ...]) -> str | None:
-    print("Licenses this archive accepts (what each lets others do with your work):", file=sys.stderr)
+    print(
+        "Licenses this archive accepts (what each lets others do with your work):", file=sys.stderr
+    )
     for number, line in enumerate(license_menu(licenses), 1):
         print(f"  {number:>2}. {line}", file=sys.stderr)
 
@@ -310,17 +412,23 @@ def _ask_license(p: Prompter, licenses: tuple[str, ...]) -> str | None:
 
 
 def _gps_decision(flag: str | None, source: Probed | None, prompter: Prompter | None) -> str | None:
-    """"strip", "keep" or None (no location data, or copied as is without being asked)."""
+    """ "strip", "keep" or None (no location data, or copied as is without being asked)."""
     if source is None or not source.has_location:
         return None
-    what = "GPS coordinates of where it was taken" if source.format.kind == "image" else \
-        "the location where it was recorded"
+    what = (
+        "GPS coordinates of where it was taken"
+        if source.format.kind == "image"
+        else "the location where it was recorded"
+    )
     print(f"warning: {source.name} carries {what}.", file=sys.stderr)
     if flag is not None:
         return flag
     if prompter is not None:
-        return "strip" if prompter.confirm("Strip the location from the copy? (the original is not changed)") \
+        return (
+            "strip"
+            if prompter.confirm("Strip the location from the copy? (the original is not changed)")
             else "keep"
+        )
     return None
 
 
@@ -331,8 +439,10 @@ def _records_folder(root: Path) -> Path:
     """records/ of an archive (made if the archive has none yet); never through a link."""
     records = root / "records"
     if not (root / "mkdocs.yml").is_file() and not records.is_dir():
-        raise CommandError(f"{root} is not a Showcase archive (no mkdocs.yml or records/): "
-                           "run this in the archive's folder, or give --root DIR")
+        raise CommandError(
+            f"{root} is not a Showcase archive (no mkdocs.yml or records/): "
+            "run this in the archive's folder, or give --root DIR"
+        )
     if records.is_symlink():
         raise CommandError("records/ is a symbolic link: refusing to write through it")
     records.mkdir(exist_ok=True)
@@ -376,7 +486,9 @@ def _umask() -> int:
 def _fill_folder(folder: Path, draft: Draft, text: str, source: Probed | None, strip: bool) -> None:
     media = folder / draft.file
     if source is None:
-        media.write_text(f"# {draft.title}\n\n" if draft.title else "\n", encoding="utf-8")  # empty fails check
+        media.write_text(
+            f"# {draft.title}\n\n" if draft.title else "\n", encoding="utf-8"
+        )  # empty fails check
     elif strip:
         strip_location_copy(source, media)
     else:
@@ -395,11 +507,15 @@ def strip_location_copy(source: Probed, dest: Path) -> None:
     except CommandError:
         raise
     except Exception as exc:  # noqa: BLE001 - one line for the contributor, nothing half-made
-        raise CommandError(f"could not remove the location from the copy ({type(exc).__name__}: {exc}); "
-                           "nothing was created: export the file without location instead") from None
+        raise CommandError(
+            f"could not remove the location from the copy ({type(exc).__name__}: {exc}); "
+            "nothing was created: export the file without location instead"
+        ) from None
     if _still_located(dest, fmt):
-        raise CommandError("the copy still carries location data after stripping; nothing was created: "
-                           "export the file without location instead")
+        raise CommandError(
+            "the copy still carries location data after stripping; nothing was created: "
+            "export the file without location instead"
+        )
 
 
 def _image_without_metadata(path: Path, fmt: str) -> bytes:
@@ -432,8 +548,21 @@ def _media_without_metadata(path: Path, fmt: str, dest: Path) -> None:
     except tools.ToolsError as exc:
         raise CommandError(f"stripping the location from a video needs ffmpeg: {exc}") from None
     # Video, audio and subtitle streams only: data tracks can hold GPS telemetry (action cameras).
-    args = [*tools.input_args(path, fmt), "-map", "0:v?", "-map", "0:a?", "-map", "0:s?", "-c", "copy",
-            *tools.NO_METADATA, "-f", tools.MUXERS[fmt], tools.file_url(dest)]
+    args = [
+        *tools.input_args(path, fmt),
+        "-map",
+        "0:v?",
+        "-map",
+        "0:a?",
+        "-map",
+        "0:s?",
+        "-c",
+        "copy",
+        *tools.NO_METADATA,
+        "-f",
+        tools.MUXERS[fmt],
+        tools.file_url(dest),
+    ]
     tools.run_ffmpeg(args, timeout=600, memory_mb=2048, what="removing the location")
 
 
@@ -447,8 +576,14 @@ def _still_located(path: Path, fmt: sniff.Format) -> bool:
 # --- telling the contributor ------------------------------------------------------------------
 
 
-def _report(root: Path, folder: Path, draft: Draft, source: Probed | None, gps: str | None,
-            given: str | None) -> None:
+def _report(
+    root: Path,
+    folder: Path,
+    draft: Draft,
+    source: Probed | None,
+    gps: str | None,
+    given: str | None,
+) -> None:
     rel = folder.relative_to(root).as_posix()
     print(f"Created {rel}/")
     if source is None:
@@ -460,9 +595,12 @@ def _report(root: Path, folder: Path, draft: Draft, source: Probed | None, gps: 
         print("The location was removed from the copy; your original file is unchanged.")
     elif source is not None and source.has_location:
         how = "as you asked (--keep-gps)" if gps == "keep" else "as is"
-        print(f"warning: the copy keeps the location {how}: `showcase check` will reject it "
-              f"(location-metadata). To fix it, delete {rel}/ and run `showcase new` again with "
-              "--strip-gps (your original stays unchanged).", file=sys.stderr)
+        print(
+            f"warning: the copy keeps the location {how}: `showcase check` will reject it "
+            f"(location-metadata). To fix it, delete {rel}/ and run `showcase new` again with "
+            "--strip-gps (your original stays unchanged).",
+            file=sys.stderr,
+        )
     left = draft.unfilled()
     if left:
         print(f"Still to fill in {rel}/record.yaml (marked FILL ME): " + ", ".join(left))

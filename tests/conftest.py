@@ -23,12 +23,20 @@ class Run:
     err: str
 
 
-def run_showcase(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> Run:
+def run_showcase(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> Run:
     """`showcase ARGS` as a subprocess in `cwd`, the way CI and contributors call it."""
     full_env = {k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"}
     full_env.update({"NO_COLOR": "1", **(env or {})})
-    proc = subprocess.run([str(SHOWCASE), *args], cwd=cwd, capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    proc = subprocess.run(
+        [str(SHOWCASE), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -19,8 +19,12 @@ PR_WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" /
 def workflow_build_args() -> list[str]:
     """The arguments the pull request's build step gives `showcase` (after the program)."""
     doc = yaml.safe_load(PR_WORKFLOW.read_text())
-    runs = [step["run"] for job in doc["jobs"].values() for step in job["steps"]
-            if "showcase build" in step.get("run", "")]
+    runs = [
+        step["run"]
+        for job in doc["jobs"].values()
+        for step in job["steps"]
+        if "showcase build" in step.get("run", "")
+    ]
     assert len(runs) == 1, runs
     program, *args = shlex.split(runs[0])
     assert program == ".venv/bin/showcase"
@@ -32,10 +36,12 @@ def failing_mp3_encoder(tmp_path: Path) -> dict[str, str]:
     job fails (media-failed) while the check, which encodes nothing, passes."""
     real = find_tools()
     wrapper = tmp_path / "ffmpeg"
-    wrapper.write_text("#!/bin/sh\n"
-                       'for a in "$@"; do if [ "$a" = libmp3lame ]; then\n'
-                       '  echo "Encoder failed on purpose" >&2; exit 1; fi; done\n'
-                       f'exec {shlex.quote(real.ffmpeg)} "$@"\n')
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do if [ "$a" = libmp3lame ]; then\n'
+        '  echo "Encoder failed on purpose" >&2; exit 1; fi; done\n'
+        f'exec {shlex.quote(real.ffmpeg)} "$@"\n'
+    )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     return {"SHOWCASE_FFMPEG": str(wrapper), "SHOWCASE_FFPROBE": real.ffprobe}
 
@@ -53,7 +59,8 @@ def test_the_workflow_build_annotates_media_that_failed_on_the_records_line(tmp_
     assert result.code == 1, result.out + result.err
     [line] = [line for line in result.out.splitlines() if line.startswith("::error ")]
     assert line.startswith(
-        "::error file=records/harbour-bells/record.yaml,line=3::media-failed: "), line
+        "::error file=records/harbour-bells/record.yaml,line=3::media-failed: "
+    ), line
     assert " — " in line  # and the fix
     assert result.out.splitlines()[-1].endswith("1 problem in 1 place.")
     assert "Traceback" not in result.err and not (root / "site").exists()
@@ -66,8 +73,9 @@ def test_the_workflow_build_annotates_the_checks_problems_too(tmp_path):
     result = run_showcase(*workflow_build_args(), cwd=root, timeout=600)
     assert result.code == 1, result.out + result.err
     errors = [line for line in result.out.splitlines() if line.startswith("::error ")]
-    assert errors and all(line.startswith("::error file=records/harbour-bells/record.yaml,line=")
-                          for line in errors), result.out
+    assert errors and all(
+        line.startswith("::error file=records/harbour-bells/record.yaml,line=") for line in errors
+    ), result.out
     assert not (root / "site").exists()
 
 

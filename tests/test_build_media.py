@@ -35,11 +35,16 @@ def test_media_that_cannot_be_processed_stops_the_build_and_keeps_the_site(tmp_p
     photo = root / "records" / "harbour-at-dawn" / "harbour.jpg"
     buffer = io.BytesIO()
     Image.effect_noise((320, 240), 40).convert("RGB").save(buffer, "JPEG", quality=80)
-    photo.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) * 6 // 10])  # header intact, data cut
+    photo.write_bytes(
+        buffer.getvalue()[: len(buffer.getvalue()) * 6 // 10]
+    )  # header intact, data cut
     result = run_showcase("build", cwd=root, timeout=600)
     assert result.code == 1
     # The build's check decodes it as the image recipe would (issue 13): refused before any job.
-    assert "records/harbour-at-dawn/record.yaml:3: corrupt-media: 'harbour.jpg' is truncated" in result.out
+    assert (
+        "records/harbour-at-dawn/record.yaml:3: corrupt-media: 'harbour.jpg' is truncated"
+        in result.out
+    )
     assert (root / "site" / "index.html").is_file()
 
 
@@ -49,7 +54,9 @@ def test_derivatives_are_hard_links_into_the_cache_and_captions_are_copies(tmp_p
     preview = root / "site" / "records" / "harbour-at-dawn" / "media" / "preview.jpg"
     cached = [p for p in (root / ".cache" / "showcase").rglob("preview.jpg") if p.samefile(preview)]
     assert len(cached) == 1  # the same file: nothing copied
-    assert run_showcase("build", cwd=root, timeout=600).code == 0  # the swap unlinks the old site only
+    assert (
+        run_showcase("build", cwd=root, timeout=600).code == 0
+    )  # the swap unlinks the old site only
     assert cached[0].is_file() and preview.samefile(cached[0])
     # a record's own files (captions, transcripts) stay copies: the site never shares an inode with records/
     for published in (root / "site" / "records").rglob("media/*"):

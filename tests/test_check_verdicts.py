@@ -55,14 +55,27 @@ def check(root: Path, cache: Path, checked: list[str]) -> tuple[list[str], list[
 
 def test_an_unchanged_photo_is_not_read_again_and_problems_and_texts_always_are(tmp_path, checked):
     root, cache = archive(tmp_path), tmp_path / "cache"
-    every = ["first-draft/poem.md", "gps-photo/photo.jpg", "second-draft/poem.md", "teal-photo/photo.jpg"]
+    every = [
+        "first-draft/poem.md",
+        "gps-photo/photo.jpg",
+        "second-draft/poem.md",
+        "teal-photo/photo.jpg",
+    ]
     assert check(root, cache, checked) == (["location-metadata"], every)
     kept = json.loads((cache / STORE).read_text())
-    assert list(kept["files"]) == ["records/teal-photo/photo.jpg"] and kept["version"] == checks_version()
-    assert check(root, cache, checked) == (["location-metadata"], [n for n in every if n != "teal-photo/photo.jpg"])
+    assert (
+        list(kept["files"]) == ["records/teal-photo/photo.jpg"]
+        and kept["version"] == checks_version()
+    )
+    assert check(root, cache, checked) == (
+        ["location-metadata"],
+        [n for n in every if n != "teal-photo/photo.jpg"],
+    )
 
 
-def test_a_rewritten_photo_is_checked_again_even_with_its_size_and_mtime_put_back(tmp_path, checked):
+def test_a_rewritten_photo_is_checked_again_even_with_its_size_and_mtime_put_back(
+    tmp_path, checked
+):
     root, cache = archive(tmp_path), tmp_path / "cache"
     check(root, cache, checked)
     photo = root / "records/teal-photo/photo.jpg"
@@ -70,7 +83,10 @@ def test_a_rewritten_photo_is_checked_again_even_with_its_size_and_mtime_put_bac
     data = photo.read_bytes()
     photo.write_bytes(data[:100] + bytes(255 - b for b in data[100:110]) + data[110:])  # same size
     os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert os.stat(photo).st_size == before.st_size and os.stat(photo).st_mtime_ns == before.st_mtime_ns
+    assert (
+        os.stat(photo).st_size == before.st_size
+        and os.stat(photo).st_mtime_ns == before.st_mtime_ns
+    )
     assert "teal-photo/photo.jpg" in check(root, cache, checked)[1]  # its ctime moved
 
 
@@ -78,8 +94,12 @@ def test_other_limits_or_other_checks_check_again(tmp_path, checked):
     root, cache = archive(tmp_path), tmp_path / "cache"
     check(root, cache, checked)
     yml = root / "mkdocs.yml"
-    yml.write_text(yml.read_text().replace("  - showcase\n", "  - showcase:\n      max_megapixels: 20\n"))
-    assert "teal-photo/photo.jpg" in check(root, cache, checked)[1]  # the pixel limit is in the context
+    yml.write_text(
+        yml.read_text().replace("  - showcase\n", "  - showcase:\n      max_megapixels: 20\n")
+    )
+    assert (
+        "teal-photo/photo.jpg" in check(root, cache, checked)[1]
+    )  # the pixel limit is in the context
     assert "teal-photo/photo.jpg" not in check(root, cache, checked)[1]
 
     store = cache / STORE

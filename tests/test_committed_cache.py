@@ -31,14 +31,18 @@ def test_the_cache_a_build_makes_and_git_ignores_is_no_problem(tmp_path):
     assert check.code == 0, check.out
     git.git(root, "add", "-f", ".cache/showcase/markdown.json")  # now one file of it is tracked
     check = run_showcase("check", cwd=root)
-    assert check.code == 1 and check.out.startswith(".cache/showcase/markdown.json:1: committed-cache:")
+    assert check.code == 1 and check.out.startswith(
+        ".cache/showcase/markdown.json:1: committed-cache:"
+    )
 
 
 def test_a_cache_elsewhere_is_looked_for_there(tmp_path):
     git = maker(_FIXTURE)
     root = make_archive(tmp_path / "archive")
     yml = root / "mkdocs.yml"
-    yml.write_text(yml.read_text().replace("  - showcase\n", "  - showcase:\n      cache_dir: build-cache\n"))
+    yml.write_text(
+        yml.read_text().replace("  - showcase\n", "  - showcase:\n      cache_dir: build-cache\n")
+    )
     (root / "build-cache").mkdir()
     (root / "build-cache" / "hashes.json").write_text("{}")
     git.git(root, "init", "-q")

@@ -53,7 +53,7 @@ def test_demo_media_stays_small_and_credits_real_authors():
 
 
 def test_remade_productions_are_timelines():
-    """"A Picture Painted by the Sun" and "Please Hold" are cut in the archive: their files are
+    """ "A Picture Painted by the Sun" and "Please Hold" are cut in the archive: their files are
     timelines the build renders, with no committed render and no pasted ffmpeg command."""
     loaded = load_archive(ROOT)
     for rid, kind in (("a-picture-painted-by-the-sun", "video"), ("please-hold", "audio")):

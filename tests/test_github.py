@@ -29,9 +29,12 @@ DEPLOY_WORKFLOW = WORKFLOWS / "deploy.yml"
 # The documented form (README, core/report.py): `::error file=PATH,line=N::CODE: message — fix`.
 ANNOTATION = re.compile(
     r"^::error file=(?P<path>[^,:]+),line=(?P<line>[1-9][0-9]*)::"
-    r"(?P<code>[a-z]+(?:-[a-z]+)*): (?P<message>.+) — (?P<fix>.+)$")
-CODE_NOTE = ("::notice::this change touches files outside records/ and content/ ({files}): "
-             "it is code, not a contribution; review it as code")
+    r"(?P<code>[a-z]+(?:-[a-z]+)*): (?P<message>.+) — (?P<fix>.+)$"
+)
+CODE_NOTE = (
+    "::notice::this change touches files outside records/ and content/ ({files}): "
+    "it is code, not a contribution; review it as code"
+)
 
 
 def load(path: Path) -> dict:
@@ -80,7 +83,9 @@ def test_pr_workflow_triggers_only_on_pull_request(pr):
 def test_pr_workflow_token_is_read_only_and_uses_no_secrets(pr):
     assert pr["permissions"] == {"contents": "read"}
     for name, job in pr["jobs"].items():
-        assert job.get("permissions", {}) in ({}, {"contents": "read"}), f"job {name} widens the token"
+        assert job.get("permissions", {}) in ({}, {"contents": "read"}), (
+            f"job {name} widens the token"
+        )
     text = PR_WORKFLOW.read_text()
     assert "secrets." not in text and "secrets[" not in text
 
@@ -99,18 +104,27 @@ def test_pr_workflow_checks_out_the_history_for_changed(pr):
 
 def test_pr_workflow_check_step_annotates_and_fails_the_job(pr):
     all_steps = steps(pr)
-    check = only([s for s in all_steps
-                  if "showcase check" in s.get("run", "") and "--format github" in s["run"]],
-                 "check step with --format github")
+    check = only(
+        [
+            s
+            for s in all_steps
+            if "showcase check" in s.get("run", "") and "--format github" in s["run"]
+        ],
+        "check step with --format github",
+    )
     assert "showcase check --changed" in check["run"] and "--base" in check["run"]
     assert not check.get("continue-on-error"), "problems must fail the job"
     assert "|| true" not in check["run"]
     assert "${{" not in check["run"], "pass expressions through env:, never into the script"
     build = only([s for s in all_steps if "showcase build" in s.get("run", "")], "build step")
-    upload = only([s for s in all_steps if uses(s, "actions/upload-artifact")], "upload-artifact step")
+    upload = only(
+        [s for s in all_steps if uses(s, "actions/upload-artifact")], "upload-artifact step"
+    )
     assert str(upload["with"]["path"]).rstrip("/") == "site"
     assert all_steps.index(check) < all_steps.index(build) < all_steps.index(upload)
-    setup = only([s for s in all_steps if s.get("run", "").strip() == "./dev setup"], "./dev setup step")
+    setup = only(
+        [s for s in all_steps if s.get("run", "").strip() == "./dev setup"], "./dev setup step"
+    )
     assert all_steps.index(setup) < all_steps.index(check)
 
 
@@ -142,11 +156,16 @@ def test_deploy_workflow_permissions(deploy):
 
 def test_deploy_workflow_restores_and_saves_the_media_cache(deploy):
     all_steps = steps(deploy)
-    caches = [s for s in all_steps if s.get("uses", "").startswith("actions/cache")
-              and s["with"]["path"] == ".cache/showcase"]
+    caches = [
+        s
+        for s in all_steps
+        if s.get("uses", "").startswith("actions/cache") and s["with"]["path"] == ".cache/showcase"
+    ]
     kinds = {s["uses"].split("@")[0] for s in caches}
     assert kinds == {"actions/cache"} or kinds == {"actions/cache/restore", "actions/cache/save"}
-    restore = next(s for s in caches if s["uses"].split("@")[0] in ("actions/cache", "actions/cache/restore"))
+    restore = next(
+        s for s in caches if s["uses"].split("@")[0] in ("actions/cache", "actions/cache/restore")
+    )
     # Entries are immutable: a key unique to the run saves anew, restore-keys finds the last one.
     assert "github.run_id" in restore["with"]["key"] and restore["with"]["restore-keys"].strip()
     build = only([s for s in all_steps if "showcase build" in s.get("run", "")], "build step")
@@ -160,7 +179,9 @@ def test_deploy_workflow_restores_and_saves_the_media_cache(deploy):
 def test_deploy_workflow_publishes_to_pages(deploy):
     all_steps = steps(deploy)
     assert any(uses(s, "actions/configure-pages") for s in all_steps)
-    upload = only([s for s in all_steps if uses(s, "actions/upload-pages-artifact")], "upload-pages-artifact")
+    upload = only(
+        [s for s in all_steps if uses(s, "actions/upload-pages-artifact")], "upload-pages-artifact"
+    )
     assert str(upload["with"]["path"]).rstrip("/") == "site"
     job = deploy["jobs"]["deploy"]
     assert job["environment"]["name"] == "github-pages"
@@ -194,7 +215,11 @@ def test_pre_commit_hooks():
     by_id = {hook["id"]: hook for hook in hooks}
     hook = by_id["showcase-check"]
     assert hook["entry"] == "showcase check"
-    assert hook["language"] == "python" and hook["pass_filenames"] is False and hook["always_run"] is False
+    assert (
+        hook["language"] == "python"
+        and hook["pass_filenames"] is False
+        and hook["always_run"] is False
+    )
     files = re.compile(hook["files"])
     assert files.search("records/harbour/record.yaml") and files.search("content/people/ana.md")
     assert not files.search("builder/cli.py") and not files.search("mkdocs.yml")
@@ -222,8 +247,15 @@ def test_contributing_is_a_real_file_that_points_to_the_contribute_page():
 
 def test_contribute_page_has_the_path_without_git():
     page = " ".join((ROOT / "content" / "contribute.md").read_text().split())
-    for words in ("Upload files", "Create new file", "Propose changes", "Create pull request",
-                  "Files changed", "Artifacts", "showcase new"):
+    for words in (
+        "Upload files",
+        "Create new file",
+        "Propose changes",
+        "Create pull request",
+        "Files changed",
+        "Artifacts",
+        "showcase new",
+    ):
         assert words in page, words
 
 
@@ -232,7 +264,9 @@ def test_contribute_page_has_the_path_without_git():
 
 def broken_archive(root: Path) -> Path:
     make_archive(root)
-    text_record(root, "bad-license", license="MIT", title="'100%, really: yes'", extra="tipe: text\n")
+    text_record(
+        root, "bad-license", license="MIT", title="'100%, really: yes'", extra="tipe: text\n"
+    )
     text_record(root, "lost-source", sources=["no-such-record"])
     (root / "records" / "lost-source" / "stray.txt").write_text("nobody names me")
     image_record(root, "gps-photo", gps=True)
@@ -260,10 +294,18 @@ def test_github_annotations_have_the_documented_form(tmp_path):
         assert int(match["line"]) <= max(len(source), 1)
         # The message and fix travel whole, with only GitHub's escapes (% CR LF).
         expected = f"{problem['code']}: {problem['message']} — {problem['fix']}"
-        assert line.split("::", 2)[2] == expected.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        assert line.split("::", 2)[2] == expected.replace("%", "%25").replace("\r", "%0D").replace(
+            "\n", "%0A"
+        )
     codes = {problem["code"] for problem in problems}
-    assert {"license-not-allowed", "unknown-field", "unknown-source", "extra-file", "location-metadata",
-            "yaml-syntax"} <= codes
+    assert {
+        "license-not-allowed",
+        "unknown-field",
+        "unknown-source",
+        "extra-file",
+        "location-metadata",
+        "yaml-syntax",
+    } <= codes
 
 
 @pytest.fixture
@@ -302,26 +344,50 @@ def test_the_workflow_check_step_runs_as_written(repo, tmp_path):
     git(repo, "commit", "-qm", "a record and a workflow")
 
     workflow = load(PR_WORKFLOW)
-    check = only([s for s in steps(workflow)
-                  if "showcase check" in s.get("run", "") and "--format github" in s["run"]], "check step")
-    summary_step = only([s for s in steps(workflow) if "GITHUB_STEP_SUMMARY" in s.get("run", "")], "summary step")
+    check = only(
+        [
+            s
+            for s in steps(workflow)
+            if "showcase check" in s.get("run", "") and "--format github" in s["run"]
+        ],
+        "check step",
+    )
+    summary_step = only(
+        [s for s in steps(workflow) if "GITHUB_STEP_SUMMARY" in s.get("run", "")], "summary step"
+    )
     summary = tmp_path / "summary.md"
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"}
 
     def run_step(step: dict) -> subprocess.CompletedProcess:
         script = step["run"].replace(".venv/bin/showcase", str(SHOWCASE))
-        step_env = {**env, **step.get("env", {}), "GITHUB_STEP_SUMMARY": str(summary), "NO_COLOR": "1"}
-        step_env.update({k: "main" for k, v in step.get("env", {}).items() if v == "${{ github.base_ref }}"})
+        step_env = {
+            **env,
+            **step.get("env", {}),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "NO_COLOR": "1",
+        }
+        step_env.update(
+            {k: "main" for k, v in step.get("env", {}).items() if v == "${{ github.base_ref }}"}
+        )
         # GitHub's default shell for `run:` on Linux runners.
-        return subprocess.run(["bash", "-e", "-c", script], check=False, cwd=repo, env=step_env, capture_output=True,
-                              text=True, timeout=120)
+        return subprocess.run(
+            ["bash", "-e", "-c", script],
+            check=False,
+            cwd=repo,
+            env=step_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     result = run_step(check)
     assert result.returncode == 1, result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("::")] == [
-        ("::error file=records/new-bad/record.yaml,line=9::unknown-source: the source 'no-such-record' is not a "
-         "record in this archive — check the name against records/. If it was deleted, restore it and withdraw it "
-         "instead"),
+        (
+            "::error file=records/new-bad/record.yaml,line=9::unknown-source: the source 'no-such-record' is not a "
+            "record in this archive — check the name against records/. If it was deleted, restore it and withdraw it "
+            "instead"
+        ),
         CODE_NOTE.format(files=".github/x.yml"),
     ]
     result = run_step(summary_step)

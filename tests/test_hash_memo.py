@@ -67,7 +67,13 @@ def test_a_hash_is_reused_while_the_stat_matches(tmp_path, reads):
     assert reads == ["a.jpg", "b.jpg"]  # nothing read again
     kept = json.loads((tmp_path / "cache" / HASHES).read_text())["files"]
     stat = os.stat(root / "a.jpg")
-    assert kept["a.jpg"] == [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns, sha(b"aaaa")]
+    assert kept["a.jpg"] == [
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ino,
+        stat.st_ctime_ns,
+        sha(b"aaaa"),
+    ]
 
 
 def test_same_size_and_mtime_but_new_bytes_is_seen_by_its_ctime(tmp_path, reads):
@@ -78,9 +84,15 @@ def test_same_size_and_mtime_but_new_bytes_is_seen_by_its_ctime(tmp_path, reads)
     before = os.stat(path)
     time.sleep(0.05)  # past the clock tick of the first write: the ctime will differ
     path.write_bytes(b"zzzz")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the mtime put back, as some tools do
+    os.utime(
+        path, ns=(before.st_atime_ns, before.st_mtime_ns)
+    )  # the mtime put back, as some tools do
     after = os.stat(path)
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
     assert after.st_ctime_ns != before.st_ctime_ns
     assert a_run(tmp_path, "a.jpg") == {"a.jpg": sha(b"zzzz")}
     assert reads == ["a.jpg", "a.jpg"]
@@ -90,7 +102,9 @@ def test_a_file_modified_just_now_is_not_kept(tmp_path, reads):
     root = tmp_path / "root"
     root.mkdir()
     old_file(root, "old.jpg", b"old")
-    (root / "new.jpg").write_bytes(b"new")  # racily clean: could change again within its mtime's tick
+    (root / "new.jpg").write_bytes(
+        b"new"
+    )  # racily clean: could change again within its mtime's tick
     a_run(tmp_path, "old.jpg", "new.jpg")
     assert set(json.loads((tmp_path / "cache" / HASHES).read_text())["files"]) == {"old.jpg"}
     assert a_run(tmp_path, "old.jpg", "new.jpg") == {"old.jpg": sha(b"old"), "new.jpg": sha(b"new")}
@@ -107,8 +121,17 @@ def test_only_the_files_of_the_last_run_are_kept(tmp_path, reads):
     assert set(json.loads((tmp_path / "cache" / HASHES).read_text())["files"]) == {"a.jpg"}
 
 
-@pytest.mark.parametrize("damage", [b"\x00garbage", b"[]", b'{"files": []}', b'{"files": {"a.jpg": [1, 2]}}',
-                                    b'{"files": {"a.jpg": [4, 1, 2, 3, "not a hash"]}}', b""])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x00garbage",
+        b"[]",
+        b'{"files": []}',
+        b'{"files": {"a.jpg": [1, 2]}}',
+        b'{"files": {"a.jpg": [4, 1, 2, 3, "not a hash"]}}',
+        b"",
+    ],
+)
 def test_a_damaged_memo_is_ignored(tmp_path, reads, damage):
     root = tmp_path / "root"
     root.mkdir()
@@ -130,8 +153,14 @@ def test_a_warm_media_run_reads_no_input_and_sees_a_change(tmp_path, reads):
 
     def run():
         reads.clear()
-        return run_media(root, plan_media(load_archive(root).archive, settings), tmp_path / "cache", settings,
-                         workers=1, progress=False)
+        return run_media(
+            root,
+            plan_media(load_archive(root).archive, settings),
+            tmp_path / "cache",
+            settings,
+            workers=1,
+            progress=False,
+        )
 
     cold = run()
     assert (cold.ran, len(reads)) == (2, 2)

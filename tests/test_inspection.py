@@ -21,11 +21,16 @@ from tests.media.corpus import GOOD, ODD, place
 
 # What check says of each odd file; None: a file that is odd but publishes (broken EXIF).
 REFUSED = {
-    "truncated-jpeg": "corrupt-media", "tiny-webp": "corrupt-media",
-    "zero-frame-gif": "corrupt-media", "zero-frame-webp": "corrupt-media",
+    "truncated-jpeg": "corrupt-media",
+    "tiny-webp": "corrupt-media",
+    "zero-frame-gif": "corrupt-media",
+    "zero-frame-webp": "corrupt-media",
     "png-broken-stream": "corrupt-media",
-    "gif-short-frame": "corrupt-media", "jpeg-broken-exif": None, "empty-wav": "corrupt-media",
-    "one-frame-mp3": "corrupt-media", "mp4-without-video": "corrupt-media",
+    "gif-short-frame": "corrupt-media",
+    "jpeg-broken-exif": None,
+    "empty-wav": "corrupt-media",
+    "one-frame-mp3": "corrupt-media",
+    "mp4-without-video": "corrupt-media",
     "huge-frame-mp4": "too-many-pixels",
 }
 LIMITS = Limits(100 * 2**20, 50_000_000)
@@ -86,8 +91,9 @@ def test_every_record_check_passes_the_build_publishes(corpus, tmp_path):
         assert any((root / "site" / "records" / record / "media").iterdir()), record
 
 
-def test_a_video_frame_over_the_pixel_limit_is_read_from_ffprobe_not_decoded(corpus, user_cache,
-                                                                             monkeypatch):
+def test_a_video_frame_over_the_pixel_limit_is_read_from_ffprobe_not_decoded(
+    corpus, user_cache, monkeypatch
+):
     monkeypatch.setattr(decode_stage, "decoded_frames", lambda *a, **k: pytest.fail("decoded"))
     path = corpus / "records" / "huge-frame-mp4" / "clip.mp4"
     found = inspect_file(path, "clip.mp4", "video", LIMITS)
@@ -97,8 +103,9 @@ def test_a_video_frame_over_the_pixel_limit_is_read_from_ffprobe_not_decoded(cor
     assert isinstance(inspect_file(path, "clip.mp4", "video", higher, decode=False), Facts)
 
 
-def test_a_pass_is_remembered_by_content_in_the_user_cache_and_a_failure_never(corpus, user_cache,
-                                                                              monkeypatch):
+def test_a_pass_is_remembered_by_content_in_the_user_cache_and_a_failure_never(
+    corpus, user_cache, monkeypatch
+):
     calls: list[str] = []
     real = decode_stage.decode_media
 
@@ -147,8 +154,9 @@ def test_check_new_and_the_media_edge_see_the_same_format(corpus):
 
 def test_an_otio_timeline_is_the_file_of_an_audio_or_video_record_only(tmp_path):
     assert sniff.sniff(b"  \n" + OTIO) == sniff.FORMATS["otio"]
-    assert sniff.FORMATS["otio"] == sniff.Format("otio", "OpenTimelineIO timeline", "timeline",
-                                                 (".otio",), "application/json")
+    assert sniff.FORMATS["otio"] == sniff.Format(
+        "otio", "OpenTimelineIO timeline", "timeline", (".otio",), "application/json"
+    )
     assert sniff.sniff(b'{"name": "not a timeline"}').name == "text"
     cut = tmp_path / "cut.otio"
     cut.write_bytes(OTIO)

@@ -20,12 +20,20 @@ def minimal(tmp_path: Path) -> Path:
 def test_credits_json_equals_the_published_credits_data(tmp_path):
     root = minimal(tmp_path)
     assert run_showcase("build", cwd=root, timeout=600).code == 0
-    published = json.loads((root / "site" / "records" / "harbour-bells" / "credits.json").read_text())
+    published = json.loads(
+        (root / "site" / "records" / "harbour-bells" / "credits.json").read_text()
+    )
     result = run_showcase("credits", "harbour-bells", "--format", "json", cwd=root)
     assert result.code == 0 and json.loads(result.out) == published
-    assert [p["handle"] for p in published["people"]] == ["ana", "ben"]  # both made it; writer ranks first
-    assert {r["id"] for p in published["people"] for r in p["records"]} == {"harbour-bells", "harbour-at-dawn",
-                                                                          "night-poem"}
+    assert [p["handle"] for p in published["people"]] == [
+        "ana",
+        "ben",
+    ]  # both made it; writer ranks first
+    assert {r["id"] for p in published["people"] for r in p["records"]} == {
+        "harbour-bells",
+        "harbour-at-dawn",
+        "night-poem",
+    }
 
 
 def test_credits_text_and_csv(tmp_path):
@@ -33,19 +41,28 @@ def test_credits_text_and_csv(tmp_path):
     text = run_showcase("credits", "harbour-bells", cwd=root)
     assert text.code == 0 and text.out.startswith(
         "HARBOUR BELLS\n\nWriter\n  Ana Lima  (night-poem)\n\nEditor\n  Ana Lima  (harbour-bells)\n\n"
-        "Composer\n  Ben Okafor  (harbour-bells)\n")
+        "Composer\n  Ben Okafor  (harbour-bells)\n"
+    )
     csv_out = run_showcase("credits", "harbour-bells", "--format", "csv", cwd=root)
     assert csv_out.out.splitlines()[0] == "name,handle,roles,records"
-    assert "Ana Lima,ana,writer;editor;photographer,harbour-bells;harbour-at-dawn;night-poem" in csv_out.out
+    assert (
+        "Ana Lima,ana,writer;editor;photographer,harbour-bells;harbour-at-dawn;night-poem"
+        in csv_out.out
+    )
 
 
 def test_tree_and_unknown_ids(tmp_path):
     root = minimal(tmp_path)
     tree = run_showcase("tree", "harbour-at-dawn", cwd=root)
     assert tree.code == 0
-    assert tree.out.splitlines()[-1] == "    └── harbour-bells — Harbour bells (production, audio, CC-BY-4.0)"
+    assert (
+        tree.out.splitlines()[-1]
+        == "    └── harbour-bells — Harbour bells (production, audio, CC-BY-4.0)"
+    )
     missing = run_showcase("tree", "harbour-at-dusk", cwd=root)
-    assert missing.code == 2 and "did you mean 'harbour-at-dawn'?" in missing.err and missing.out == ""
+    assert (
+        missing.code == 2 and "did you mean 'harbour-at-dawn'?" in missing.err and missing.out == ""
+    )
 
 
 def free_port() -> int:
@@ -70,19 +87,30 @@ def test_serve_reports_problems_and_keeps_serving(tmp_path):
     port = free_port()
     log = tmp_path / "serve.log"
     with open(log, "w") as out:
-        server = subprocess.Popen([str(SHOWCASE), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(SHOWCASE), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
+
         def page() -> str | None:
             try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+                return (
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+                )
             except OSError:
                 return None
 
         assert wait_for(lambda: page() is not None), log.read_text()
         assert "records/night-poem/record.yaml:6: license-not-allowed" in log.read_text()
-        poem.write_text(poem.read_text().replace("CC-BY-4", "CC0-1.0"))  # fixed: rebuilt, no problem
-        assert wait_for(lambda: "3 records checked: no problems." in log.read_text()), log.read_text()
+        poem.write_text(
+            poem.read_text().replace("CC-BY-4", "CC0-1.0")
+        )  # fixed: rebuilt, no problem
+        assert wait_for(lambda: "3 records checked: no problems." in log.read_text()), (
+            log.read_text()
+        )
         poem.write_text("title: [broken\n")  # broken again: reported, still serving
         assert wait_for(lambda: "yaml-syntax" in log.read_text()), log.read_text()
         assert server.poll() is None and page() is not None

@@ -26,7 +26,14 @@ from builder.archive.probe import bmff_info, image_has_location
 from builder.core import sniff
 from builder.core.licenses import DEFAULT_ALLOWED
 from builder.core.record_yaml import (
-    Draft, derive_id, humanise, media_file_name, render_record_yaml, slugify, text_problem, yaml_text,
+    Draft,
+    derive_id,
+    humanise,
+    media_file_name,
+    render_record_yaml,
+    slugify,
+    text_problem,
+    yaml_text,
 )
 from builder.core.schema import RECORD_ID, read_record
 from builder.core.yamltree import Scalar, parse_yaml
@@ -48,8 +55,15 @@ def new(root: Path, *args: str, timeout: float = 120):
     """
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_BASE_REF"}
     env["NO_COLOR"] = "1"
-    proc = subprocess.run([str(SHOWCASE), "new", *args], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=timeout, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [str(SHOWCASE), "new", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
     return proc
 
 
@@ -59,8 +73,12 @@ def check_json(root: Path) -> tuple[int, list[dict]]:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file()
+        else "dir"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def no_leftovers(root: Path) -> bool:
@@ -89,8 +107,25 @@ def make_mp4(path: Path, location: bool = False) -> Path:
     except ToolsError as exc:
         pytest.skip(f"no ffmpeg: {exc}")
     extra = ["-metadata", "location=+52.5200+013.4050/"] if location else []
-    subprocess.run([ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=d=1:s=64x48",
-                    "-pix_fmt", "yuv420p", *extra, str(path)], check=True, timeout=60)
+    subprocess.run(
+        [
+            ffmpeg,
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=d=1:s=64x48",
+            "-pix_fmt",
+            "yuv420p",
+            *extra,
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
     return path
 
 
@@ -122,15 +157,23 @@ def test_all_flags_make_a_record_that_passes_check(root, tmp_path, kind):
     alt = ("--alt", "Boats in a grey harbour.") if kind in ("image", "video") else ()
     before = source.read_bytes() if source else None
 
-    result = new(root, *args, "--title", "Harbour at dawn", *alt, *ALL_FLAGS, "--created", "2024-05-01")
+    result = new(
+        root, *args, "--title", "Harbour at dawn", *alt, *ALL_FLAGS, "--created", "2024-05-01"
+    )
 
     assert result.returncode == 0, result.stderr
     folder = root / "records" / "harbour-at-dawn"
-    expected_file = {"image": "harbour-at-dawn.jpg", "audio": "harbour-at-dawn.wav",
-                     "video": "harbour-at-dawn.mp4", "text": "harbour-at-dawn.md"}[kind]
+    expected_file = {
+        "image": "harbour-at-dawn.jpg",
+        "audio": "harbour-at-dawn.wav",
+        "video": "harbour-at-dawn.mp4",
+        "text": "harbour-at-dawn.md",
+    }[kind]
     assert sorted(p.name for p in folder.iterdir()) == sorted([expected_file, "record.yaml"])
     if source:
-        assert (folder / expected_file).read_bytes() == before == source.read_bytes()  # copied, never moved
+        assert (
+            (folder / expected_file).read_bytes() == before == source.read_bytes()
+        )  # copied, never moved
     assert "Created records/harbour-at-dawn/" in result.stdout
     assert "FILL ME" not in result.stdout and "Then run: showcase check" in result.stdout
     text = (folder / "record.yaml").read_text()
@@ -148,8 +191,11 @@ def test_placeholders_are_reported_by_check_then_filled(root, tmp_path, kind):
     assert result.returncode == 0, result.stderr
     rid = "harbour-at-dawn" if source else "text-2024-05-01"
     yaml_path = root / "records" / rid / "record.yaml"
-    expected = {("missing-field", "`contributor handle` is empty"), ("missing-field", "`contributor role` is empty"),
-                ("missing-field", "`license` is empty")}
+    expected = {
+        ("missing-field", "`contributor handle` is empty"),
+        ("missing-field", "`contributor role` is empty"),
+        ("missing-field", "`license` is empty"),
+    }
     if kind in ("image", "video"):
         expected.add(("missing-alt", f"this {kind} has no `alt` text"))
     if not source:
@@ -171,20 +217,37 @@ def test_placeholders_are_reported_by_check_then_filled(root, tmp_path, kind):
 
 def fill_placeholders(text: str) -> str:
     """What a contributor does: write a value where FILL ME is marked."""
-    values = {"title": "Harbour at dawn", "alt": "Boats in a grey harbour.", "handle": "ana", "role": "maker"}
-    text = re.sub(r"^(\s*(?:- )?)(\w+):  # FILL ME.*$", lambda m: f"{m[1]}{m[2]}: {values[m[2]]}", text, flags=re.M)
+    values = {
+        "title": "Harbour at dawn",
+        "alt": "Boats in a grey harbour.",
+        "handle": "ana",
+        "role": "maker",
+    }
+    text = re.sub(
+        r"^(\s*(?:- )?)(\w+):  # FILL ME.*$",
+        lambda m: f"{m[1]}{m[2]}: {values[m[2]]}",
+        text,
+        flags=re.M,
+    )
     return re.sub(r"^license:$", "license: CC-BY-SA-4.0", text, flags=re.M)
 
 
 def test_license_comment_lists_the_archives_licenses_with_what_they_allow(root, tmp_path):
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text()
-                                     + "      licenses: [CC0-1.0, CC-BY-SA-3.0, CC-BY-ND-4.0]\n")
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text().replace("  - showcase\n", "  - showcase:\n"))
+    (root / "mkdocs.yml").write_text(
+        (root / "mkdocs.yml").read_text()
+        + "      licenses: [CC0-1.0, CC-BY-SA-3.0, CC-BY-ND-4.0]\n"
+    )
+    (root / "mkdocs.yml").write_text(
+        (root / "mkdocs.yml").read_text().replace("  - showcase\n", "  - showcase:\n")
+    )
     result = new(root, str(make_wav(tmp_path / "a.wav")))
     text = (root / "records" / "a-audio" / "record.yaml").read_text()
     assert result.returncode == 0
     assert "#   CC0-1.0       anyone may use and remix it, no credit required" in text
-    assert "#   CC-BY-SA-3.0  anyone may remix it, crediting you; remixes keep this same license" in text
+    assert (
+        "#   CC-BY-SA-3.0  anyone may remix it, crediting you; remixes keep this same license"
+        in text
+    )
     assert "#   CC-BY-ND-4.0  shared as is, crediting you: no remixes" in text
     assert "CC-BY-4.0" not in text
     refused = new(root, str(tmp_path / "a.wav"), "--id", "other", "--license", "CC-BY-4.0")
@@ -197,8 +260,10 @@ def test_stdin_not_a_terminal_never_prompts(root, tmp_path):
     result = new(root, str(source), timeout=60)  # a question would read EOF and fail
     assert result.returncode == 0
     assert result.stderr == ""
-    assert "Still to fill in records/photo/record.yaml (marked FILL ME): alt, contributor handle, " \
-           "contributor role, license" in result.stdout
+    assert (
+        "Still to fill in records/photo/record.yaml (marked FILL ME): alt, contributor handle, "
+        "contributor role, license" in result.stdout
+    )
 
 
 # --- refusals: exit 2, one line, nothing written ----------------------------------------------
@@ -210,7 +275,8 @@ def test_refuses_to_overwrite_an_existing_record(root, tmp_path):
     result = new(root, str(source), "--id", "teal-photo", *ALL_FLAGS)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "showcase new: error: records/teal-photo already exists: choose another id (with --id); nothing was changed"]
+        "showcase new: error: records/teal-photo already exists: choose another id (with --id); nothing was changed"
+    ]
     assert snapshot(root / "records") == before
 
     # The id derived from the file name is refused the same way.
@@ -246,21 +312,26 @@ def test_unsupported_file_gets_the_same_advice_as_check(root, tmp_path):
     before = snapshot(root / "records")
     result = new(root, str(svg), *ALL_FLAGS)
     assert result.returncode == 2
-    assert result.stderr.strip() == ("showcase new: error: " + str(svg) + " is in a format records do not accept "
-                                     "(SVG image): export it as PNG (SVG can carry scripts)")
+    assert result.stderr.strip() == (
+        "showcase new: error: " + str(svg) + " is in a format records do not accept "
+        "(SVG image): export it as PNG (SVG can carry scripts)"
+    )
     assert snapshot(root / "records") == before and no_leftovers(root)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--type", "audio"], "is JPEG image (recognised from its content), not audio"),
-    (["--license", "MIT"], "--license 'MIT': this archive accepts: CC0-1.0"),
-    (["--handle", "Ana Lima"], "--handle 'Ana Lima': a handle is"),
-    (["--role", "Photographer!"], "--role 'Photographer!': a role is lowercase text"),
-    (["--created", "2024-02-30"], "--created 2024-02-30 is a day that does not exist"),
-    (["--created", "May 1"], "--created 'May 1' is not a date YYYY-MM-DD"),
-    (["--title", "x" * 201], "`title` is 201 characters, over the limit of 200"),
-    (["--title", "a\u202eb"], "invisible character U+202E"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--type", "audio"], "is JPEG image (recognised from its content), not audio"),
+        (["--license", "MIT"], "--license 'MIT': this archive accepts: CC0-1.0"),
+        (["--handle", "Ana Lima"], "--handle 'Ana Lima': a handle is"),
+        (["--role", "Photographer!"], "--role 'Photographer!': a role is lowercase text"),
+        (["--created", "2024-02-30"], "--created 2024-02-30 is a day that does not exist"),
+        (["--created", "May 1"], "--created 'May 1' is not a date YYYY-MM-DD"),
+        (["--title", "x" * 201], "`title` is 201 characters, over the limit of 200"),
+        (["--title", "a\u202eb"], "invisible character U+202E"),
+    ],
+)
 def test_bad_flags_are_refused(root, tmp_path, args, message):
     result = new(root, str(make_jpeg(tmp_path / "p.jpg")), *args)
     assert result.returncode == 2 and message in result.stderr, result.stderr
@@ -303,11 +374,15 @@ def test_gps_kept_warns_and_check_rejects_it(root, tmp_path, flag):
     result = new(root, str(source), *flag, "--alt", "Sand.", *ALL_FLAGS)
     assert result.returncode == 0
     assert "warning: beach.jpg carries GPS coordinates of where it was taken." in result.stderr
-    assert "`showcase check` will reject it (location-metadata)" in result.stderr and "--strip-gps" in result.stderr
+    assert (
+        "`showcase check` will reject it (location-metadata)" in result.stderr
+        and "--strip-gps" in result.stderr
+    )
     assert ("--keep-gps" in result.stderr) == bool(flag)
     code, problems = check_json(root)
     assert code == 1 and [(p["code"], p["path"]) for p in problems] == [
-        ("location-metadata", "records/beach/record.yaml")]
+        ("location-metadata", "records/beach/record.yaml")
+    ]
 
 
 @pytest.mark.slow
@@ -317,7 +392,9 @@ def test_strip_gps_from_a_phone_video(root, tmp_path):
     original = source.read_bytes()
     result = new(root, str(source), "--strip-gps", "--alt", "Test bars.", *ALL_FLAGS)
     assert result.returncode == 0, result.stderr
-    assert "carries the location where it was recorded" in result.stderr and "1.0 s" in result.stdout
+    assert (
+        "carries the location where it was recorded" in result.stderr and "1.0 s" in result.stdout
+    )
     copy = root / "records" / "clip-mov" / "clip-mov.mp4"
     assert not bmff_info(copy).has_location and bmff_info(copy).tracks == frozenset({"vide"})
     assert source.read_bytes() == original
@@ -333,8 +410,15 @@ class Terminal:
     def __init__(self, args: list[str], cwd: Path) -> None:
         self.master, slave = os.openpty()
         env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb"}
-        self.proc = subprocess.Popen([str(SHOWCASE), *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave,
-                                     env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(SHOWCASE), *args],
+            cwd=cwd,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+        )
         os.close(slave)
         self.seen = ""
 
@@ -353,7 +437,7 @@ class Terminal:
 
     def answer(self, question: str, reply: str) -> None:
         self.expect(question)
-        self.seen = self.seen[self.seen.index(question) + len(question):]  # answered: forget it
+        self.seen = self.seen[self.seen.index(question) + len(question) :]  # answered: forget it
         os.write(self.master, reply.encode() + b"\n")
 
     def finish(self, timeout: float = 60) -> int:
@@ -375,7 +459,9 @@ def test_terminal_session_asks_for_what_is_missing(root, tmp_path):
     term = Terminal(["new", str(source), "--created", "2024-05-01"], root)
     term.answer("Strip the location from the copy?", "")  # Enter: yes
     term.answer("Title [Harbour at dawn]: ", "Harbour: at dawn")
-    term.answer("Id (permanent: the address of its page) [harbour-at-dawn]: ", "teal-photo")  # taken
+    term.answer(
+        "Id (permanent: the address of its page) [harbour-at-dawn]: ", "teal-photo"
+    )  # taken
     term.answer("records/teal-photo already exists", "")  # asked again, Enter takes the default
     term.expect("CC-BY-NC-ND-4.0  shared as is, non-commercially, crediting you: no remixes")
     term.answer("License (number or id)", "3")  # CC-BY-SA-4.0 in the default list
@@ -400,22 +486,70 @@ def test_terminal_session_can_leave_fields_for_later(root, tmp_path):
     for question in ("License (number or id)", "Your handle", "Your role", "Your name as credited"):
         term.answer(question, "")
     assert term.finish() == 0, term.seen
-    assert "Still to fill in records/night-train/record.yaml (marked FILL ME): contributor handle, " \
-           "contributor role, license" in term.seen
+    assert (
+        "Still to fill in records/night-train/record.yaml (marked FILL ME): contributor handle, "
+        "contributor role, license" in term.seen
+    )
     assert (root / "records" / "night-train" / "night-train.md").read_text() == "# Night Train\n\n"
 
 
 # --- the pure parts ---------------------------------------------------------------------------
 
-TRICKY = ["NO", "yes", "~", "null", "- x", "a: b", "a:b", "#x", "x #y", '"quoted"', "'single'", "2024-05-01",
-          "1e3", "0x1F", ".inf", "@at", "`tick", "%p", "!tag", "&anchor", "*alias", "? q", "|", ">", "[a]", "{a}",
-          "a\u2028b", "\ufeffbom", "Ça va — déjà vu", "日本語のタイトル", "emoji 🎬", "back\\slash", "x:", "---",
-          "...", "a, b", "=", "<<"]
+TRICKY = [
+    "NO",
+    "yes",
+    "~",
+    "null",
+    "- x",
+    "a: b",
+    "a:b",
+    "#x",
+    "x #y",
+    '"quoted"',
+    "'single'",
+    "2024-05-01",
+    "1e3",
+    "0x1F",
+    ".inf",
+    "@at",
+    "`tick",
+    "%p",
+    "!tag",
+    "&anchor",
+    "*alias",
+    "? q",
+    "|",
+    ">",
+    "[a]",
+    "{a}",
+    "a\u2028b",
+    "\ufeffbom",
+    "Ça va — déjà vu",
+    "日本語のタイトル",
+    "emoji 🎬",
+    "back\\slash",
+    "x:",
+    "---",
+    "...",
+    "a, b",
+    "=",
+    "<<",
+]
 
 
 def draft(**fields) -> Draft:
-    base = dict(id="a-record", type="image", file="a.jpg", created=dt.date(2024, 5, 1), title="T",
-                license="CC-BY-4.0", alt="A", handle="ana", role="writer", name=None)
+    base = dict(
+        id="a-record",
+        type="image",
+        file="a.jpg",
+        created=dt.date(2024, 5, 1),
+        title="T",
+        license="CC-BY-4.0",
+        alt="A",
+        handle="ana",
+        role="writer",
+        name=None,
+    )
     return Draft(**{**base, **fields})
 
 
@@ -425,18 +559,24 @@ def read_back(text: str):
     return read_record("a-record", tree, "records/a-record/record.yaml")
 
 
-free_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200).map(str.strip) \
+free_text = (
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200)
+    .map(str.strip)
     .filter(lambda s: s and text_problem("title", s) is None)
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(free_text)
 @example("NO")
 @example("title: x # y")
-@example("- \"it's\"")
+@example('- "it\'s"')
 def test_free_text_round_trips_exactly(value):
-    record, problems = read_back(render_record_yaml(draft(title=value, alt=value, name=value[:100].strip() or "x"),
-                                                    DEFAULT_ALLOWED))
+    record, problems = read_back(
+        render_record_yaml(
+            draft(title=value, alt=value, name=value[:100].strip() or "x"), DEFAULT_ALLOWED
+        )
+    )
     assert problems == []
     assert record.title == value and record.alt == value
     assert record.contributors[0].name == (value[:100].strip() or "x")
@@ -461,34 +601,56 @@ def test_plain_where_it_reads_the_same_quoted_where_not():
     assert yaml_text("Harbour at dawn") == "Harbour at dawn"
     assert yaml_text("Ça va — déjà vu") == "Ça va — déjà vu"
     assert [yaml_text(v) for v in ("NO", "a: b", "#x", "- x", "2024-05-01", " x")] == [
-        '"NO"', '"a: b"', '"#x"', '"- x"', '"2024-05-01"', '" x"']
+        '"NO"',
+        '"a: b"',
+        '"#x"',
+        '"- x"',
+        '"2024-05-01"',
+        '" x"',
+    ]
     assert yaml_text('say "hi"\n') == '"say \\"hi\\"\\x0a"'
 
 
 def test_placeholder_rendering():
-    text = render_record_yaml(draft(license=None, alt=None, handle=None, role=None), ("CC0-1.0", "CC-BY-4.0"))
+    text = render_record_yaml(
+        draft(license=None, alt=None, handle=None, role=None), ("CC0-1.0", "CC-BY-4.0")
+    )
     assert "alt:  # FILL ME: describe what is seen" in text
-    assert "  - handle:  # FILL ME: your handle" in text and "    role:  # FILL ME: what you did" in text
-    assert "#   CC0-1.0    anyone may use and remix it, no credit required (public domain)\n" \
-           "#   CC-BY-4.0  anyone may remix it, crediting you\nlicense:\ncreated: 2024-05-01\n" in text
-    assert "alt" not in render_record_yaml(draft(type="audio", file="a.wav", alt=None), ("CC0-1.0",))
+    assert (
+        "  - handle:  # FILL ME: your handle" in text
+        and "    role:  # FILL ME: what you did" in text
+    )
+    assert (
+        "#   CC0-1.0    anyone may use and remix it, no credit required (public domain)\n"
+        "#   CC-BY-4.0  anyone may remix it, crediting you\nlicense:\ncreated: 2024-05-01\n" in text
+    )
+    assert "alt" not in render_record_yaml(
+        draft(type="audio", file="a.wav", alt=None), ("CC0-1.0",)
+    )
 
 
-@pytest.mark.parametrize("text, slug", [
-    ("Harbour at dawn", "harbour-at-dawn"),
-    ("Ça va — déjà vu!", "ca-va-deja-vu"),
-    ("Straße, Øresund & Łódź", "strasse-oresund-lodz"),
-    ("  --IMG_0042--  ", "img-0042"),
-    ("日本語", ""),
-    ("word " * 30, ("word-" * 13)[:-1]),  # cut at a word boundary, within 64
-    ("x" * 100, "x" * 64),
-    ("a" * 40 + " " + "b" * 40, "a" * 40),
-])
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("Harbour at dawn", "harbour-at-dawn"),
+        ("Ça va — déjà vu!", "ca-va-deja-vu"),
+        ("Straße, Øresund & Łódź", "strasse-oresund-lodz"),
+        ("  --IMG_0042--  ", "img-0042"),
+        ("日本語", ""),
+        ("word " * 30, ("word-" * 13)[:-1]),  # cut at a word boundary, within 64
+        ("x" * 100, "x" * 64),
+        ("a" * 40 + " " + "b" * 40, "a" * 40),
+    ],
+)
 def test_slugify(text, slug):
     assert slugify(text) == slug
 
 
-@given(st.text(max_size=300), st.text(max_size=300) | st.none(), st.sampled_from(["text", "image", "audio", "video"]))
+@given(
+    st.text(max_size=300),
+    st.text(max_size=300) | st.none(),
+    st.sampled_from(["text", "image", "audio", "video"]),
+)
 def test_derived_ids_are_always_valid(title, stem, kind):
     assert RECORD_ID.fullmatch(derive_id(title, stem, kind, dt.date(2024, 5, 1)))
 
@@ -499,15 +661,18 @@ def test_derived_id_fallbacks():
     assert derive_id(None, None, "text", dt.date(2024, 5, 1)) == "text-2024-05-01"
 
 
-@pytest.mark.parametrize("name, fmt, expected", [
-    ("My Photo.JPG", "jpeg", "my-photo.jpg"),
-    ("scan.jpeg", "jpeg", "scan.jpeg"),
-    ("song.mp3", "flac", "song.flac"),  # the content decides the extension
-    ("voice memo", "m4a", "voice-memo.m4a"),
-    ("con.png", "png", "image.png"),  # Windows reserves "con"
-    ("日本.webp", "webp", "image.webp"),
-    ("-rf.txt", "text", "rf.txt"),
-])
+@pytest.mark.parametrize(
+    "name, fmt, expected",
+    [
+        ("My Photo.JPG", "jpeg", "my-photo.jpg"),
+        ("scan.jpeg", "jpeg", "scan.jpeg"),
+        ("song.mp3", "flac", "song.flac"),  # the content decides the extension
+        ("voice memo", "m4a", "voice-memo.m4a"),
+        ("con.png", "png", "image.png"),  # Windows reserves "con"
+        ("日本.webp", "webp", "image.webp"),
+        ("-rf.txt", "text", "rf.txt"),
+    ],
+)
 def test_media_file_name(name, fmt, expected):
     kind = sniff.FORMATS[fmt].kind
     assert media_file_name(name, sniff.FORMATS[fmt], kind) == expected

@@ -19,8 +19,16 @@ from tests.archive_factory import image_record, make_archive, text_record
 from tests.test_new import new, no_leftovers, snapshot
 from tests.conftest import run_showcase
 
-FLAGS = ("--license", "CC-BY-SA-4.0", "--handle", "ana", "--role", "editor",
-         "--alt", "A short cut.")
+FLAGS = (
+    "--license",
+    "CC-BY-SA-4.0",
+    "--handle",
+    "ana",
+    "--role",
+    "editor",
+    "--alt",
+    "A short cut.",
+)
 
 
 def _ffmpeg(*args: str) -> None:
@@ -31,15 +39,19 @@ def _record(root: Path, rid: str, kind: str, file: str, extra: str = "") -> Path
     folder = root / "records" / rid
     folder.mkdir(parents=True, exist_ok=True)
     alt = "alt: Colour bars.\n" if kind == "video" else ""
-    (folder / "record.yaml").write_text(textwrap.dedent(f"""\
-        title: {rid.replace('-', ' ').title()}
+    (folder / "record.yaml").write_text(
+        textwrap.dedent(f"""\
+        title: {rid.replace("-", " ").title()}
         type: {kind}
         file: {file}
         contributors:
           - {{handle: bo, role: maker}}
         license: CC-BY-4.0
         created: 2024-05-03
-        """) + alt + extra)
+        """)
+        + alt
+        + extra
+    )
     return folder
 
 
@@ -55,12 +67,36 @@ def small_archive(root: Path) -> Path:
     text_record(root, "card")
     image_record(root, "photo")
     folder = _record(root, "clip", "video", "clip.mp4")
-    _ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=2.5", "-f", "lavfi",
-            "-i", "sine=frequency=440:duration=2.5", "-c:v", "libx264", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-shortest", str(folder / "clip.mp4"))
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x90:rate=25:duration=2.5",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=2.5",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(folder / "clip.mp4"),
+    )
     folder = _record(root, "mute", "video", "mute.mp4")
-    _ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=30:duration=1.5", "-c:v", "libx264",
-            "-pix_fmt", "yuv420p", str(folder / "mute.mp4"))
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=160x90:rate=30:duration=1.5",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        str(folder / "mute.mp4"),
+    )
     folder = _record(root, "tune", "audio", "tune.wav")
     _ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:duration=1.7", str(folder / "tune.wav"))
     _record(root, "gone", "text", "gone.md", "withdrawn:\n  date: 2024-06-01\n  reason: asked\n")
@@ -82,32 +118,47 @@ def _seconds(item) -> Fraction:  # noqa: ANN001 - an OpenTimelineIO item
 
 
 def _probe_duration(path: Path) -> float:
-    out = subprocess.run([find_tools().ffprobe, "-v", "error", "-of", "json", "-show_format",
-                          str(path)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [find_tools().ffprobe, "-v", "error", "-of", "json", "-show_format", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return float(json.loads(out)["format"]["duration"])
 
 
 def test_lays_records_one_after_another(archive, tmp_path):
     root = _fresh(archive, tmp_path)
-    proc = new(root, "--timeline", "card", "clip", "photo", "mute", "tune", "--title", "First Cut",
-               *FLAGS)
+    proc = new(
+        root, "--timeline", "card", "clip", "photo", "mute", "tune", "--title", "First Cut", *FLAGS
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Created records/first-cut/: first-cut.otio" in proc.stdout
     timeline = _timeline(root / "records" / "first-cut" / "first-cut.otio")
     assert timeline.name == "First Cut"
     raw = json.loads((root / "records" / "first-cut" / "first-cut.otio").read_text())
-    assert raw["metadata"]["showcase"] == {"roll": {"enabled": True, "seconds": 8},
-                                           "size": [1280, 720]}
+    assert raw["metadata"]["showcase"] == {
+        "roll": {"enabled": True, "seconds": 8},
+        "size": [1280, 720],
+    }
     (v1,), (a1, a2) = timeline.video_tracks(), timeline.audio_tracks()
 
     clips = list(v1.find_clips())
     assert [c.media_reference.target_url for c in clips] == [
-        "showcase:card", "showcase:clip", "showcase:photo", "showcase:mute"]
+        "showcase:card",
+        "showcase:clip",
+        "showcase:photo",
+        "showcase:mute",
+    ]
     # Recordings last their measured length (whole frames, rounded down); stills and cards a few s.
     clip_frames = math.floor(_probe_duration(root / "records/clip/clip.mp4") * 25)
     mute_frames = math.floor(_probe_duration(root / "records/mute/mute.mp4") * 25)
-    assert [_seconds(c) for c in clips] == [4, Fraction(clip_frames, 25), 5,
-                                            Fraction(mute_frames, 25)]
+    assert [_seconds(c) for c in clips] == [
+        4,
+        Fraction(clip_frames, 25),
+        5,
+        Fraction(mute_frames, 25),
+    ]
     assert [c.source_range.start_time.value for c in clips] == [0, 0, 0, 0]
     assert dict(clips[0].metadata["showcase"]) == {"style": "title"}
     assert dict(clips[2].metadata["showcase"]) == {"zoom": 1.05}
@@ -165,10 +216,13 @@ def test_only_sound_makes_an_audio_production(archive, tmp_path):
     assert "--out preview.mp3" in proc.stdout
 
 
-@pytest.mark.parametrize("ids, said", [
-    (("card", "nowhere"), "record 'nowhere' does not exist"),
-    (("gone",), "record 'gone' is withdrawn"),
-])
+@pytest.mark.parametrize(
+    "ids, said",
+    [
+        (("card", "nowhere"), "record 'nowhere' does not exist"),
+        (("gone",), "record 'gone' is withdrawn"),
+    ],
+)
 def test_refuses_ids_it_cannot_use(archive, tmp_path, ids, said):
     root = _fresh(archive, tmp_path)
     before = snapshot(root / "records")

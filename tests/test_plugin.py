@@ -13,7 +13,9 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 
 def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_plain_mkdocs_build_refuses_in_the_same_words_as_check(tmp_path):
@@ -68,13 +70,19 @@ def test_plain_mkdocs_build_keeps_the_last_good_site_when_rendering_fails(tmp_pa
     before = _good_site(root)
     # A template error: mkdocs fails while writing pages, long after on_config.
     (root / "theme" / "showcase").mkdir(parents=True)
-    (root / "theme" / "showcase" / "record.html").write_text("{% extends 'main.html' %}{% block content %}{{ 1 / 0 }}{% endblock %}")
+    (root / "theme" / "showcase" / "record.html").write_text(
+        "{% extends 'main.html' %}{% block content %}{{ 1 / 0 }}{% endblock %}"
+    )
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
+    config.write_text(
+        config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n")
+    )
     result = mkdocs_build(root)
     assert result.returncode != 0 and "ZeroDivisionError" in result.stderr + result.stdout
     assert (root / "site" / "index.html").read_text() == before
-    assert (root / "site" / "records" / "first-draft" / "index.html").is_file()  # the whole last site
+    assert (
+        root / "site" / "records" / "first-draft" / "index.html"
+    ).is_file()  # the whole last site
     assert _leftovers(root) == []
 
 

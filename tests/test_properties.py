@@ -36,7 +36,14 @@ from builder.core import sniff
 from builder.core.graph import RemixGraph
 from builder.core.licenses import DEFAULT_ALLOWED, LICENSES, Inherited, judge_adaptation, lookup
 from builder.core.model import (
-    RECORD_KINDS, RECORD_TYPES, Archive, Contributor, OutsideSource, Record, RecordSource, Withdrawal,
+    RECORD_KINDS,
+    RECORD_TYPES,
+    Archive,
+    Contributor,
+    OutsideSource,
+    Record,
+    RecordSource,
+    Withdrawal,
 )
 from builder.core.problems import CODES
 from builder.core.report import RENDERERS
@@ -45,9 +52,15 @@ from builder.core.yamltree import Map, Scalar, Seq, YamlIssue, parse_yaml
 
 # SHOWCASE_PROPS_EXAMPLES=5000 for a longer hunt; the default keeps the file well under a minute.
 EXAMPLES = int(os.environ.get("SHOWCASE_PROPS_EXAMPLES", "200"))
-PROPS = settings(max_examples=EXAMPLES, deadline=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                        HealthCheck.data_too_large])
+PROPS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 # Tests that write an archive to disk per example: fewer examples, same shapes.
 DISK = settings(PROPS, max_examples=max(10, EXAMPLES * 2 // 5))
 
@@ -60,8 +73,13 @@ TAG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}\Z", re.ASCII)
 DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z", re.ASCII)
 URL_RE = re.compile(r"https?://[^\s<>\"]+\Z", re.IGNORECASE)
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-LINEAGE_CODES = {"license-nd-source", "license-sa-mismatch", "license-nc-required",
-                 "license-by-required", "license-conflict"}
+LINEAGE_CODES = {
+    "license-nd-source",
+    "license-sa-mismatch",
+    "license-nc-required",
+    "license-by-required",
+    "license-conflict",
+}
 
 PATH = "records/some-record/record.yaml"
 RID = "some-record"
@@ -103,7 +121,11 @@ def clean_text(s: str) -> bool:
 def assert_record_invariants(record: Record, rid: str) -> None:
     """Whatever the input, a Record that comes out obeys every field rule of SPEC §2."""
     assert record.id == rid
-    assert isinstance(record.title, str) and record.title.strip() and len(record.title) <= LIMITS["title"]
+    assert (
+        isinstance(record.title, str)
+        and record.title.strip()
+        and len(record.title) <= LIMITS["title"]
+    )
     assert clean_text(record.title), record.title
     assert record.title == record.title.strip()
     assert record.type in RECORD_TYPES
@@ -146,33 +168,150 @@ def assert_record_invariants(record: Record, rid: str) -> None:
 # --- YAML-ish text from a grammar ----------------------------------------------------------------
 
 SPECIAL_SCALARS = [
-    "NO", "No", "no", "n", "N", "YES", "yes", "Yes", "y", "on", "On", "off", "OFF", "true", "True",
-    "false", "FALSE", "~", "null", "Null", "NULL", "2024-02-30", "2024-01-01", "2024-1-1", "2023-13-01",
-    "0000-01-01", "2024-01-01T10:00:00Z", "0x1F", "0o17", "017", "1e3", "1_000", "-.inf", ".NaN", "3.14",
-    "12:30:00", "''", '""', "'NO'", '"yes"', "'it''s'", '"a\\tb"', '"\\u202e"', '"\\x00"', '"\\0"',
-    '"\\e"', "|", "|-", ">", ">+", "@x", "`x`", "%x", "a: b", "a #c", "-", "? x", "[", "]", "{", "}",
-    ",", "*a", "&a x", "!!python/object:os.system x", "!!python/object/apply:os.system ['ls']",
-    "!!str x", "!!binary aGk=", "!x y", "<<", "=", "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "GPL-3.0",
-    "text", "image", "audio", "video", "production", "poem.md", "a.png", "../x.png", "record.yaml",
-    "http://x.org/a", "javascript:alert(1)", "<script>x</script>", "ana", "writer", "-ana", "Ana",
+    "NO",
+    "No",
+    "no",
+    "n",
+    "N",
+    "YES",
+    "yes",
+    "Yes",
+    "y",
+    "on",
+    "On",
+    "off",
+    "OFF",
+    "true",
+    "True",
+    "false",
+    "FALSE",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "2024-02-30",
+    "2024-01-01",
+    "2024-1-1",
+    "2023-13-01",
+    "0000-01-01",
+    "2024-01-01T10:00:00Z",
+    "0x1F",
+    "0o17",
+    "017",
+    "1e3",
+    "1_000",
+    "-.inf",
+    ".NaN",
+    "3.14",
+    "12:30:00",
+    "''",
+    '""',
+    "'NO'",
+    '"yes"',
+    "'it''s'",
+    '"a\\tb"',
+    '"\\u202e"',
+    '"\\x00"',
+    '"\\0"',
+    '"\\e"',
+    "|",
+    "|-",
+    ">",
+    ">+",
+    "@x",
+    "`x`",
+    "%x",
+    "a: b",
+    "a #c",
+    "-",
+    "? x",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "*a",
+    "&a x",
+    "!!python/object:os.system x",
+    "!!python/object/apply:os.system ['ls']",
+    "!!str x",
+    "!!binary aGk=",
+    "!x y",
+    "<<",
+    "=",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC0-1.0",
+    "GPL-3.0",
+    "text",
+    "image",
+    "audio",
+    "video",
+    "production",
+    "poem.md",
+    "a.png",
+    "../x.png",
+    "record.yaml",
+    "http://x.org/a",
+    "javascript:alert(1)",
+    "<script>x</script>",
+    "ana",
+    "writer",
+    "-ana",
+    "Ana",
 ]
 KEYS = list(RECORD_FIELDS) + [
-    "handle", "role", "name", "date", "reason", "url", "author", "Title", "titel", "tittle", "licence",
-    "source", "tag", "<<", "? x", "1", "true", "~", '"title"', "'type'", "title ", "x y",
+    "handle",
+    "role",
+    "name",
+    "date",
+    "reason",
+    "url",
+    "author",
+    "Title",
+    "titel",
+    "tittle",
+    "licence",
+    "source",
+    "tag",
+    "<<",
+    "? x",
+    "1",
+    "true",
+    "~",
+    '"title"',
+    "'type'",
+    "title ",
+    "x y",
 ]
-plain_word = st.text(string.ascii_letters + string.digits + " -_.:/#'\"@&*!%|>?,[]{}", min_size=1, max_size=12)
+plain_word = st.text(
+    string.ascii_letters + string.digits + " -_.:/#'\"@&*!%|>?,[]{}", min_size=1, max_size=12
+)
 any_text = st.text(max_size=12)
 yaml_scalar_text = st.one_of(
     st.sampled_from(SPECIAL_SCALARS),
     st.dates().map(str),
-    st.integers(-10**9, 10**9).map(str),
+    st.integers(-(10**9), 10**9).map(str),
     st.floats().map(repr),
     any_text.map(json.dumps),  # double-quoted
     any_text.map(lambda s: "'" + s.replace("'", "''") + "'"),  # single-quoted
     plain_word,
 )
-decoration = st.sampled_from(["", "", "", "", "", "&a ", "!!python/object:builtins.dict ", "!!str ", "!t ",
-                              "!!map ", "!<tag:yaml.org,2002:python/name:os.system> "])
+decoration = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "",
+        "",
+        "&a ",
+        "!!python/object:builtins.dict ",
+        "!!str ",
+        "!t ",
+        "!!map ",
+        "!<tag:yaml.org,2002:python/name:os.system> ",
+    ]
+)
 step = st.sampled_from(["  ", "  ", "  ", " ", "   ", "    ", "\t", " \t"])
 
 
@@ -183,8 +322,11 @@ def yaml_node():
         scalar,
         lambda kids: st.one_of(
             st.tuples(st.just("seq"), st.lists(kids, max_size=4), st.booleans()),
-            st.tuples(st.just("map"), st.lists(st.tuples(st.sampled_from(KEYS) | plain_word, kids), max_size=5),
-                      st.booleans()),
+            st.tuples(
+                st.just("map"),
+                st.lists(st.tuples(st.sampled_from(KEYS) | plain_word, kids), max_size=5),
+                st.booleans(),
+            ),
         ),
         max_leaves=25,
     )
@@ -217,7 +359,9 @@ def render_block(draw, node, indent: str) -> list[str]:
         if value[0] == "s" or value[2]:
             lines.append(f"{indent}{key}: {render_flow(draw, value)}")
         else:
-            lines.append(f"{indent}{key}:{draw(st.sampled_from(['', ' ', ' # c', ' &a', ' !!python/object:x']))}")
+            lines.append(
+                f"{indent}{key}:{draw(st.sampled_from(['', ' ', ' # c', ' &a', ' !!python/object:x']))}"
+            )
             lines.extend(render_block(draw, value, indent + draw(step)))
     return lines or [indent + "{}"]
 
@@ -234,7 +378,11 @@ def yaml_documents(draw) -> str:
     bodies = [draw(record_like_body() | yaml_node().map(lambda n: render_block(draw, n, "")))]
     if draw(st.integers(0, 5)) == 0:
         bodies.append(draw(record_like_body()))
-    head = draw(st.sampled_from(["", "", "---\n", "%YAML 1.1\n---\n", "# comment\n", "--- !!map\n", "\ufeff"]))
+    head = draw(
+        st.sampled_from(
+            ["", "", "---\n", "%YAML 1.1\n---\n", "# comment\n", "--- !!map\n", "\ufeff"]
+        )
+    )
     tail = draw(st.sampled_from(["", "", "\n", "...\n", "\n# end", "\n---\n", "\n--- x\n"]))
     text = head + "\n---\n".join("\n".join(b) for b in bodies) + tail
     # Odd indentation and tabs in random places.
@@ -253,13 +401,38 @@ def mutated(draw, base) -> str:
         pos = draw(st.integers(0, len(text)))
         op = draw(st.sampled_from(["insert", "delete", "dup"]))
         if op == "insert":
-            text = text[:pos] + draw(st.sampled_from([":", "-", "\t", "\n", " ", "#", "&a", "*a", "'", '"', "[",
-                                                      "{", "\x00", "\x85", "\u2028", "\ufeff", "\r"]) | any_text) \
+            text = (
+                text[:pos]
+                + draw(
+                    st.sampled_from(
+                        [
+                            ":",
+                            "-",
+                            "\t",
+                            "\n",
+                            " ",
+                            "#",
+                            "&a",
+                            "*a",
+                            "'",
+                            '"',
+                            "[",
+                            "{",
+                            "\x00",
+                            "\x85",
+                            "\u2028",
+                            "\ufeff",
+                            "\r",
+                        ]
+                    )
+                    | any_text
+                )
                 + text[pos:]
+            )
         elif op == "delete":
-            text = text[:pos] + text[pos + draw(st.integers(1, 5)):]
+            text = text[:pos] + text[pos + draw(st.integers(1, 5)) :]
         else:
-            text = text[:pos] + text[pos:pos + 20] + text[pos:]
+            text = text[:pos] + text[pos : pos + 20] + text[pos:]
     return text
 
 
@@ -316,13 +489,54 @@ def test_parse_yaml_grammar_never_raises(text):
         assert "yaml-alias" not in codes and "yaml-syntax" not in codes
 
 
-PLAIN_SAFE = ["NO", "No", "no", "n", "N", "YES", "yes", "Yes", "y", "on", "On", "off", "OFF", "true", "True",
-              "false", "FALSE", "~", "null", "Null", "NULL", "2024-02-30", "2024-01-01", "2024-1-1", "0x1F",
-              "0o17", "017", "1e3", "1_000", "-.inf", ".NaN", "3.14", "12:30:00", "=", "<<", "+1", "0b101"]
+PLAIN_SAFE = [
+    "NO",
+    "No",
+    "no",
+    "n",
+    "N",
+    "YES",
+    "yes",
+    "Yes",
+    "y",
+    "on",
+    "On",
+    "off",
+    "OFF",
+    "true",
+    "True",
+    "false",
+    "FALSE",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "2024-02-30",
+    "2024-01-01",
+    "2024-1-1",
+    "0x1F",
+    "0o17",
+    "017",
+    "1e3",
+    "1_000",
+    "-.inf",
+    ".NaN",
+    "3.14",
+    "12:30:00",
+    "=",
+    "<<",
+    "+1",
+    "0b101",
+]
 
 
 @PROPS
-@given(st.sampled_from(PLAIN_SAFE) | st.dates().map(str) | st.floats().map(repr) | st.integers().map(str))
+@given(
+    st.sampled_from(PLAIN_SAFE)
+    | st.dates().map(str)
+    | st.floats().map(repr)
+    | st.integers().map(str)
+)
 def test_plain_scalars_are_kept_as_written(value):
     root, issues = check_parse(f"key: {value}\n")
     assert issues == []
@@ -331,9 +545,20 @@ def test_plain_scalars_are_kept_as_written(value):
 
 
 @PROPS
-@given(st.sampled_from(["&a x", "*a", "!!python/object:os.system x", "!!python/object/apply:os.system ['id']",
-                        "!!str x", "!t x", "!!binary aGk="]),
-       st.sampled_from(list(RECORD_FIELDS)))
+@given(
+    st.sampled_from(
+        [
+            "&a x",
+            "*a",
+            "!!python/object:os.system x",
+            "!!python/object/apply:os.system ['id']",
+            "!!str x",
+            "!t x",
+            "!!binary aGk=",
+        ]
+    ),
+    st.sampled_from(list(RECORD_FIELDS)),
+)
 def test_tags_and_anchors_are_problems_in_records(value, key):
     text = f"a: &a 1\n{key}: {value}\n" if value == "*a" else f"{key}: {value}\n"
     _, issues = check_parse(text)
@@ -356,8 +581,13 @@ def test_duplicate_keys_are_reported_with_their_line(keys, data):
 # --- read_record ---------------------------------------------------------------------------------
 
 lines_st = st.integers(1, 500)
-scalar_values = st.one_of(st.sampled_from(SPECIAL_SCALARS), st.text(max_size=30), st.dates().map(str),
-                          st.sampled_from(sorted(LICENSES)), st.sampled_from(["ana", "writer", "a-b-c", "x.md"]))
+scalar_values = st.one_of(
+    st.sampled_from(SPECIAL_SCALARS),
+    st.text(max_size=30),
+    st.dates().map(str),
+    st.sampled_from(sorted(LICENSES)),
+    st.sampled_from(["ana", "writer", "a-b-c", "x.md"]),
+)
 scalar_nodes = st.builds(Scalar, scalar_values, lines_st, st.booleans())
 key_nodes = st.builds(Scalar, st.sampled_from(KEYS) | st.text(max_size=8), lines_st, st.booleans())
 any_node = st.recursive(
@@ -378,33 +608,64 @@ def m(line: int = 1, **fields) -> Map:
     return Map(tuple((s(k, line), v) for k, v in fields.items()), line)
 
 
-handles = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,10}\Z") | st.sampled_from(["ana", "Ana", "-x", "a b", ""])
+handles = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,10}\Z") | st.sampled_from(
+    ["ana", "Ana", "-x", "a b", ""]
+)
 roles = st.from_regex(r"\A[a-z][a-z -]{0,10}\Z") | st.sampled_from(["writer", "Writer", "1st", ""])
-contributor_nodes = st.builds(
-    lambda h, r, name, line: m(line, handle=s(h, line), role=s(r, line), **({"name": s(name, line)} if name else {})),
-    handles, roles, st.none() | st.text(max_size=20), lines_st) | any_node
+contributor_nodes = (
+    st.builds(
+        lambda h, r, name, line: m(
+            line, handle=s(h, line), role=s(r, line), **({"name": s(name, line)} if name else {})
+        ),
+        handles,
+        roles,
+        st.none() | st.text(max_size=20),
+        lines_st,
+    )
+    | any_node
+)
 source_nodes = st.one_of(
-    st.builds(s, st.from_regex(r"\A[a-z0-9][a-z0-9-]{1,8}[a-z0-9]\Z") | st.text(max_size=10), lines_st),
-    st.builds(lambda t, a, u, lic, line: m(line, title=s(t), author=s(a), url=s(u), license=s(lic)),
-              st.text(max_size=10), st.text(max_size=10),
-              st.sampled_from(["https://x.org/a", "http://e.com", "ftp://x", "https://a b", "x"]),
-              st.sampled_from(sorted(LICENSES)) | st.text(max_size=8), lines_st),
+    st.builds(
+        s, st.from_regex(r"\A[a-z0-9][a-z0-9-]{1,8}[a-z0-9]\Z") | st.text(max_size=10), lines_st
+    ),
+    st.builds(
+        lambda t, a, u, lic, line: m(line, title=s(t), author=s(a), url=s(u), license=s(lic)),
+        st.text(max_size=10),
+        st.text(max_size=10),
+        st.sampled_from(["https://x.org/a", "http://e.com", "ftp://x", "https://a b", "x"]),
+        st.sampled_from(sorted(LICENSES)) | st.text(max_size=8),
+        lines_st,
+    ),
     any_node,
 )
 FIELD_NODES = {
-    "title": st.builds(s, st.text(max_size=220) | st.sampled_from(["NO", "yes", "~"]), lines_st, st.booleans()),
+    "title": st.builds(
+        s, st.text(max_size=220) | st.sampled_from(["NO", "yes", "~"]), lines_st, st.booleans()
+    ),
     "type": st.builds(s, st.sampled_from(list(RECORD_TYPES) + ["Image", "pdf", ""]), lines_st),
     "kind": st.builds(s, st.sampled_from(list(RECORD_KINDS) + ["draft"]), lines_st),
-    "file": st.builds(s, st.sampled_from(["a.md", "a.png", "../a", "a/b", "record.yaml", ".", "", "a\u202eb"])
-                      | st.text(max_size=12), lines_st),
+    "file": st.builds(
+        s,
+        st.sampled_from(["a.md", "a.png", "../a", "a/b", "record.yaml", ".", "", "a\u202eb"])
+        | st.text(max_size=12),
+        lines_st,
+    ),
     "contributors": st.builds(Seq, st.lists(contributor_nodes, max_size=3).map(tuple), lines_st),
     "license": st.builds(s, st.sampled_from(sorted(LICENSES) + ["MIT", ""]), lines_st),
-    "created": st.builds(s, st.dates().map(str) | st.sampled_from(["2024-02-30", "2024-1-1", "x"]), lines_st),
+    "created": st.builds(
+        s, st.dates().map(str) | st.sampled_from(["2024-02-30", "2024-1-1", "x"]), lines_st
+    ),
     "sources": st.builds(Seq, st.lists(source_nodes, max_size=4).map(tuple), lines_st),
     "tags": st.builds(Seq, st.lists(scalar_nodes | any_node, max_size=4).map(tuple), lines_st),
-    "withdrawn": st.builds(lambda d, r, line: m(line, date=s(d), reason=s(r)),
-                           st.dates().map(str) | st.text(max_size=5), st.text(max_size=10), lines_st),
-    "explicit": st.builds(s, st.sampled_from(["true", "false", "yes", "True", "1"]), lines_st, st.booleans()),
+    "withdrawn": st.builds(
+        lambda d, r, line: m(line, date=s(d), reason=s(r)),
+        st.dates().map(str) | st.text(max_size=5),
+        st.text(max_size=10),
+        lines_st,
+    ),
+    "explicit": st.builds(
+        s, st.sampled_from(["true", "false", "yes", "True", "1"]), lines_st, st.booleans()
+    ),
 }
 
 
@@ -413,8 +674,11 @@ def record_trees(draw) -> Map:
     entries = []
     for name in RECORD_FIELDS:
         if draw(st.integers(0, 3)):
-            node = draw(FIELD_NODES.get(name, scalar_nodes) | any_node) if draw(st.integers(0, 4)) == 0 \
+            node = (
+                draw(FIELD_NODES.get(name, scalar_nodes) | any_node)
+                if draw(st.integers(0, 4)) == 0
                 else draw(FIELD_NODES.get(name, scalar_nodes))
+            )
             entries.append((s(name, draw(lines_st)), node))
     for key in draw(st.lists(key_nodes, max_size=2)):
         entries.append((key, draw(any_node)))
@@ -445,16 +709,30 @@ def test_read_record_on_parsed_yaml(text):
 @PROPS
 @given(record_trees() | any_node)
 # Found by this test; minimal: a tag `abc\n` (quoted in YAML: `tags: ["abc\n"]`).
-@example(m(title=s("t"), type=s("text"), file=s("a.md"), license=s("CC0-1.0"), created=s("2024-01-01"),
-           contributors=Seq((m(handle=s("ana"), role=s("writer")),), 1), tags=Seq((s("abc\n"),), 1)))
+@example(
+    m(
+        title=s("t"),
+        type=s("text"),
+        file=s("a.md"),
+        license=s("CC0-1.0"),
+        created=s("2024-01-01"),
+        contributors=Seq((m(handle=s("ana"), role=s("writer")),), 1),
+        tags=Seq((s("abc\n"),), 1),
+    )
+)
 def test_read_record_on_arbitrary_trees(tree):
     check_read(tree)
 
 
 def valid_base(**override) -> dict:
-    base = {"title": "Night Train", "type": "text", "file": "poem.md",
-            "contributors": [{"handle": "ana", "role": "writer"}], "license": "CC-BY-4.0",
-            "created": "2024-05-01"}
+    base = {
+        "title": "Night Train",
+        "type": "text",
+        "file": "poem.md",
+        "contributors": [{"handle": "ana", "role": "writer"}],
+        "license": "CC-BY-4.0",
+        "created": "2024-05-01",
+    }
     base.update(override)
     return base
 
@@ -465,9 +743,40 @@ def to_yaml(d: dict) -> str:
 
 
 @PROPS
-@given(st.sampled_from(["NO", "No", "no", "n", "N", "yes", "Yes", "YES", "y", "on", "off", "true", "false",
-                        "True", "False", "~", "null", "Null", "1e3", "0x1F", "017", "-.inf", ".nan", "3.14",
-                        "2024-01-01", "12:30:00", "1_000", "+1"]))
+@given(
+    st.sampled_from(
+        [
+            "NO",
+            "No",
+            "no",
+            "n",
+            "N",
+            "yes",
+            "Yes",
+            "YES",
+            "y",
+            "on",
+            "off",
+            "true",
+            "false",
+            "True",
+            "False",
+            "~",
+            "null",
+            "Null",
+            "1e3",
+            "0x1F",
+            "017",
+            "-.inf",
+            ".nan",
+            "3.14",
+            "2024-01-01",
+            "12:30:00",
+            "1_000",
+            "+1",
+        ]
+    )
+)
 def test_plain_title_is_read_as_written(title):
     text = to_yaml({k: v for k, v in valid_base().items() if k != "title"}) + f"title: {title}\n"
     root, issues = parse_yaml(text)
@@ -479,8 +788,10 @@ def test_plain_title_is_read_as_written(title):
 
 
 def test_title_no_stays_no():
-    root, _ = parse_yaml("title: NO\ntype: text\nfile: poem.md\ncontributors:\n  - {handle: ana, role: writer}\n"
-                         "license: CC0-1.0\ncreated: 2024-01-01\n")
+    root, _ = parse_yaml(
+        "title: NO\ntype: text\nfile: poem.md\ncontributors:\n  - {handle: ana, role: writer}\n"
+        "license: CC0-1.0\ncreated: 2024-01-01\n"
+    )
     record, problems = read_record(RID, root, PATH)
     assert problems == [] and record.title == "NO"
 
@@ -490,18 +801,24 @@ def test_title_no_stays_no():
 def test_impossible_dates_are_bad_date(day, extra):
     # Push the day past the end of its month (or into months 13..).
     y, mo = day.year, day.month
-    text = f"{y:04d}-{mo:02d}-{32 + extra % 68:02d}" if extra % 2 else f"{y:04d}-{13 + extra:02d}-01"
+    text = (
+        f"{y:04d}-{mo:02d}-{32 + extra % 68:02d}" if extra % 2 else f"{y:04d}-{13 + extra:02d}-01"
+    )
     record, problems = check_read(parse_yaml(to_yaml(valid_base(created=text)))[0])
     assert record is None
     assert [p.code for p in problems] == ["bad-date"]
 
 
 def test_february_30_is_bad_date():
-    record, problems = check_read(parse_yaml(to_yaml(valid_base()) .replace("2024-05-01", "2024-02-30"))[0])
+    record, problems = check_read(
+        parse_yaml(to_yaml(valid_base()).replace("2024-05-01", "2024-02-30"))[0]
+    )
     assert record is None and [p.code for p in problems] == ["bad-date"]
     # also written plain, unquoted
-    root, _ = parse_yaml("title: t\ntype: text\nfile: a.md\ncontributors: [{handle: a, role: b}]\n"
-                         "license: CC0-1.0\ncreated: 2024-02-30\n")
+    root, _ = parse_yaml(
+        "title: t\ntype: text\nfile: a.md\ncontributors: [{handle: a, role: b}]\n"
+        "license: CC0-1.0\ncreated: 2024-02-30\n"
+    )
     record, problems = check_read(root)
     assert record is None and [p.code for p in problems] == ["bad-date"]
     assert problems[0].line == 6
@@ -520,8 +837,12 @@ def date_oracle(text: str) -> dt.date | None:
 digits = st.sampled_from("0123456789") | st.characters(categories=["Nd"])
 date_like = st.one_of(
     st.dates().map(str),
-    st.builds(lambda a, b, c: f"{a}-{b}-{c}", st.text(digits, min_size=1, max_size=5),
-              st.text(digits, min_size=1, max_size=3), st.text(digits, min_size=1, max_size=3)),
+    st.builds(
+        lambda a, b, c: f"{a}-{b}-{c}",
+        st.text(digits, min_size=1, max_size=5),
+        st.text(digits, min_size=1, max_size=3),
+        st.text(digits, min_size=1, max_size=3),
+    ),
     st.text(max_size=12),
 )
 
@@ -538,17 +859,26 @@ def test_created_is_accepted_exactly_when_it_is_a_real_ascii_date(text):
     record, problems = check_read(root)
     expected = date_oracle(text)
     if expected is None:
-        assert record is None and {p.code for p in issues + problems} <= {"bad-date", "invalid-value",
-                                                                           "missing-field", "too-long"}
+        assert record is None and {p.code for p in issues + problems} <= {
+            "bad-date",
+            "invalid-value",
+            "missing-field",
+            "too-long",
+        }
     else:
         assert problems == [] and record.created == expected
 
 
 # a known-valid record, as a dict, and the Record it must become
-safe_text = st.text(st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"], exclude_characters="".join(BIDI)),
-                    min_size=1, max_size=60).filter(lambda t: t == t.strip() and t.strip())
+safe_text = st.text(
+    st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"], exclude_characters="".join(BIDI)),
+    min_size=1,
+    max_size=60,
+).filter(lambda t: t == t.strip() and t.strip())
 ids = st.from_regex(r"\A[a-z0-9][a-z0-9-]{1,20}[a-z0-9]\Z")
-file_names = st.from_regex(r"\A[a-z0-9_][a-z0-9_.-]{0,20}\Z").filter(lambda n: n not in (".", "..", "record.yaml"))
+file_names = st.from_regex(r"\A[a-z0-9_][a-z0-9_.-]{0,20}\Z").filter(
+    lambda n: n not in (".", "..", "record.yaml")
+)
 
 
 @st.composite
@@ -559,26 +889,50 @@ def valid_records(draw):
         "type": rtype,
         "file": draw(file_names),
         "kind": draw(st.sampled_from(RECORD_KINDS)),
-        "contributors": draw(st.lists(st.fixed_dictionaries(
-            {"handle": st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,38}\Z"),
-             "role": st.from_regex(r"\A[a-z][a-z -]{0,39}\Z").map(str.strip).filter(bool)},
-            optional={"name": safe_text}), min_size=1, max_size=4, unique_by=lambda c: c["handle"])),
+        "contributors": draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "handle": st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,38}\Z"),
+                        "role": st.from_regex(r"\A[a-z][a-z -]{0,39}\Z")
+                        .map(str.strip)
+                        .filter(bool),
+                    },
+                    optional={"name": safe_text},
+                ),
+                min_size=1,
+                max_size=4,
+                unique_by=lambda c: c["handle"],
+            )
+        ),
         "license": draw(st.sampled_from(sorted(LICENSES))),
         "created": draw(st.dates(min_value=dt.date(1, 1, 1))).isoformat(),
     }
     if rtype in ("image", "video") or draw(st.booleans()):
         d["alt"] = draw(safe_text)
     optional = {
-        "sources": st.lists(ids | st.fixed_dictionaries({
-            "title": safe_text, "author": safe_text, "url": st.sampled_from(["https://example.org/w", "http://a.b/c"]),
-            "license": st.sampled_from(sorted(LICENSES))}), max_size=4),
+        "sources": st.lists(
+            ids
+            | st.fixed_dictionaries(
+                {
+                    "title": safe_text,
+                    "author": safe_text,
+                    "url": st.sampled_from(["https://example.org/w", "http://a.b/c"]),
+                    "license": st.sampled_from(sorted(LICENSES)),
+                }
+            ),
+            max_size=4,
+        ),
         "description": safe_text,
         "tags": st.lists(st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,39}\Z"), max_size=5, unique=True),
         "collaboration": ids,
-        "poster": file_names, "captions": file_names, "transcript": file_names,
+        "poster": file_names,
+        "captions": file_names,
+        "transcript": file_names,
         "explicit": st.booleans(),
-        "withdrawn": st.fixed_dictionaries({"date": st.dates(min_value=dt.date(1, 1, 1)).map(str),
-                                            "reason": safe_text}),
+        "withdrawn": st.fixed_dictionaries(
+            {"date": st.dates(min_value=dt.date(1, 1, 1)).map(str), "reason": safe_text}
+        ),
     }
     for name, strategy in optional.items():
         if draw(st.booleans()):
@@ -594,12 +948,25 @@ def expected_record(rid: str, d: dict) -> Record:
 
     w = d.get("withdrawn")
     return Record(
-        id=rid, title=d["title"], type=d["type"], file=d["file"],
-        contributors=tuple(Contributor(c["handle"], c["role"], c.get("name")) for c in d["contributors"]),
-        license=d["license"], created=dt.date.fromisoformat(d["created"]), kind=d["kind"], alt=d.get("alt"),
-        sources=tuple(src(v) for v in d.get("sources", ())), description=d.get("description", ""),
-        tags=tuple(d.get("tags", ())), collaboration=d.get("collaboration"), poster=d.get("poster"),
-        captions=d.get("captions"), transcript=d.get("transcript"), explicit=d.get("explicit", False),
+        id=rid,
+        title=d["title"],
+        type=d["type"],
+        file=d["file"],
+        contributors=tuple(
+            Contributor(c["handle"], c["role"], c.get("name")) for c in d["contributors"]
+        ),
+        license=d["license"],
+        created=dt.date.fromisoformat(d["created"]),
+        kind=d["kind"],
+        alt=d.get("alt"),
+        sources=tuple(src(v) for v in d.get("sources", ())),
+        description=d.get("description", ""),
+        tags=tuple(d.get("tags", ())),
+        collaboration=d.get("collaboration"),
+        poster=d.get("poster"),
+        captions=d.get("captions"),
+        transcript=d.get("transcript"),
+        explicit=d.get("explicit", False),
         withdrawn=Withdrawal(dt.date.fromisoformat(w["date"]), w["reason"]) if w else None,
     )
 
@@ -610,8 +977,13 @@ def strip_lines(record: Record) -> Record:
             return RecordSource(src.id, 0)
         return OutsideSource(src.title, src.author, src.url, src.license, 0)
 
-    return Record(**{**record.__dict__, "sources": tuple(fix(x) for x in record.sources),
-                     "lines": MappingProxyType({})})
+    return Record(
+        **{
+            **record.__dict__,
+            "sources": tuple(fix(x) for x in record.sources),
+            "lines": MappingProxyType({}),
+        }
+    )
 
 
 @PROPS
@@ -640,7 +1012,9 @@ def check_sniff(data: bytes) -> None:
     assert fmt2.name in sniff.FORMATS
     for f in (fmt, fmt2, *sniff.FORMATS.values()):
         dims = sniff.image_size(f, data)
-        assert dims is None or (len(dims) == 2 and all(isinstance(x, int) and x >= 0 for x in dims)), dims
+        assert dims is None or (
+            len(dims) == 2 and all(isinstance(x, int) and x >= 0 for x in dims)
+        ), dims
     reason = sniff.text_problem(data)
     assert reason is None or isinstance(reason, str)
     if reason is None:
@@ -705,19 +1079,47 @@ def test_image_size_of_real_headers(head):
 
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000164944415478"
-    "9c633c51a1c1c0c0c0c4c0c0c0c0c0000011aa016c79c676260000000049454e44ae426082")  # 2×2 RGB
+    "9c633c51a1c1c0c0c0c4c0c0c0c0c0000011aa016c79c676260000000049454e44ae426082"
+)  # 2×2 RGB
 
-bad_name_bytes = st.binary(min_size=1, max_size=24).filter(lambda b: b"/" not in b and b"\x00" not in b
-                                                            and b not in (b".", b".."))
-text_names = st.text(min_size=1, max_size=20).filter(lambda n: "/" not in n and "\x00" not in n
-                                                     and n not in (".", "..") and len(n.encode()) <= 255)
-folder_names = st.one_of(ids.map(str.encode), text_names.map(lambda n: n.encode()), bad_name_bytes,
-                         st.sampled_from([b"con", b"-x", b"ABC", b"abc", b"README.md", b".gitkeep", b"a\xcc\x81bc"]))
-media_names = st.one_of(st.sampled_from([b"poem.md", b"a.png", b"a.jpg", b"a.webp", b"a.gif", b"a.mp4",
-                                         b"a.mp3", b"a.vtt", b"a.txt", b"A.png"]),
-                        text_names.map(lambda n: n.encode()), bad_name_bytes)
-media_bytes = st.one_of(st.binary(max_size=256), mutated_headers(), st.just(TINY_PNG), st.just(b""),
-                        st.just(b"hello\n"), st.just(WEBP_VP8L_SHORT[:0] + b"WEBVTT\n"))
+bad_name_bytes = st.binary(min_size=1, max_size=24).filter(
+    lambda b: b"/" not in b and b"\x00" not in b and b not in (b".", b"..")
+)
+text_names = st.text(min_size=1, max_size=20).filter(
+    lambda n: "/" not in n and "\x00" not in n and n not in (".", "..") and len(n.encode()) <= 255
+)
+folder_names = st.one_of(
+    ids.map(str.encode),
+    text_names.map(lambda n: n.encode()),
+    bad_name_bytes,
+    st.sampled_from([b"con", b"-x", b"ABC", b"abc", b"README.md", b".gitkeep", b"a\xcc\x81bc"]),
+)
+media_names = st.one_of(
+    st.sampled_from(
+        [
+            b"poem.md",
+            b"a.png",
+            b"a.jpg",
+            b"a.webp",
+            b"a.gif",
+            b"a.mp4",
+            b"a.mp3",
+            b"a.vtt",
+            b"a.txt",
+            b"A.png",
+        ]
+    ),
+    text_names.map(lambda n: n.encode()),
+    bad_name_bytes,
+)
+media_bytes = st.one_of(
+    st.binary(max_size=256),
+    mutated_headers(),
+    st.just(TINY_PNG),
+    st.just(b""),
+    st.just(b"hello\n"),
+    st.just(WEBP_VP8L_SHORT[:0] + b"WEBVTT\n"),
+)
 
 
 @st.composite
@@ -728,8 +1130,11 @@ def record_yaml_bytes(draw, file_name: bytes) -> bytes:
     if choice == 1:
         return draw(yaml_texts).encode("utf-8", "surrogatepass")
     rtype = draw(st.sampled_from(RECORD_TYPES))
-    name = file_name.decode("utf-8", "replace") if draw(st.integers(0, 5)) else draw(st.text(min_size=250,
-                                                                                              max_size=300))
+    name = (
+        file_name.decode("utf-8", "replace")
+        if draw(st.integers(0, 5))
+        else draw(st.text(min_size=250, max_size=300))
+    )
     d = valid_base(type=rtype, file=name, alt="a picture")
     if choice == 3:
         field = draw(st.sampled_from(["poster", "captions", "transcript", "file"]))
@@ -742,13 +1147,23 @@ def write_bytes(path: bytes, data: bytes) -> None:
         fh.write(data)
 
 
-SPECIAL_ENTRIES = st.sampled_from([
-    ("symlink", b"../../mkdocs.yml"), ("symlink", b"/etc/passwd"), ("symlink", b"record.yaml"),
-    ("symlink", b"loop"), ("symlink", b"."), ("fifo",), ("dir",),
-])
-page_bytes = st.one_of(st.binary(max_size=200), yaml_texts.map(lambda t: b"---\n" + t.encode() + b"\n---\nBody\n"),
-                       st.just(b"---\ntitle: Night\nstatus: open\ndeadline: 2024-02-30\n---\nGo\n"),
-                       st.just(b"---\nname: Ana\nlinks: [javascript:x, https://a.org]\navatar: ../../x.png\n---\n"))
+SPECIAL_ENTRIES = st.sampled_from(
+    [
+        ("symlink", b"../../mkdocs.yml"),
+        ("symlink", b"/etc/passwd"),
+        ("symlink", b"record.yaml"),
+        ("symlink", b"loop"),
+        ("symlink", b"."),
+        ("fifo",),
+        ("dir",),
+    ]
+)
+page_bytes = st.one_of(
+    st.binary(max_size=200),
+    yaml_texts.map(lambda t: b"---\n" + t.encode() + b"\n---\nBody\n"),
+    st.just(b"---\ntitle: Night\nstatus: open\ndeadline: 2024-02-30\n---\nGo\n"),
+    st.just(b"---\nname: Ana\nlinks: [javascript:x, https://a.org]\navatar: ../../x.png\n---\n"),
+)
 
 
 @st.composite
@@ -761,17 +1176,38 @@ def disk_archives(draw):
         media = draw(media_names)
         if draw(st.integers(0, 5)):
             files[b"record.yaml"] = draw(record_yaml_bytes(media))
-        files[media] = draw(media_bytes | SPECIAL_ENTRIES) if draw(st.integers(0, 4)) == 0 else draw(media_bytes)
+        files[media] = (
+            draw(media_bytes | SPECIAL_ENTRIES)
+            if draw(st.integers(0, 4)) == 0
+            else draw(media_bytes)
+        )
         for extra in draw(st.lists(media_names | st.just(b"record.yaml"), max_size=2)):
             files.setdefault(extra, draw(media_bytes | SPECIAL_ENTRIES))
         if draw(st.integers(0, 9)) == 0:
-            files = draw(SPECIAL_ENTRIES)  # the record folder itself is a link, a FIFO or a plain folder
+            files = draw(
+                SPECIAL_ENTRIES
+            )  # the record folder itself is a link, a FIFO or a plain folder
         folders.append((folder, files))
-    pages = draw(st.lists(st.tuples(st.sampled_from(["people", "collaborations"]),
-                                    st.one_of(ids, st.sampled_from(["Ana", "-x", "con", "a b"])).map(
-                                        lambda n: n.encode() + b".md"), page_bytes), max_size=3))
-    config = draw(st.none() | st.binary(max_size=200) | yaml_texts.map(str.encode) | st.just(
-        b"plugins:\n  - showcase:\n      licenses: [CC-BY-4.0, GPL]\n      max_megapixels: nan\n"))
+    pages = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["people", "collaborations"]),
+                st.one_of(ids, st.sampled_from(["Ana", "-x", "con", "a b"])).map(
+                    lambda n: n.encode() + b".md"
+                ),
+                page_bytes,
+            ),
+            max_size=3,
+        )
+    )
+    config = draw(
+        st.none()
+        | st.binary(max_size=200)
+        | yaml_texts.map(str.encode)
+        | st.just(
+            b"plugins:\n  - showcase:\n      licenses: [CC-BY-4.0, GPL]\n      max_megapixels: nan\n"
+        )
+    )
     return folders, pages, config
 
 
@@ -825,9 +1261,29 @@ def fresh(scratch: Path) -> Path:
 @DISK
 @given(archive=disk_archives())
 # Found by this test; minimal: a file whose name is not UTF-8 in a record folder.
-@example(archive=([(b"abc", {b"record.yaml": to_yaml(valid_base()).encode(), b"poem.md": b"hi\n",
-                              b"\xff": b"x"})], [], None))
-@example(archive=([(b"abc", {b"record.yaml": to_yaml(valid_base(file="a" * 300 + ".md")).encode()})], [], None))
+@example(
+    archive=(
+        [
+            (
+                b"abc",
+                {
+                    b"record.yaml": to_yaml(valid_base()).encode(),
+                    b"poem.md": b"hi\n",
+                    b"\xff": b"x",
+                },
+            )
+        ],
+        [],
+        None,
+    )
+)
+@example(
+    archive=(
+        [(b"abc", {b"record.yaml": to_yaml(valid_base(file="a" * 300 + ".md")).encode()})],
+        [],
+        None,
+    )
+)
 def test_check_archive_on_arbitrary_bytes_never_raises(scratch, archive):
     folders, pages, config = archive
     root = fresh(scratch)
@@ -841,9 +1297,12 @@ def test_check_archive_on_arbitrary_bytes_never_raises(scratch, archive):
 
 
 @DISK
-@given(rtype=st.sampled_from(RECORD_TYPES), field=st.sampled_from(["file", "poster", "captions", "transcript"]),
-       data=media_bytes,
-       name=st.sampled_from(["a.png", "a.jpg", "a.webp", "a.gif", "a.md", "a.vtt", "a.mp4", "a.mp3"]))
+@given(
+    rtype=st.sampled_from(RECORD_TYPES),
+    field=st.sampled_from(["file", "poster", "captions", "transcript"]),
+    data=media_bytes,
+    name=st.sampled_from(["a.png", "a.jpg", "a.webp", "a.gif", "a.md", "a.vtt", "a.mp4", "a.mp3"]),
+)
 @example(rtype="image", field="file", data=WEBP_VP8L_SHORT, name="a.webp")  # was an IndexError
 def test_check_archive_on_arbitrary_media_never_raises(scratch, rtype, field, data, name):
     root = fresh(scratch)
@@ -865,14 +1324,22 @@ def test_check_archive_on_arbitrary_media_never_raises(scratch, rtype, field, da
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.mark.parametrize("rtype,name,data", [("image", "a.png", TINY_PNG), ("text", "a.md", b"# Hi\n"),
-                                             ("text", "a.txt", "Ünïcode ✓\n".encode())])
+@pytest.mark.parametrize(
+    "rtype,name,data",
+    [
+        ("image", "a.png", TINY_PNG),
+        ("text", "a.md", b"# Hi\n"),
+        ("text", "a.txt", "Ünïcode ✓\n".encode()),
+    ],
+)
 def test_clean_records_check_clean(scratch, rtype, name, data):
     """The media the properties above mutate is itself accepted: a failure here means the corpus is wrong."""
     root = fresh(scratch)
     folder = root / "records" / "abc"
     folder.mkdir(parents=True)
-    (folder / "record.yaml").write_text(to_yaml(valid_base(type=rtype, file=name, alt="Two orange pixels")))
+    (folder / "record.yaml").write_text(
+        to_yaml(valid_base(type=rtype, file=name, alt="Two orange pixels"))
+    )
     (folder / name).write_bytes(data)
     report, _ = check_archive(root)
     assert report.problems == []
@@ -937,16 +1404,27 @@ def graphs(draw):
     edges = {}
     for i, node in enumerate(nodes):
         pool = nodes[:i] if dag else nodes
-        targets = draw(st.lists(st.sampled_from(pool + UNKNOWN_IDS) if pool else st.sampled_from(UNKNOWN_IDS),
-                                max_size=4))
+        targets = draw(
+            st.lists(
+                st.sampled_from(pool + UNKNOWN_IDS) if pool else st.sampled_from(UNKNOWN_IDS),
+                max_size=4,
+            )
+        )
         edges[node] = tuple(targets)
     return nodes, edges
 
 
 def minimal_record(rid: str, sources=(), license_: str = "CC-BY-4.0") -> Record:
-    return Record(id=rid, title=rid, type="text", file="poem.md", contributors=(Contributor("ana", "writer"),),
-                  license=license_, created=dt.date(2024, 1, 1),
-                  sources=tuple(RecordSource(x, i + 2) for i, x in enumerate(sources)))
+    return Record(
+        id=rid,
+        title=rid,
+        type="text",
+        file="poem.md",
+        contributors=(Contributor("ana", "writer"),),
+        license=license_,
+        created=dt.date(2024, 1, 1),
+        sources=tuple(RecordSource(x, i + 2) for i, x in enumerate(sources)),
+    )
 
 
 @PROPS
@@ -977,7 +1455,10 @@ def test_remix_graph_properties(g):
     # every node on some cycle is in a reported loop's component (reachable both ways)
     for n in nodes:
         if n in reach(n, edges):
-            assert any(n in loop or (n in reach(loop[0], edges) and loop[0] in reach(n, edges)) for loop in loops)
+            assert any(
+                n in loop or (n in reach(loop[0], edges) and loop[0] in reach(n, edges))
+                for loop in loops
+            )
     some = set(nodes[::2])
     union = set().union(*(graph.descendants(x) for x in some)) if some else set()
     assert union <= graph.descendants_of_all(some) <= union | some
@@ -987,7 +1468,9 @@ def test_remix_graph_properties(g):
 @given(st.integers(1, 3000))
 def test_deep_lineages_do_not_recurse(depth):
     nodes = [f"n{i:05d}" for i in range(depth)]
-    graph = RemixGraph.of(Archive.of([minimal_record(n, [nodes[i - 1]] if i else ()) for i, n in enumerate(nodes)]))
+    graph = RemixGraph.of(
+        Archive.of([minimal_record(n, [nodes[i - 1]] if i else ()) for i, n in enumerate(nodes)])
+    )
     assert len(graph.ancestors(nodes[-1])) == depth - 1
     assert graph.cycles() == []
 
@@ -996,8 +1479,10 @@ def write_text_record(root: Path, rid: str, license_: str, sources=(), outside=(
     folder = root / "records" / rid
     folder.mkdir(parents=True)
     d = valid_base(license=license_, title=rid)
-    srcs = list(sources) + [{"title": f"Work {i}", "author": "Someone", "url": "https://example.org/w",
-                             "license": lic} for i, lic in enumerate(outside)]
+    srcs = list(sources) + [
+        {"title": f"Work {i}", "author": "Someone", "url": "https://example.org/w", "license": lic}
+        for i, lic in enumerate(outside)
+    ]
     if srcs:
         d["sources"] = srcs
     (folder / "record.yaml").write_text(to_yaml(d))
@@ -1023,10 +1508,15 @@ def test_check_archive_on_random_graphs(scratch, g, licenses, data):
             by_code.setdefault(p.code, set()).add(p.record)
         known = {n: tuple(x for x in edges[n] if x in nodes) for n in nodes}
         assert bool(by_code.get("remix-cycle")) == has_cycle(nodes, known)
-        assert by_code.get("unknown-source", set()) == {n for n in nodes if set(edges[n]) & set(UNKNOWN_IDS)}
-        assert by_code.get("duplicate-source", set()) == {n for n in nodes if len(set(edges[n])) < len(edges[n])}
-        assert by_code.get("license-not-allowed", set()) == {n for i, n in enumerate(nodes)
-                                                             if licenses[i] not in DEFAULT_ALLOWED}
+        assert by_code.get("unknown-source", set()) == {
+            n for n in nodes if set(edges[n]) & set(UNKNOWN_IDS)
+        }
+        assert by_code.get("duplicate-source", set()) == {
+            n for n in nodes if len(set(edges[n])) < len(edges[n])
+        }
+        assert by_code.get("license-not-allowed", set()) == {
+            n for i, n in enumerate(nodes) if licenses[i] not in DEFAULT_ALLOWED
+        }
 
         # --changed never loses a problem of a changed record, nor a graph problem downstream of it
         changed = frozenset(data.draw(st.lists(st.sampled_from(nodes), max_size=3)))
@@ -1044,7 +1534,9 @@ def test_check_archive_on_random_graphs(scratch, g, licenses, data):
         gone = data.draw(st.sampled_from(nodes))
         shutil.rmtree(root / "records" / gone)
         users = {n for n in nodes if n != gone and gone in edges[n]}
-        after, _ = check_archive(root, Changes(changed - {gone}, frozenset({gone}), frozenset(), ()))
+        after, _ = check_archive(
+            root, Changes(changed - {gone}, frozenset({gone}), frozenset(), ())
+        )
         assert_report_ok(after)
         told = {p.record for p in after.problems if p.code == "deleted-record"}
         assert told == users
@@ -1072,7 +1564,11 @@ def cc_oracle(own: str, sources: list[str]) -> set[str]:
     nc = [x for x in sources if "NC" in elements(x)]
     if any("ND" in elements(x) for x in sources):
         broken.add("license-nd-source")
-    if len({frozenset(elements(x)) for x in sa}) > 1 or any("NC" not in elements(x) for x in sa) and nc:
+    if (
+        len({frozenset(elements(x)) for x in sa}) > 1
+        or any("NC" not in elements(x) for x in sa)
+        and nc
+    ):
         broken.add("license-conflict")
     for x in sa:
         if mine != elements(x) or version(own) < version(x):
@@ -1098,7 +1594,11 @@ known_licenses = st.sampled_from(list(DEFAULT_ALLOWED) * 4 + sorted(LICENSES))
 
 
 @DISK
-@given(known_licenses, st.lists(known_licenses, min_size=1, max_size=2), st.lists(known_licenses, max_size=1))
+@given(
+    known_licenses,
+    st.lists(known_licenses, min_size=1, max_size=2),
+    st.lists(known_licenses, max_size=1),
+)
 def test_license_problems_follow_the_cc_rules(own, record_sources, outside):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -1111,8 +1611,13 @@ def test_license_problems_follow_the_cc_rules(own, record_sources, outside):
         lineage = [p for p in report.problems if p.code in LINEAGE_CODES]
         assert all(p.record == "the-remix" for p in lineage), "leaf records break no lineage rule"
         broken = cc_oracle(own, record_sources + outside)
-        verdict = judge_adaptation(lookup(own), [Inherited(f"'{i}'", lookup(lic), None)
-                                                 for i, lic in zip(parents + ["outside"], record_sources + outside)])
+        verdict = judge_adaptation(
+            lookup(own),
+            [
+                Inherited(f"'{i}'", lookup(lic), None)
+                for i, lic in zip(parents + ["outside"], record_sources + outside)
+            ],
+        )
         assert bool(lineage) == bool(broken), (own, record_sources, outside, lineage)
         assert (verdict is None) == (not broken)
         if lineage:
@@ -1121,6 +1626,9 @@ def test_license_problems_follow_the_cc_rules(own, record_sources, outside):
             assert lineage[0].code == verdict.code
             assert lineage[0].line == 5  # the `license:` line of the remix's record.yaml
         allowed_problems = {p.record for p in report.problems if p.code == "license-not-allowed"}
-        expected = {rid for rid, lic in zip(parents + ["the-remix"], record_sources + [own])
-                    if lic not in DEFAULT_ALLOWED}
+        expected = {
+            rid
+            for rid, lic in zip(parents + ["the-remix"], record_sources + [own])
+            if lic not in DEFAULT_ALLOWED
+        }
         assert allowed_problems == expected

@@ -47,8 +47,14 @@ def prepared(root: Path, cache: Path, parses: list[str]) -> list[str]:
 def test_a_warm_check_parses_nothing_and_a_changed_text_alone_is_rendered_again(tmp_path, parses):
     root, cache = archive(tmp_path), tmp_path / "cache"
     cold = prepared(root, cache, parses)
-    assert cold == sorted(["# first-draft\n\nA few lines.\n", "# second-draft\n\nA few lines.\n",
-                           "# with-description\n\nA few lines.\n", "A *described* record."])
+    assert cold == sorted(
+        [
+            "# first-draft\n\nA few lines.\n",
+            "# second-draft\n\nA few lines.\n",
+            "# with-description\n\nA few lines.\n",
+            "A *described* record.",
+        ]
+    )
     stored = json.loads((cache / STORE).read_text())["renders"]
     assert stored[render_key("A *described* record.")] == "<p>A <em>described</em> record.</p>"
 
@@ -61,8 +67,17 @@ def test_a_warm_check_parses_nothing_and_a_changed_text_alone_is_rendered_again(
     assert render_key("# second-draft\n\nA few lines.\n") not in stored
 
 
-@pytest.mark.parametrize("damage", [b"\x00\xff not json", b'{"renders": [1, 2]}', b'{"renders": {"k": 3}}',
-                                    b"[]", b'{"other": {}}', b""])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x00\xff not json",
+        b'{"renders": [1, 2]}',
+        b'{"renders": {"k": 3}}',
+        b"[]",
+        b'{"other": {}}',
+        b"",
+    ],
+)
 def test_a_damaged_store_is_ignored_and_replaced(tmp_path, parses, damage):
     root, cache = archive(tmp_path), tmp_path / "cache"
     cache.mkdir()
@@ -114,13 +129,22 @@ def test_a_planted_render_is_sanitized_on_the_way_in(tmp_path, parses):
     passes the same allow-list as a fresh render before it reaches a page."""
     root, cache = archive(tmp_path), tmp_path / "cache"
     cache.mkdir()
-    planted = ('<p>A <em>described</em> record.</p><script>alert(1)</script>'
-               '<a href="javascript:alert(2)" onclick="alert(3)">x</a><img src="https://evil.example/x.png">')
-    (cache / STORE).write_text(json.dumps({"renders": {render_key("A *described* record."): planted}}))
+    planted = (
+        "<p>A <em>described</em> record.</p><script>alert(1)</script>"
+        '<a href="javascript:alert(2)" onclick="alert(3)">x</a><img src="https://evil.example/x.png">'
+    )
+    (cache / STORE).write_text(
+        json.dumps({"renders": {render_key("A *described* record."): planted}})
+    )
     prepared(root, cache, parses)
     with kept_renders(cache) as renderer:
         html = renderer.render("A *described* record.")
-    assert "script" not in html and "javascript" not in html and "onclick" not in html and "<img" not in html
+    assert (
+        "script" not in html
+        and "javascript" not in html
+        and "onclick" not in html
+        and "<img" not in html
+    )
     assert html.startswith("<p>A <em>described</em> record.</p>")
     # ...while a clean render comes back byte for byte: sanitizing is idempotent on it.
     text = "# Title\n\n[a](https://example.org) *b*\n\n| x |\n|---|\n| 1 |\n\n> q\n\n1. one\n"
@@ -140,10 +164,15 @@ def test_plain_mkdocs_build_keeps_the_renders_of_its_pages_too(tmp_path):
     root = archive(tmp_path)
     (root / "content" / "people").mkdir(parents=True)
     (root / "content" / "people" / "ana.md").write_text("---\nname: Ana\n---\n\nWrites *poems*.\n")
-    build = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300
+    )
     assert build.returncode == 0, build.stderr
     stored = json.loads((root / ".cache/showcase" / STORE).read_text())["renders"]
-    assert render_key("\nWrites *poems*.\n") in stored and render_key("A *described* record.") in stored
+    assert (
+        render_key("\nWrites *poems*.\n") in stored
+        and render_key("A *described* record.") in stored
+    )
 
 
 def test_a_build_that_fails_after_the_check_keeps_no_renders(tmp_path):
@@ -151,9 +180,14 @@ def test_a_build_that_fails_after_the_check_keeps_no_renders(tmp_path):
     root = archive(tmp_path)
     (root / "theme" / "showcase").mkdir(parents=True)
     (root / "theme" / "showcase" / "record.html").write_text(
-        "{% extends 'main.html' %}{% block content %}{{ 1 / 0 }}{% endblock %}")
+        "{% extends 'main.html' %}{% block content %}{{ 1 / 0 }}{% endblock %}"
+    )
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n"))
-    build = subprocess.run([str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300)
+    config.write_text(
+        config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: theme\n")
+    )
+    build = subprocess.run(
+        [str(MKDOCS), "build"], cwd=root, capture_output=True, text=True, timeout=300
+    )
     assert build.returncode != 0 and "ZeroDivisionError" in build.stderr + build.stdout
     assert not (root / ".cache/showcase" / STORE).exists()

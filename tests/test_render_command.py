@@ -28,8 +28,9 @@ def archive(tmp_path_factory) -> Path:
     """The small archive with one scaffolded production: a card, the video, the photo, and the
     tune under them; its roll set to ROLL seconds."""
     root = small_archive(tmp_path_factory.mktemp("render"))
-    proc = new(root, "--timeline", "card", "clip", "photo", "tune", "--id", "cut", "--title", "Cut",
-               *FLAGS)
+    proc = new(
+        root, "--timeline", "card", "clip", "photo", "tune", "--id", "cut", "--title", "Cut", *FLAGS
+    )
     assert proc.returncode == 0, proc.stderr
     path = root / "records" / "cut" / "cut.otio"
     timeline = otio.core.deserialize_json_from_string(path.read_text())
@@ -46,13 +47,19 @@ def root(archive, tmp_path) -> Path:
 # --- refusals ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rid, said", [
-    ("nowhere", "showcase render: error: no record 'nowhere' in records/\n"),
-    ("cutt", "showcase render: error: no record 'cutt' in records/ (did you mean 'cut'?)\n"),
-    ("clip", "showcase render: error: 'clip' is not a timeline: its file is clip.mp4, and only a "
-             "production whose `file` is an .otio timeline is rendered\n"),
-    ("gone", "showcase render: error: 'gone' is withdrawn: it is not rendered\n"),
-])
+@pytest.mark.parametrize(
+    "rid, said",
+    [
+        ("nowhere", "showcase render: error: no record 'nowhere' in records/\n"),
+        ("cutt", "showcase render: error: no record 'cutt' in records/ (did you mean 'cut'?)\n"),
+        (
+            "clip",
+            "showcase render: error: 'clip' is not a timeline: its file is clip.mp4, and only a "
+            "production whose `file` is an .otio timeline is rendered\n",
+        ),
+        ("gone", "showcase render: error: 'gone' is withdrawn: it is not rendered\n"),
+    ],
+)
 def test_refuses_what_is_not_a_timeline(root, rid, said):
     result = run_showcase("render", rid, "--out", "x.mp4", cwd=root)
     assert (result.code, result.out, result.err) == (2, "", said)
@@ -94,21 +101,67 @@ def test_an_unreadable_record_exits_1_with_its_problems(root):
 
 
 def _probe(path: Path) -> dict:
-    out = subprocess.run([find_tools().ffprobe, "-v", "error", "-of", "json", "-show_format",
-                          "-show_streams", str(path)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            find_tools().ffprobe,
+            "-v",
+            "error",
+            "-of",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
 def _frame(video: Path, at: float, dest: Path) -> Image.Image:
-    subprocess.run([find_tools().ffmpeg, "-v", "error", "-y", "-ss", f"{at}", "-i", str(video),
-                    "-frames:v", "1", str(dest)], check=True, timeout=60)
+    subprocess.run(
+        [
+            find_tools().ffmpeg,
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            f"{at}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            str(dest),
+        ],
+        check=True,
+        timeout=60,
+    )
     return Image.open(dest).convert("RGB")
 
 
 def _volume(media: Path, start: float, length: float) -> float:
-    proc = subprocess.run([find_tools().ffmpeg, "-v", "info", "-ss", f"{start}", "-t", f"{length}",
-                           "-i", str(media), "-af", "volumedetect", "-f", "null", "-"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            find_tools().ffmpeg,
+            "-v",
+            "info",
+            "-ss",
+            f"{start}",
+            "-t",
+            f"{length}",
+            "-i",
+            str(media),
+            "-af",
+            "volumedetect",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     line = next(x for x in proc.stderr.splitlines() if "mean_volume" in x)
     return float(line.split("mean_volume:")[1].split("dB")[0])
 

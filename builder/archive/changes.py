@@ -33,7 +33,11 @@ def classify(paths: list[str], root: Path) -> Changes:
             rid = parts[1]
             (records if os.path.lexists(root / "records" / rid) else deleted).add(rid)
         elif parts[0] == "content":
-            if len(parts) == 3 and parts[1] in ("people", "collaborations") and parts[2].endswith(".md"):
+            if (
+                len(parts) == 3
+                and parts[1] in ("people", "collaborations")
+                and parts[2].endswith(".md")
+            ):
                 pages.add(path)
         else:
             other.add(path)
@@ -75,17 +79,23 @@ def _default_base(root: Path) -> str:
             return ref
         except GitError:
             continue
-    raise GitError("no base branch found to compare with (tried origin/main, main): pass --base REF")
+    raise GitError(
+        "no base branch found to compare with (tried origin/main, main): pass --base REF"
+    )
 
 
 def _git(root: Path, *args: str) -> str:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=60
+        )
     except FileNotFoundError as exc:
         raise GitError("git is not installed, and --changed needs it") from exc
     except subprocess.TimeoutExpired as exc:
         raise GitError(f"git {args[0]} took more than 60 s") from exc
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["failed"])[-1]
-        raise GitError(f"git {args[0]} {' '.join(a for a in args[1:] if not a.startswith('-'))}: {detail}".strip())
+        raise GitError(
+            f"git {args[0]} {' '.join(a for a in args[1:] if not a.startswith('-'))}: {detail}".strip()
+        )
     return result.stdout

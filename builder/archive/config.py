@@ -86,16 +86,33 @@ def _settings(entry: Map, path: str) -> tuple[ArchiveConfig, list[Problem]]:
     licenses = default.licenses
     node = entry.get("licenses")
     if node is not None:
-        if not isinstance(node, Seq) or not all(isinstance(i, Scalar) for i in node.items) or not node.items:
-            problems.append(problem("config", path, node.line, "`licenses` must be a list of SPDX ids",
-                                    "write one license per line, such as `- CC-BY-4.0`"))
+        if (
+            not isinstance(node, Seq)
+            or not all(isinstance(i, Scalar) for i in node.items)
+            or not node.items
+        ):
+            problems.append(
+                problem(
+                    "config",
+                    path,
+                    node.line,
+                    "`licenses` must be a list of SPDX ids",
+                    "write one license per line, such as `- CC-BY-4.0`",
+                )
+            )
         else:
             chosen = []
             for item in node.items:
                 if lookup(item.value) is None:
-                    problems.append(problem("config", path, item.line,
-                                            f"{item.value!r} is not a Creative Commons license id",
-                                            "use SPDX ids such as CC-BY-4.0, CC-BY-SA-3.0 or CC0-1.0"))
+                    problems.append(
+                        problem(
+                            "config",
+                            path,
+                            item.line,
+                            f"{item.value!r} is not a Creative Commons license id",
+                            "use SPDX ids such as CC-BY-4.0, CC-BY-SA-3.0 or CC0-1.0",
+                        )
+                    )
                 else:
                     chosen.append(item.value)
             licenses = tuple(chosen) or licenses
@@ -119,7 +136,14 @@ def _positive_number(entry: Map, name: str, path: str, problems: list[Problem]) 
     except ValueError:
         value = -1.0
     if not value > 0 or value != value or value == float("inf"):
-        problems.append(problem("config", path, node.line, f"`{name}` must be a positive number",
-                                f"write for example `{name}: 50`"))
+        problems.append(
+            problem(
+                "config",
+                path,
+                node.line,
+                f"`{name}` must be a positive number",
+                f"write for example `{name}: 50`",
+            )
+        )
         return None
     return value

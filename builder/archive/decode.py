@@ -28,20 +28,28 @@ INSPECTION_VERSION = "1"
 DECODE_SECONDS = 5  # of each audio and video stream: the poster, the waveform's start, the copy's
 
 
-def decode_checked(path: Path, name: str, facts: Facts, limits: Limits,
-                   verdicts: DecodeVerdicts | None = None) -> Facts | Finding:
+def decode_checked(
+    path: Path, name: str, facts: Facts, limits: Limits, verdicts: DecodeVerdicts | None = None
+) -> Facts | Finding:
     """`facts` completed by decoding the file, or why it does not decode; a pass is kept
     by content (`verdicts`: the user's, unless given)."""
     verdicts = verdicts if verdicts is not None else DecodeVerdicts(user_folder())
     try:
-        key = verdict_key(content_hash(path), facts.format.name, limits, INSPECTION_VERSION,
-                          checks_version(), _decoder_version(facts.format))
+        key = verdict_key(
+            content_hash(path),
+            facts.format.name,
+            limits,
+            INSPECTION_VERSION,
+            checks_version(),
+            _decoder_version(facts.format),
+        )
     except OSError:
         return decode_media(path, name, facts, limits)
     kept = verdicts.passed(key)
     if kept is not None:
-        return with_decoded(facts, **{k: tuple(v) if k == "streams" else v
-                                      for k, v in kept.items() if k in _KEPT})
+        return with_decoded(
+            facts, **{k: tuple(v) if k == "streams" else v for k, v in kept.items() if k in _KEPT}
+        )
     found = decode_media(path, name, facts, limits)
     if isinstance(found, Facts):
         verdicts.remember(key, {k: getattr(found, k) for k in _KEPT})
@@ -69,8 +77,9 @@ def decode_media(path: Path, name: str, facts: Facts, limits: Limits) -> Facts |
     except MediaError as exc:
         return Finding("corrupt-media", exc.message, exc.fix, facts.format)
     except NotRegular as exc:
-        return Finding("not-a-file", f"{name!r} cannot be read: {exc}",
-                       "name a regular, readable file")
+        return Finding(
+            "not-a-file", f"{name!r} cannot be read: {exc}", "name a regular, readable file"
+        )
 
 
 def _decode_image(path: Path, name: str, facts: Facts, limits: Limits) -> Facts:
@@ -110,8 +119,12 @@ def _decode_stream(path: Path, name: str, facts: Facts, limits: Limits) -> Facts
     for i, target in enumerate(maps):
         if counts.get(i, 0) == 0:
             what = "picture" if i == 0 and facts.format.kind == "video" else "sound"
-            return Finding("corrupt-media", f"no {what} could be decoded from {name!r}",
-                           "check that the file plays, or export it again", facts.format)
+            return Finding(
+                "corrupt-media",
+                f"no {what} could be decoded from {name!r}",
+                "check that the file plays, or export it again",
+                facts.format,
+            )
     return with_decoded(facts, width=size[0], height=size[1], duration=duration, streams=streams)
 
 
@@ -127,8 +140,13 @@ def decoded_frames(path: Path, fmt: str, maps: list[str], budget, memory_mb: int
     for target in maps:
         args += ["-map", target]
     args += ["-f", "framecrc", "pipe:1"]
-    proc = run_ffmpeg(args, timeout=budget.left(), memory_mb=memory_mb, stdout=subprocess.PIPE,
-                      what=f"decoding {path.name!r}")
+    proc = run_ffmpeg(
+        args,
+        timeout=budget.left(),
+        memory_mb=memory_mb,
+        stdout=subprocess.PIPE,
+        what=f"decoding {path.name!r}",
+    )
     counts: dict[int, int] = {}
     for line in (proc.stdout or b"").decode("ascii", "replace").splitlines():
         head = line.split(",", 1)[0].strip()

@@ -61,25 +61,32 @@ def identify(path: Path, name: str) -> Identified | Finding:
     """The file's kind and format from its bytes (never its name), with no expectation."""
     kind = lstat_kind(path)
     if kind is None:
-        return Finding("missing-file", f"{name!r} does not exist",
-                       "add the file or correct the name")
+        return Finding(
+            "missing-file", f"{name!r} does not exist", "add the file or correct the name"
+        )
     if kind == "symlink":
-        return Finding("symlink", f"{name!r} is a symbolic link",
-                       "replace the link with the file itself")
+        return Finding(
+            "symlink", f"{name!r} is a symbolic link", "replace the link with the file itself"
+        )
     if kind != "file":
         what = "special file (a FIFO, socket or device)" if kind == "special" else kind
-        return Finding("not-a-file", f"{name!r} is a {what}, not a regular file",
-                       "name a regular file")
+        return Finding(
+            "not-a-file", f"{name!r} is a {what}, not a regular file", "name a regular file"
+        )
     try:
         head, size = read_bytes(path, sniff.HEAD_BYTES)
     except (NotRegular, OSError) as exc:
-        return Finding("not-a-file", f"{name!r} cannot be read: {exc}",
-                       "name a regular, readable file")
+        return Finding(
+            "not-a-file", f"{name!r} cannot be read: {exc}", "name a regular, readable file"
+        )
     if size == 0:
         return Finding("empty-file", f"{name!r} is empty (0 bytes)", "commit the real file")
     if sniff.is_lfs_pointer(head):
-        return Finding("lfs-pointer", f"{name!r} is a Git LFS pointer, not the media itself",
-                       "commit the file without Git LFS (`git lfs untrack`, then add it again)")
+        return Finding(
+            "lfs-pointer",
+            f"{name!r} is a Git LFS pointer, not the media itself",
+            "commit the file without Git LFS (`git lfs untrack`, then add it again)",
+        )
     tracks, located = None, False
     if is_bmff(head):
         info = bmff_info(path)
@@ -93,9 +100,13 @@ def is_bmff(head: bytes) -> bool:
 
 
 def too_many_pixels(name: str, width: int, height: int, limit: int, fmt: sniff.Format) -> Finding:
-    return Finding("too-many-pixels", f"{name!r} is {width}×{height} = {_pixels(width * height)}, "
-                   f"over the limit of {_pixels(limit)}",
-                   "scale it down (a long side of 4000 px is plenty for the web)", fmt)
+    return Finding(
+        "too-many-pixels",
+        f"{name!r} is {width}×{height} = {_pixels(width * height)}, "
+        f"over the limit of {_pixels(limit)}",
+        "scale it down (a long side of 4000 px is plenty for the web)",
+        fmt,
+    )
 
 
 def with_decoded(facts: Facts, **found) -> Facts:

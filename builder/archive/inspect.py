@@ -20,7 +20,14 @@ from pathlib import Path
 
 from ..core import sniff
 from .identify import (
-    MB, Facts, Finding, Identified, Limits, identify, size_text, too_many_pixels,
+    MB,
+    Facts,
+    Finding,
+    Identified,
+    Limits,
+    identify,
+    size_text,
+    too_many_pixels,
 )
 from .probe import image_has_location, read_bytes
 
@@ -31,8 +38,15 @@ EXPECTED = ("image", "audio", "video", "text", "captions", "transcript")
 DECODED = ("image", "audio", "video")  # the kinds the build decodes, so check decodes them too
 
 
-def inspect_file(path: Path, name: str, expected: str | None, limits: Limits, *,
-                 decode: bool = True, field: str = "file") -> Facts | Finding:
+def inspect_file(
+    path: Path,
+    name: str,
+    expected: str | None,
+    limits: Limits,
+    *,
+    decode: bool = True,
+    field: str = "file",
+) -> Facts | Finding:
     """The facts of the file at `path` (shown as `name`), or what is wrong with it.
 
     `expected` is one of EXPECTED or None; `field` the record.yaml field naming the file
@@ -42,9 +56,12 @@ def inspect_file(path: Path, name: str, expected: str | None, limits: Limits, *,
     if isinstance(found, Finding):
         return found
     if found.size > limits.max_file_size:
-        return Finding("file-too-large", f"{name!r} is {size_text(found.size)}, over the limit of "
-                       f"{size_text(limits.max_file_size)}",
-                       "export a smaller version (lower resolution or bitrate)")
+        return Finding(
+            "file-too-large",
+            f"{name!r} is {size_text(found.size)}, over the limit of "
+            f"{size_text(limits.max_file_size)}",
+            "export a smaller version (lower resolution or bitrate)",
+        )
     if expected in ("captions", "transcript"):
         return _timed_text(path, name, found, expected)
     facts = _judge(path, name, found, expected, limits, field)
@@ -62,17 +79,22 @@ def decoded(path: Path, name: str, facts: Facts, limits: Limits) -> Facts | Find
     return decode_checked(path, name, facts, limits)
 
 
-def _judge(path: Path, name: str, found: Identified, expected: str | None,
-           limits: Limits, field: str) -> Facts | Finding:
+def _judge(
+    path: Path, name: str, found: Identified, expected: str | None, limits: Limits, field: str
+) -> Facts | Finding:
     fmt = found.format
     if fmt.name == "binary" and expected == "text":
         reason = sniff.text_problem(found.head) or "is not UTF-8 text"
-        return Finding("bad-text", f"{name!r} {reason}",
-                       "save it as UTF-8 text (Markdown or plain text)", fmt)
+        return Finding(
+            "bad-text", f"{name!r} {reason}", "save it as UTF-8 text (Markdown or plain text)", fmt
+        )
     if fmt.kind is None:
-        return Finding("unsupported-format",
-                       f"{name!r} is in a format that is not accepted: {fmt.label}",
-                       fmt.advice, fmt)
+        return Finding(
+            "unsupported-format",
+            f"{name!r} is in a format that is not accepted: {fmt.label}",
+            fmt.advice,
+            fmt,
+        )
     if fmt.kind == "timeline" and expected in (None, "audio", "video"):
         return Facts(fmt, found.size)  # read by builder/timeline/, not decoded here
     wrong = _wrong_kind(name, fmt, expected, field)
@@ -80,9 +102,12 @@ def _judge(path: Path, name: str, found: Identified, expected: str | None,
         return wrong
     ext = os.path.splitext(name)[1].lower()
     if fmt.extensions and ext not in fmt.extensions:
-        return Finding("extension-mismatch", f"{name!r} contains {fmt.label} but is named "
-                       f"{ext or 'without extension'}", f"rename it to end in {fmt.extensions[0]} "
-                       "(and update record.yaml)", fmt)
+        return Finding(
+            "extension-mismatch",
+            f"{name!r} contains {fmt.label} but is named {ext or 'without extension'}",
+            f"rename it to end in {fmt.extensions[0]} (and update record.yaml)",
+            fmt,
+        )
     if fmt.kind == "image":
         return _image(path, name, found, limits)
     if fmt.kind == "text":
@@ -93,44 +118,64 @@ def _judge(path: Path, name: str, found: Identified, expected: str | None,
 def _wrong_kind(name: str, fmt: sniff.Format, expected: str | None, field: str) -> Finding | None:
     if expected is None:
         if fmt.name == "webvtt":
-            return Finding("wrong-media-type",
-                           f"{name!r} is WebVTT captions, not a record's main file",
-                           "name it as `captions:` of the video or audio record it belongs to", fmt)
+            return Finding(
+                "wrong-media-type",
+                f"{name!r} is WebVTT captions, not a record's main file",
+                "name it as `captions:` of the video or audio record it belongs to",
+                fmt,
+            )
         return None
     if fmt.kind == expected and fmt.name != "webvtt":
         return None
     if field != "file":
         fix = f"`{field}` must name {_a_file(expected)}"
     elif fmt.kind == "timeline":
-        fix = (f"use {_a_file(expected)} here, or set `type: video` (or audio) "
-               "for a production's timeline")
+        fix = (
+            f"use {_a_file(expected)} here, or set `type: video` (or audio) "
+            "for a production's timeline"
+        )
     else:
         fix = f"use {_a_file(expected)} here, or set `type: {fmt.kind}`"
-    return Finding("wrong-media-type",
-                   f"{name!r} is declared as {_article(expected)} but its content is {fmt.label}",
-                   fix, fmt)
+    return Finding(
+        "wrong-media-type",
+        f"{name!r} is declared as {_article(expected)} but its content is {fmt.label}",
+        fix,
+        fmt,
+    )
 
 
 def _image(path: Path, name: str, found: Identified, limits: Limits) -> Facts | Finding:
     fmt = found.format
     dims = sniff.image_size(fmt, found.head)
     if dims is None or 0 in dims:
-        return Finding("corrupt-media", f"{name!r} has no readable {fmt.label} header",
-                       "export the image again from your editor", fmt)
+        return Finding(
+            "corrupt-media",
+            f"{name!r} has no readable {fmt.label} header",
+            "export the image again from your editor",
+            fmt,
+        )
     width, height = dims
     if width * height > limits.max_pixels:
         return too_many_pixels(name, width, height, limits.max_pixels, fmt)
     located = image_has_location(path, found.head, limits.max_pixels)
     if located is None:
-        return Finding("corrupt-media", f"{name!r} cannot be opened as {fmt.label}",
-                       "export the image again from your editor", fmt)
+        return Finding(
+            "corrupt-media",
+            f"{name!r} cannot be opened as {fmt.label}",
+            "export the image again from your editor",
+            fmt,
+        )
     return Facts(fmt, found.size, width, height, has_location=located)
 
 
 def _text(path: Path, name: str, found: Identified) -> Facts | Finding:
     if found.size > TEXT_LIMIT:
-        return Finding("file-too-large", f"{name!r} is over {TEXT_LIMIT // MB} MB of text",
-                       "split it into records", found.format)
+        return Finding(
+            "file-too-large",
+            f"{name!r} is over {TEXT_LIMIT // MB} MB of text",
+            "split it into records",
+            found.format,
+        )
     data, _ = read_bytes(path, TEXT_LIMIT + 1)
     reason = sniff.text_problem(data)
     if reason:
@@ -140,28 +185,45 @@ def _text(path: Path, name: str, found: Identified) -> Facts | Finding:
 
 def _timed_text(path: Path, name: str, found: Identified, expected: str) -> Facts | Finding:
     if found.size > TEXT_LIMIT:
-        return Finding("file-too-large", f"{name!r} is over {TEXT_LIMIT // MB} MB",
-                       "split or shorten it")
+        return Finding(
+            "file-too-large", f"{name!r} is over {TEXT_LIMIT // MB} MB", "split or shorten it"
+        )
     data, _ = read_bytes(path, TEXT_LIMIT)
     reason = sniff.text_problem(data)
     if reason:
         return Finding("bad-text", f"{name!r} {reason}", "save it as UTF-8 text")
     fmt = sniff.sniff(found.head)
     if expected == "captions" and fmt.name != "webvtt":
-        return Finding("bad-text", f"{name!r} is not WebVTT (it must start with the line WEBVTT)",
-                       "export captions as .vtt (WebVTT); "
-                       "convert SRT with `ffmpeg -i in.srt out.vtt`")
+        return Finding(
+            "bad-text",
+            f"{name!r} is not WebVTT (it must start with the line WEBVTT)",
+            "export captions as .vtt (WebVTT); convert SRT with `ffmpeg -i in.srt out.vtt`",
+        )
     if fmt.name == "svg":
-        return Finding("unsupported-format", f"{name!r} is an SVG image, not a transcript",
-                       "give the transcript as text, WebVTT or SRT", fmt)
+        return Finding(
+            "unsupported-format",
+            f"{name!r} is an SVG image, not a transcript",
+            "give the transcript as text, WebVTT or SRT",
+            fmt,
+        )
     return Facts(fmt, found.size)
 
 
 def _a_file(kind: str) -> str:
-    return {"image": "an image file", "audio": "an audio file", "video": "a video file",
-            "text": "a text file"}.get(kind, kind)
+    return {
+        "image": "an image file",
+        "audio": "an audio file",
+        "video": "a video file",
+        "text": "a text file",
+    }.get(kind, kind)
 
 
 def _article(kind: str) -> str:
-    return {"image": "an image", "audio": "audio", "video": "a video", "text": "a text",
-            "captions": "WebVTT captions", "transcript": "a transcript"}.get(kind, kind)
+    return {
+        "image": "an image",
+        "audio": "audio",
+        "video": "a video",
+        "text": "a text",
+        "captions": "WebVTT captions",
+        "transcript": "a transcript",
+    }.get(kind, kind)

@@ -49,23 +49,43 @@ class Loaded:
     edits: Mapping[str, Edit] = field(default_factory=lambda: MappingProxyType({}))
 
 
-def load_archive(root: Path, inspect: Callable[[str], bool] | None = None,
-                 verdicts: FileVerdicts | None = None, renderer: Renderer | None = None) -> Loaded:
+def load_archive(
+    root: Path,
+    inspect: Callable[[str], bool] | None = None,
+    verdicts: FileVerdicts | None = None,
+    renderer: Renderer | None = None,
+) -> Loaded:
     """`renderer`: what texts are rendered with (the build's, which keeps them); default a fresh one."""
     root = Path(root)
     if not (root / "records").is_dir() and not (root / "mkdocs.yml").is_file():
         raise NotAnArchive(f"{root} has no records/ folder and no mkdocs.yml")
     config, problems = read_config(root)
-    records, unreadable, inspected, record_problems = _load_records(root, config, inspect or (lambda _: True),
-                                                                    verdicts, renderer or Renderer())
+    records, unreadable, inspected, record_problems = _load_records(
+        root, config, inspect or (lambda _: True), verdicts, renderer or Renderer()
+    )
     people, people_problems = _load_pages(root, "content/people", HANDLE, "handle", read_person)
-    collabs, collab_problems = _load_pages(root, "content/collaborations", SLUG, "slug", read_collaboration)
+    collabs, collab_problems = _load_pages(
+        root, "content/collaborations", SLUG, "slug", read_collaboration
+    )
     archive = Archive.of(records, people, collabs, frozenset(unreadable))
-    content_problems = (_check_content_links(root) + _check_avatars(root, people)
-                        + _check_committed_cache(root, config))
+    content_problems = (
+        _check_content_links(root)
+        + _check_avatars(root, people)
+        + _check_committed_cache(root, config)
+    )
     edits, edit_problems = _read_edits(root, archive)
-    return Loaded(archive, problems + record_problems + people_problems + collab_problems + content_problems
-                  + edit_problems, config, frozenset(inspected), MappingProxyType(edits))
+    return Loaded(
+        archive,
+        problems
+        + record_problems
+        + people_problems
+        + collab_problems
+        + content_problems
+        + edit_problems,
+        config,
+        frozenset(inspected),
+        MappingProxyType(edits),
+    )
 
 
 def _read_edits(root: Path, archive: Archive) -> tuple[dict[str, Edit], list[Problem]]:
@@ -102,9 +122,15 @@ def _check_committed_cache(root: Path, config: ArchiveConfig) -> list[Problem]:
         return []
     folder = config.cache_dir.rstrip("/")
     more = f" and {len(tracked) - 1} more" if len(tracked) > 1 else ""
-    return [problem("committed-cache", tracked[0], 1,
-                    f"the build cache {folder}/ is committed to git ({tracked[0]}{more})",
-                    f"remove it from git with `git rm -r --cached {folder}`: each build makes its own cache")]
+    return [
+        problem(
+            "committed-cache",
+            tracked[0],
+            1,
+            f"the build cache {folder}/ is committed to git ({tracked[0]}{more})",
+            f"remove it from git with `git rm -r --cached {folder}`: each build makes its own cache",
+        )
+    ]
 
 
 def _check_content_links(root: Path) -> list[Problem]:
@@ -112,19 +138,39 @@ def _check_content_links(root: Path) -> list[Problem]:
     out: list[Problem] = []
     base = root / "content"
     if lstat_kind(base) == "symlink":
-        return [problem("symlink", "content", 1, "content/ is a symbolic link", "make content/ a real folder")]
+        return [
+            problem(
+                "symlink",
+                "content",
+                1,
+                "content/ is a symbolic link",
+                "make content/ a real folder",
+            )
+        ]
     for folder, dirs, files in os.walk(base):
         for name in sorted(dirs + files):
             path = Path(folder) / name
             if path.is_symlink():
                 rel = path.relative_to(root).as_posix()
-                out.append(problem("symlink", rel, 1, f"{rel} is a symbolic link, which would publish "
-                                   "whatever it points at", "replace the link with the file itself"))
+                out.append(
+                    problem(
+                        "symlink",
+                        rel,
+                        1,
+                        f"{rel} is a symbolic link, which would publish whatever it points at",
+                        "replace the link with the file itself",
+                    )
+                )
     return out
 
 
-def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bool],
-                  verdicts: FileVerdicts | None = None, renderer: Renderer | None = None):
+def _load_records(
+    root: Path,
+    config: ArchiveConfig,
+    inspect: Callable[[str], bool],
+    verdicts: FileVerdicts | None = None,
+    renderer: Renderer | None = None,
+):
     records: list[Record] = []
     unreadable: set[str] = set()
     inspected: set[str] = set()
@@ -132,8 +178,15 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
     base = root / "records"
     if lstat_kind(base) != "folder":
         if lstat_kind(base) is not None:
-            out.append(problem("symlink" if lstat_kind(base) == "symlink" else "not-a-file", "records", 1,
-                               "records/ must be a plain folder", "make records/ a real folder"))
+            out.append(
+                problem(
+                    "symlink" if lstat_kind(base) == "symlink" else "not-a-file",
+                    "records",
+                    1,
+                    "records/ must be a plain folder",
+                    "make records/ a real folder",
+                )
+            )
         return records, unreadable, inspected, out
     names, name_problems = check_names(base, "records", None)
     out.extend(p for p in name_problems)
@@ -144,17 +197,41 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
             if name in _IGNORED_IN_RECORDS:
                 continue
             if kind == "symlink":
-                out.append(problem("symlink", rel, 1, f"records/{name} is a symbolic link",
-                                   "replace it with a real folder", name))
+                out.append(
+                    problem(
+                        "symlink",
+                        rel,
+                        1,
+                        f"records/{name} is a symbolic link",
+                        "replace it with a real folder",
+                        name,
+                    )
+                )
             else:
-                out.append(problem("extra-file", rel, 1, f"{name!r} is not a record folder",
-                                   "records/ holds one folder per record: move it into one", name))
+                out.append(
+                    problem(
+                        "extra-file",
+                        rel,
+                        1,
+                        f"{name!r} is not a record folder",
+                        "records/ holds one folder per record: move it into one",
+                        name,
+                    )
+                )
             continue
         if not RECORD_ID.fullmatch(name):
             if unportable_reason(name) is None:
-                out.append(problem("invalid-id", rel, 1, f"the folder name {name!r} is not a valid record id",
-                                   "rename the folder: 3 to 64 characters, lowercase letters, digits and -, "
-                                   "starting and ending with a letter or digit", name))
+                out.append(
+                    problem(
+                        "invalid-id",
+                        rel,
+                        1,
+                        f"the folder name {name!r} is not a valid record id",
+                        "rename the folder: 3 to 64 characters, lowercase letters, digits and -, "
+                        "starting and ending with a letter or digit",
+                        name,
+                    )
+                )
             unreadable.add(name)
             continue
         record, problems = _load_record(base / name, name)
@@ -168,8 +245,11 @@ def _load_records(root: Path, config: ArchiveConfig, inspect: Callable[[str], bo
             folder_names, name_problems = check_names(base / name, rel, name)
             out.extend(name_problems)
             if record is not None:
-                out.extend(check_record_files(base / name, record, folder_names, config, verdicts,
-                                              renderer))
+                out.extend(
+                    check_record_files(
+                        base / name, record, folder_names, config, verdicts, renderer
+                    )
+                )
                 out.extend(_check_description(record, renderer))
     return records, unreadable, inspected, out
 
@@ -181,8 +261,16 @@ def _check_description(record: Record, renderer: Renderer | None = None) -> list
     try:
         (renderer or Renderer()).render(record.description)
     except MarkupLimit as exc:
-        return [problem("markdown-limit", record.yaml_path, record.line_of("description"),
-                        f"the description cannot be rendered safely: {exc.message}", exc.fix, record.id)]
+        return [
+            problem(
+                "markdown-limit",
+                record.yaml_path,
+                record.line_of("description"),
+                f"the description cannot be rendered safely: {exc.message}",
+                exc.fix,
+                record.id,
+            )
+        ]
     return []
 
 
@@ -206,17 +294,30 @@ def _read_text(path: Path, limit: int) -> tuple[str | None, YamlIssue | None]:
         # Only now find out why (one syscall less per record on the common path).
         kind = lstat_kind(path)
         if kind is None:
-            return None, YamlIssue("missing-record-yaml", 1, "the record folder has no record.yaml",
-                                   "add record.yaml describing the record (see the contribute page)")
+            return None, YamlIssue(
+                "missing-record-yaml",
+                1,
+                "the record folder has no record.yaml",
+                "add record.yaml describing the record (see the contribute page)",
+            )
         if kind == "symlink":
-            return None, YamlIssue("symlink", 1, "record.yaml is a symbolic link",
-                                   "replace it with the file itself")
+            return None, YamlIssue(
+                "symlink", 1, "record.yaml is a symbolic link", "replace it with the file itself"
+            )
         if kind != "file":
-            return None, YamlIssue("not-a-file", 1, f"record.yaml is a {kind}", "make it a plain text file")
-        return None, YamlIssue("not-a-file", 1, f"cannot be read: {exc}", "make it a plain, readable file")
+            return None, YamlIssue(
+                "not-a-file", 1, f"record.yaml is a {kind}", "make it a plain text file"
+            )
+        return None, YamlIssue(
+            "not-a-file", 1, f"cannot be read: {exc}", "make it a plain, readable file"
+        )
     if size > limit:
-        return None, YamlIssue("yaml-too-large", 1, f"the file is {size // 1024} KiB, over the limit of "
-                               f"{limit // 1024} KiB", "keep long texts in the record's own file")
+        return None, YamlIssue(
+            "yaml-too-large",
+            1,
+            f"the file is {size // 1024} KiB, over the limit of {limit // 1024} KiB",
+            "keep long texts in the record's own file",
+        )
     return decode_text(data)
 
 
@@ -235,25 +336,47 @@ def _check_avatars(root: Path, people: list[Person]) -> list[Problem]:
         kind = lstat_kind(path)
         if kind is None:
             twin = case_twin(path)
-            bad("missing-file", f"`avatar` names {person.avatar!r}, which is not in content/people/",
-                f"did you mean {twin!r}? Names are case-sensitive" if twin else
-                "add the image to content/people/ or correct the name (names are case-sensitive)")
+            bad(
+                "missing-file",
+                f"`avatar` names {person.avatar!r}, which is not in content/people/",
+                f"did you mean {twin!r}? Names are case-sensitive"
+                if twin
+                else "add the image to content/people/ or correct the name (names are case-sensitive)",
+            )
         elif kind == "symlink":
-            bad("symlink", f"{person.avatar!r} is a symbolic link", "replace the link with the image itself")
+            bad(
+                "symlink",
+                f"{person.avatar!r} is a symbolic link",
+                "replace the link with the image itself",
+            )
         elif kind != "file":
-            bad("not-a-file", f"{person.avatar!r} is a {kind}, not a regular file", "name an image file")
+            bad(
+                "not-a-file",
+                f"{person.avatar!r} is a {kind}, not a regular file",
+                "name an image file",
+            )
         else:
             try:
                 fmt = sniff.sniff(read_bytes(path, sniff.HEAD_BYTES)[0])
             except (NotRegular, OSError) as exc:
-                bad("not-a-file", f"{person.avatar!r} cannot be read: {exc}", "name a regular, readable image")
+                bad(
+                    "not-a-file",
+                    f"{person.avatar!r} cannot be read: {exc}",
+                    "name a regular, readable image",
+                )
                 continue
             if fmt.kind is None:
-                bad("unsupported-format", f"`avatar` {person.avatar!r} is {fmt.label}, which is not accepted",
-                    fmt.advice or "use a JPEG, PNG, GIF or WebP image")
+                bad(
+                    "unsupported-format",
+                    f"`avatar` {person.avatar!r} is {fmt.label}, which is not accepted",
+                    fmt.advice or "use a JPEG, PNG, GIF or WebP image",
+                )
             elif fmt.kind != "image":
-                bad("wrong-media-type", f"`avatar` {person.avatar!r} is {fmt.label}, not an image",
-                    "use a JPEG, PNG, GIF or WebP image")
+                bad(
+                    "wrong-media-type",
+                    f"`avatar` {person.avatar!r} is {fmt.label}, not an image",
+                    "use a JPEG, PNG, GIF or WebP image",
+                )
     return out
 
 
@@ -271,15 +394,29 @@ def _load_pages(root: Path, rel: str, pattern, what: str, reader):
         path = f"{rel}/{name}"
         key = name[:-3]
         if not pattern.fullmatch(key):
-            out.append(problem("invalid-handle", path, 1, f"{key!r} is not a valid {what}",
-                               f"rename the file: lowercase letters, digits and - ({what} rules)"))
+            out.append(
+                problem(
+                    "invalid-handle",
+                    path,
+                    1,
+                    f"{key!r} is not a valid {what}",
+                    f"rename the file: lowercase letters, digits and - ({what} rules)",
+                )
+            )
             continue
         kind = lstat_kind(folder / name)
         if kind == "symlink":
             continue  # reported by _check_content_links with every other link under content/
         if kind != "file":
-            out.append(problem("not-a-file", path, 1, f"{name} is a {kind}, not a plain file",
-                               "replace it with a plain Markdown file"))
+            out.append(
+                problem(
+                    "not-a-file",
+                    path,
+                    1,
+                    f"{name} is a {kind}, not a plain file",
+                    "replace it with a plain Markdown file",
+                )
+            )
             continue
         text, issue = _read_text(folder / name, PAGE_LIMIT)
         if issue is not None:
@@ -297,4 +434,3 @@ def _load_pages(root: Path, rel: str, pattern, what: str, reader):
         if item is not None:
             items.append(item)
     return items, out
-

@@ -97,7 +97,7 @@ def _moov_info(moov: bytes) -> BmffInfo:
     tracks = set()
     start = 0
     while (i := moov.find(b"hdlr", start)) != -1:
-        handler = moov[i + 12:i + 16]
+        handler = moov[i + 12 : i + 16]
         if handler in (b"vide", b"soun", b"text", b"sbtl", b"subt"):
             tracks.add(handler.decode())
         start = i + 4
@@ -123,12 +123,12 @@ def _png_has_location(path: Path) -> bool | None:
             while pos < end:
                 if pos + 8 > end:
                     return None
-                length, kind = int.from_bytes(png[pos:pos + 4], "big"), png[pos + 4:pos + 8]
+                length, kind = int.from_bytes(png[pos : pos + 4], "big"), png[pos + 4 : pos + 8]
                 pos += 8
                 if kind == b"IEND":
                     return False
                 if kind in (b"eXIf", b"iTXt") and length <= _PNG_METADATA_LIMIT:
-                    data = png[pos:pos + length]
+                    data = png[pos : pos + length]
                     if kind == b"iTXt" and (b"GPSLatitude" in data or b"GPSLongitude" in data):
                         return True
                     if kind == b"eXIf":
@@ -173,6 +173,9 @@ def case_twin(path: Path) -> str | None:
     """The name in path's folder that differs from path's only by case ("Photo.JPG" for
     "photo.jpg"): names are case-sensitive, and this is the likeliest slip."""
     try:
-        return next((n for n in sorted(os.listdir(path.parent)) if n.casefold() == path.name.casefold()), None)
+        return next(
+            (n for n in sorted(os.listdir(path.parent)) if n.casefold() == path.name.casefold()),
+            None,
+        )
     except OSError:
         return None

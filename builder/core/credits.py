@@ -23,8 +23,20 @@ from .graph import RemixGraph
 from .model import Archive, OutsideSource, Record
 
 # Roughly the order of film and album credits; unknown roles follow, alphabetically.
-ROLE_ORDER = ("director", "producer", "writer", "editor", "composer", "performer", "voice",
-              "photographer", "illustrator", "animator", "sound-designer", "musician")
+ROLE_ORDER = (
+    "director",
+    "producer",
+    "writer",
+    "editor",
+    "composer",
+    "performer",
+    "voice",
+    "photographer",
+    "illustrator",
+    "animator",
+    "sound-designer",
+    "musician",
+)
 
 
 @dataclass(frozen=True)
@@ -80,12 +92,28 @@ class Credits:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "title": self.title, "kind": self.kind,
-            "people": [{"handle": p.handle, "name": p.name, "roles": list(p.roles),
-                        "records": [_record_json(r) for r in p.records]}
-                       for p in self.people],
-            "outside_sources": [{"title": o.title, "author": o.author, "url": o.url, "license": o.license,
-                                 "used_by": list(o.used_by)} for o in self.outside],
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "people": [
+                {
+                    "handle": p.handle,
+                    "name": p.name,
+                    "roles": list(p.roles),
+                    "records": [_record_json(r) for r in p.records],
+                }
+                for p in self.people
+            ],
+            "outside_sources": [
+                {
+                    "title": o.title,
+                    "author": o.author,
+                    "url": o.url,
+                    "license": o.license,
+                    "used_by": list(o.used_by),
+                }
+                for o in self.outside
+            ],
         }
 
 
@@ -100,8 +128,9 @@ def role_rank(role: str) -> tuple[int, str]:
     return (ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER), role)
 
 
-def credits_of(archive: Archive, graph: RemixGraph, record_id: str,
-               edit: Edit | None = None) -> Credits:
+def credits_of(
+    archive: Archive, graph: RemixGraph, record_id: str, edit: Edit | None = None
+) -> Credits:
     """The credits of a record; with its `edit` (Loaded.edits), what its cut uses, and how."""
     record = archive.records[record_id]
     usage = {rid: u for rid, u in usage_of(edit).items() if rid in archive.records} if edit else {}
@@ -110,15 +139,18 @@ def credits_of(archive: Archive, graph: RemixGraph, record_id: str,
     lineage = list(dict.fromkeys([record_id, *usage, *ancestors]))
     # When a record enters the credits: (0, 0) the production itself, (1, first second in the
     # cut) a record it uses, (2, step) a record of its lineage. Without an edit: the step alone.
-    rank = {rid: (0, 0) if rid == record_id else (1, usage[rid].first) if rid in usage else (2, i)
-            for i, rid in enumerate(lineage)}
+    rank = {
+        rid: (0, 0) if rid == record_id else (1, usage[rid].first) if rid in usage else (2, i)
+        for i, rid in enumerate(lineage)
+    }
     found: dict[str, dict] = {}
     outside: dict[tuple[str, str], dict] = {}
     for rid in lineage:
         rec = archive.records[rid]
         for c in rec.contributors:
-            entry = found.setdefault(c.handle, {"name": None, "roles": set(), "records": {},
-                                                "first": rank[rid]})
+            entry = found.setdefault(
+                c.handle, {"name": None, "roles": set(), "records": {}, "first": rank[rid]}
+            )
             entry["name"] = entry["name"] or c.name
             entry["roles"].add(c.role)
             entry["first"] = min(entry["first"], rank[rid])
@@ -128,19 +160,43 @@ def credits_of(archive: Archive, graph: RemixGraph, record_id: str,
                 o = outside.setdefault((src.title, src.url), {"src": src, "used_by": []})
                 if rid not in o["used_by"]:
                     o["used_by"].append(rid)
-    people = [PersonCredit(handle, e["name"] or handle, tuple(sorted(e["roles"], key=role_rank)),
-                           tuple(CreditedRecord(rid, archive.records[rid].title,
-                                                archive.records[rid].withdrawn is not None,
-                                                tuple(sorted(set(roles), key=role_rank)),
-                                                usage.get(rid))
-                                 for rid, roles in e["records"].items()))
-              for handle, e in found.items()]
-    people.sort(key=lambda p: (found[p.handle]["first"], role_rank(p.roles[0]), p.name.casefold(), p.handle))
-    outside_credits = [OutsideCredit(o["src"].title, o["src"].author, o["src"].url, o["src"].license,
-                                     tuple(o["used_by"])) for o in outside.values()]
+    people = [
+        PersonCredit(
+            handle,
+            e["name"] or handle,
+            tuple(sorted(e["roles"], key=role_rank)),
+            tuple(
+                CreditedRecord(
+                    rid,
+                    archive.records[rid].title,
+                    archive.records[rid].withdrawn is not None,
+                    tuple(sorted(set(roles), key=role_rank)),
+                    usage.get(rid),
+                )
+                for rid, roles in e["records"].items()
+            ),
+        )
+        for handle, e in found.items()
+    ]
+    people.sort(
+        key=lambda p: (found[p.handle]["first"], role_rank(p.roles[0]), p.name.casefold(), p.handle)
+    )
+    outside_credits = [
+        OutsideCredit(
+            o["src"].title, o["src"].author, o["src"].url, o["src"].license, tuple(o["used_by"])
+        )
+        for o in outside.values()
+    ]
     used = tuple(_used(archive, graph, archive.records[rid], u) for rid, u in usage.items())
-    return Credits(record_id, record.title, record.kind, tuple(people), tuple(outside_credits),
-                   used, record.license)
+    return Credits(
+        record_id,
+        record.title,
+        record.kind,
+        tuple(people),
+        tuple(outside_credits),
+        used,
+        record.license,
+    )
 
 
 # Roles that make an audio record music rather than sound, and name its artists.
@@ -166,12 +222,24 @@ def _used(archive: Archive, graph: RemixGraph, record: Record, usage: Usage) -> 
     ordered = sorted(record.contributors, key=lambda c: role_rank(c.role))
     makers = tuple(dict.fromkeys(c.name or c.handle for c in ordered))
     # Music is credited to its artists: whoever composed or played it, nearest first.
-    musicians = tuple(dict.fromkeys(
-        c.name or c.handle for rid in [record.id, *graph.ancestors(record.id)]
-        for c in archive.records[rid].contributors if c.role in MUSIC_ROLES))
+    musicians = tuple(
+        dict.fromkeys(
+            c.name or c.handle
+            for rid in [record.id, *graph.ancestors(record.id)]
+            for c in archive.records[rid].contributors
+            if c.role in MUSIC_ROLES
+        )
+    )
     what = what_it_is(record, usage, musicians)
-    return UsedRecord(record.id, record.title, record.type, record.license,
-                      musicians if what == "music" else makers, what, usage)
+    return UsedRecord(
+        record.id,
+        record.title,
+        record.type,
+        record.license,
+        musicians if what == "music" else makers,
+        what,
+        usage,
+    )
 
 
 def used_line(used: UsedRecord) -> str:
@@ -190,7 +258,9 @@ def render_roll(credits: Credits) -> str:
     by_role: dict[str, list[str]] = {}
     for p in credits.people:
         for role in p.roles:
-            via = ", ".join(r.id + (" (withdrawn)" if r.withdrawn else "") for r in p.records if role in r.roles)
+            via = ", ".join(
+                r.id + (" (withdrawn)" if r.withdrawn else "") for r in p.records if role in r.roles
+            )
             by_role.setdefault(role, []).append(f"{p.name}  ({via})")
     for role in sorted(by_role, key=role_rank):
         lines.append(role.replace("-", " ").capitalize())
@@ -242,8 +312,13 @@ def _num(value: Fraction) -> str:
 RollLine = tuple[str, str]
 DIRECTION = ("director", "producer", "writer", "editor")
 ON_SCREEN = ("performer", "voice")
-SECTIONS = (("footage", "Footage"), ("image", "Images"), ("words", "Words"),
-            ("music", "Music"), ("sound", "Sound"))
+SECTIONS = (
+    ("footage", "Footage"),
+    ("image", "Images"),
+    ("words", "Words"),
+    ("music", "Music"),
+    ("sound", "Sound"),
+)
 
 
 def roll_lines(credits: Credits) -> list[RollLine]:
@@ -260,10 +335,18 @@ def roll_lines(credits: Credits) -> list[RollLine]:
         _section(lines, heading, [entry for u in used for entry in _used_lines(u)])
     for role in sorted(by_role, key=role_rank):
         _section(lines, _role_heading(role), [("line", n) for n in by_role[role]])
-    _section(lines, "Also using", [entry for o in credits.outside for entry in (
-        ("line", f"“{o.title}” by {o.author}"), ("small", o.license))])
-    licenses = list(dict.fromkeys([*(u.license for u in credits.used),
-                                   *(o.license for o in credits.outside)]))
+    _section(
+        lines,
+        "Also using",
+        [
+            entry
+            for o in credits.outside
+            for entry in (("line", f"“{o.title}” by {o.author}"), ("small", o.license))
+        ],
+    )
+    licenses = list(
+        dict.fromkeys([*(u.license for u in credits.used), *(o.license for o in credits.outside)])
+    )
     notes = [("small", f"“{credits.title}”: {credits.license}")] if credits.license else []
     if licenses:
         notes.append(("small", "Works used: " + ", ".join(licenses)))

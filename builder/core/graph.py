@@ -23,12 +23,16 @@ class RemixGraph:
         sources: dict[str, tuple[str, ...]] = {}
         remixes: dict[str, list[str]] = {rid: [] for rid in archive.records}
         for rid, record in archive.records.items():
-            used = tuple(dict.fromkeys(s.id for s in record.record_sources if s.id in archive.records))
+            used = tuple(
+                dict.fromkeys(s.id for s in record.record_sources if s.id in archive.records)
+            )
             sources[rid] = used
             for parent in used:
                 remixes[parent].append(rid)
-        return RemixGraph(MappingProxyType(sources),
-                          MappingProxyType({k: tuple(sorted(v)) for k, v in remixes.items()}))
+        return RemixGraph(
+            MappingProxyType(sources),
+            MappingProxyType({k: tuple(sorted(v)) for k, v in remixes.items()}),
+        )
 
     def ancestors(self, record_id: str) -> list[str]:
         """Everything `record_id` uses, directly or through other records (breadth-first)."""

@@ -33,7 +33,12 @@ class License:
         """The badge name: "CC BY-SA 4.0", "CC0 1.0"."""
         if not self.elements:
             return "CC0 1.0" if self.spdx == "CC0-1.0" else "Public Domain"
-        return "CC " + "-".join(e for e in ("BY", "NC", "ND", "SA") if e in self.elements) + " " + _v(self.version)
+        return (
+            "CC "
+            + "-".join(e for e in ("BY", "NC", "ND", "SA") if e in self.elements)
+            + " "
+            + _v(self.version)
+        )
 
     @property
     def public_domain(self) -> bool:
@@ -46,12 +51,20 @@ def _v(version: tuple[int, ...]) -> str:
 
 def _table() -> dict[str, License]:
     table = {
-        "CC0-1.0": License("CC0-1.0", frozenset(), (1, 0),
-                           "https://creativecommons.org/publicdomain/zero/1.0/",
-                           "Creative Commons Zero 1.0 Universal"),
-        "CC-PDDC": License("CC-PDDC", frozenset(), (1, 0),
-                           "https://creativecommons.org/licenses/publicdomain/",
-                           "Creative Commons Public Domain Dedication and Certification"),
+        "CC0-1.0": License(
+            "CC0-1.0",
+            frozenset(),
+            (1, 0),
+            "https://creativecommons.org/publicdomain/zero/1.0/",
+            "Creative Commons Zero 1.0 Universal",
+        ),
+        "CC-PDDC": License(
+            "CC-PDDC",
+            frozenset(),
+            (1, 0),
+            "https://creativecommons.org/licenses/publicdomain/",
+            "Creative Commons Public Domain Dedication and Certification",
+        ),
     }
     combos = ["BY", "BY-SA", "BY-NC", "BY-ND", "BY-NC-SA", "BY-NC-ND"]
     for version in ("1.0", "2.0", "2.5", "3.0", "4.0"):
@@ -62,10 +75,18 @@ def _table() -> dict[str, License]:
             elements = frozenset(combo.split("-"))
             path = combo.lower()
             table[spdx] = License(
-                spdx, elements, tuple(int(x) for x in version.split(".")),
+                spdx,
+                elements,
+                tuple(int(x) for x in version.split(".")),
                 f"https://creativecommons.org/licenses/{path}/{version}/",
-                "Creative Commons " + "-".join(_NAMES[e] for e in combo.split("-")) + f" {version}"
-                + (" International" if version == "4.0" else (" Unported" if version == "3.0" else " Generic")),
+                "Creative Commons "
+                + "-".join(_NAMES[e] for e in combo.split("-"))
+                + f" {version}"
+                + (
+                    " International"
+                    if version == "4.0"
+                    else (" Unported" if version == "3.0" else " Generic")
+                ),
             )
     return table
 
@@ -73,8 +94,13 @@ def _table() -> dict[str, License]:
 LICENSES: dict[str, License] = _table()
 
 DEFAULT_ALLOWED: tuple[str, ...] = (
-    "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0",
-    "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0", "CC-BY-NC-ND-4.0",
+    "CC0-1.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC-BY-NC-SA-4.0",
+    "CC-BY-ND-4.0",
+    "CC-BY-NC-ND-4.0",
 )
 
 
@@ -108,42 +134,60 @@ def judge_adaptation(own: License, ancestry: list[Inherited]) -> Verdict | None:
     nd = [a for a in ancestry if "ND" in a.license.elements]
     if nd:
         a = nd[0]
-        return Verdict("license-nd-source",
-                       f"adapts {a.describe()}, whose NoDerivatives license forbids remixes",
-                       "remove it from `sources`, or ask its author for a license without ND", a)
+        return Verdict(
+            "license-nd-source",
+            f"adapts {a.describe()}, whose NoDerivatives license forbids remixes",
+            "remove it from `sources`, or ask its author for a license without ND",
+            a,
+        )
     sa = [a for a in ancestry if "SA" in a.license.elements]
     nc = [a for a in ancestry if "NC" in a.license.elements]
     for a in sa[1:]:
         if a.license.elements != sa[0].license.elements:
-            return Verdict("license-conflict",
-                           f"uses {sa[0].describe()} and {a.describe()}: both ShareAlike licenses "
-                           "demand to be the remix's license, so no license honours both",
-                           "remove one of the two from `sources`", a)
+            return Verdict(
+                "license-conflict",
+                f"uses {sa[0].describe()} and {a.describe()}: both ShareAlike licenses "
+                "demand to be the remix's license, so no license honours both",
+                "remove one of the two from `sources`",
+                a,
+            )
     if sa and nc and "NC" not in sa[0].license.elements:
-        return Verdict("license-conflict",
-                       f"uses {sa[0].describe()} and {nc[0].describe()}: ShareAlike requires "
-                       f"{sa[0].license.spdx} (commercial use allowed) while NonCommercial forbids "
-                       "commercial use, so no license honours both",
-                       "remove one of the two from `sources`", nc[0])
+        return Verdict(
+            "license-conflict",
+            f"uses {sa[0].describe()} and {nc[0].describe()}: ShareAlike requires "
+            f"{sa[0].license.spdx} (commercial use allowed) while NonCommercial forbids "
+            "commercial use, so no license honours both",
+            "remove one of the two from `sources`",
+            nc[0],
+        )
     if sa:
         need = max(sa, key=lambda a: a.license.version)
         if own.elements != need.license.elements or own.version < need.license.version:
             suggestion = _same_elements_latest(need.license)
-            return Verdict("license-sa-mismatch",
-                           f"is {own.spdx} but adapts {need.describe()}, whose ShareAlike license "
-                           "requires the remix to use the same license",
-                           f"set `license: {suggestion}`", need)
+            return Verdict(
+                "license-sa-mismatch",
+                f"is {own.spdx} but adapts {need.describe()}, whose ShareAlike license "
+                "requires the remix to use the same license",
+                f"set `license: {suggestion}`",
+                need,
+            )
     if nc and "NC" not in own.elements:
         a = nc[0]
-        return Verdict("license-nc-required",
-                       f"is {own.spdx} but adapts {a.describe()}, which forbids commercial use",
-                       f"choose a NonCommercial license such as `license: {_with_nc(own)}`", a)
+        return Verdict(
+            "license-nc-required",
+            f"is {own.spdx} but adapts {a.describe()}, which forbids commercial use",
+            f"choose a NonCommercial license such as `license: {_with_nc(own)}`",
+            a,
+        )
     by = [a for a in ancestry if "BY" in a.license.elements]
     if by and own.public_domain:
         a = by[0]
-        return Verdict("license-by-required",
-                       f"is {own.spdx} but adapts {a.describe()}, which requires credit to its author",
-                       "choose a license with attribution such as `license: CC-BY-4.0`", a)
+        return Verdict(
+            "license-by-required",
+            f"is {own.spdx} but adapts {a.describe()}, which requires credit to its author",
+            "choose a license with attribution such as `license: CC-BY-4.0`",
+            a,
+        )
     return None
 
 

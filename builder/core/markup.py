@@ -28,8 +28,34 @@ MAX_NESTING = 10
 MAX_OPEN_BRACKETS = 500
 BUDGET_SECONDS = 2.0
 
-_TAGS = {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
-         "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "del", "sup", "sub"}
+_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
+    "sup",
+    "sub",
+}
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))+")
 
@@ -56,8 +82,13 @@ RULES = 1
 @functools.cache
 def render_version() -> str:
     """What a render depends on besides its text: a stored render of another version is not used."""
-    limits = (MAX_CHARS, MAX_NESTING, MAX_OPEN_BRACKETS, sorted(_TAGS),
-              sorted((tag, sorted(names)) for tag, names in _ATTRIBUTES.items()))
+    limits = (
+        MAX_CHARS,
+        MAX_NESTING,
+        MAX_OPEN_BRACKETS,
+        sorted(_TAGS),
+        sorted((tag, sorted(names)) for tag, names in _ATTRIBUTES.items()),
+    )
     return f"rules {RULES} {limits}; markdown {markdown.__version__}; nh3 {version('nh3')}"
 
 
@@ -84,8 +115,14 @@ def _render(text: str) -> str:
 
 def sanitize(html: str) -> str:
     """HTML through the allow-list; idempotent on what render_markdown returns."""
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="nofollow noopener ugc", strip_comments=True)
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener ugc",
+        strip_comments=True,
+    )
 
 
 _parsers = threading.local()  # one Markdown per thread: mkdocs serve rebuilds in another one
@@ -96,31 +133,48 @@ def _convert(text: str) -> str:
     the time): one parser per thread, reset before each text."""
     md = getattr(_parsers, "md", None)
     if md is None:
-        md = _parsers.md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        md = _parsers.md = markdown.Markdown(
+            extensions=["tables", "sane_lists"], output_format="html"
+        )
     try:
         return md.reset().convert(text)
     except BaseException:
-        _parsers.md = None  # stopped half-way (by the time budget, say): its state is not to be trusted
+        _parsers.md = (
+            None  # stopped half-way (by the time budget, say): its state is not to be trusted
+        )
         raise
 
 
 def measure(text: str) -> None:
     """Refuse, before parsing, what would make the parser recurse or crawl."""
     if len(text) > MAX_CHARS:
-        raise MarkupLimit(f"the text is {len(text):,} characters, over the limit of {MAX_CHARS:,}",
-                          "split it into several records")
+        raise MarkupLimit(
+            f"the text is {len(text):,} characters, over the limit of {MAX_CHARS:,}",
+            "split it into several records",
+        )
     for number, line in enumerate(text.splitlines(), 1):
         prefix = _PREFIX.match(line)
         if not prefix:
             continue  # indentation alone is a code block or verse, not nesting
         depth = len(re.findall(r">|[-*+]|\d+[.)]", prefix[0]))
-        indent = (len(line) - len(line.lstrip(" \t"))) // 4  # nested lists are indented list markers
+        indent = (
+            len(line) - len(line.lstrip(" \t"))
+        ) // 4  # nested lists are indented list markers
         if depth + indent > MAX_NESTING:
-            raise MarkupLimit(f"its line {number} nests lists or quotes {depth + indent} levels deep, "
-                              f"over the limit of {MAX_NESTING}", "flatten the lists and quotes")
-    if text.count("[") - text.count("]") > MAX_OPEN_BRACKETS or text.count("[") > 20 * MAX_OPEN_BRACKETS:
-        raise MarkupLimit("the text has thousands of `[` brackets, which Markdown cannot render in "
-                          "reasonable time", "escape literal brackets as \\[ or remove them")
+            raise MarkupLimit(
+                f"its line {number} nests lists or quotes {depth + indent} levels deep, "
+                f"over the limit of {MAX_NESTING}",
+                "flatten the lists and quotes",
+            )
+    if (
+        text.count("[") - text.count("]") > MAX_OPEN_BRACKETS
+        or text.count("[") > 20 * MAX_OPEN_BRACKETS
+    ):
+        raise MarkupLimit(
+            "the text has thousands of `[` brackets, which Markdown cannot render in "
+            "reasonable time",
+            "escape literal brackets as \\[ or remove them",
+        )
 
 
 class _Timeout(Exception):
@@ -143,8 +197,10 @@ def _budget(seconds: float):
     try:
         yield
     except _Timeout:
-        raise MarkupLimit(f"the Markdown took more than {seconds:g} s to render",
-                          "simplify the formatting (fewer nested or unclosed marks)") from None
+        raise MarkupLimit(
+            f"the Markdown took more than {seconds:g} s to render",
+            "simplify the formatting (fewer nested or unclosed marks)",
+        ) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -28,8 +28,14 @@ Recipe = Literal["image", "video", "audio", "text", "timeline"]
 
 # What a timeline's render encodes with (builder/media/render.py): part of every render job's
 # parameters, so of its cache key. threads: x264's output changes with its thread count.
-RENDER: dict[str, Any] = {"crf": 23, "preset": "veryfast", "threads": 2, "audio_bitrate": "160k",
-                          "mp3_bitrate": "160k", "sample_rate": 48000}
+RENDER: dict[str, Any] = {
+    "crf": 23,
+    "preset": "veryfast",
+    "threads": 2,
+    "audio_bitrate": "160k",
+    "mp3_bitrate": "160k",
+    "sample_rate": 48000,
+}
 # A render may take job_seconds plus this many seconds per second of output.
 RENDER_SECONDS_PER_SECOND = 10
 
@@ -80,13 +86,19 @@ class MediaJob:
     def fingerprint(self) -> str:
         """Everything but the input bytes that decides the output, canonically."""
         version = RECIPE_VERSIONS.get(self.recipe, RECIPE_VERSION)
-        return json.dumps([version, self.recipe, self.inputs, dict(self.params)],
-                          sort_keys=True, ensure_ascii=True)
+        return json.dumps(
+            [version, self.recipe, self.inputs, dict(self.params)],
+            sort_keys=True,
+            ensure_ascii=True,
+        )
 
 
-def plan_media(archive: Archive, settings: MediaSettings = MediaSettings(),
-               max_pixels: int = 50_000_000,
-               edits: Mapping[str, Edit] = MappingProxyType({})) -> list[MediaJob]:
+def plan_media(
+    archive: Archive,
+    settings: MediaSettings = MediaSettings(),
+    max_pixels: int = 50_000_000,
+    edits: Mapping[str, Edit] = MappingProxyType({}),
+) -> list[MediaJob]:
     """One job per published record (a withdrawn record's media is not published); a record
     whose file is a timeline with its cut in `edits` (Loaded.edits) is rendered."""
     graph = RemixGraph.of(archive) if edits else None
@@ -102,34 +114,52 @@ def plan_media(archive: Archive, settings: MediaSettings = MediaSettings(),
     return jobs
 
 
-def _timeline_job(archive: Archive, graph: RemixGraph, record: Record, edit: Edit, s: MediaSettings,
-                  max_pixels: int) -> MediaJob | None:
+def _timeline_job(
+    archive: Archive,
+    graph: RemixGraph,
+    record: Record,
+    edit: Edit,
+    s: MediaSettings,
+    max_pixels: int,
+) -> MediaJob | None:
     """A render: inputs are the .otio, then the file of every record the cut uses (in
     edit.record_ids order, named in the `sources` parameter); the render settings, the roll's
     lines and the cut itself are parameters, so all of them are in the cache key."""
     if record.withdrawn is not None or record.file is None:
         return None
     # A record that is missing or withdrawn has no input: the render reports it by name.
-    used = [archive.records[rid] for rid in edit.record_ids
-            if rid in archive.records and archive.records[rid].file is not None
-            and archive.records[rid].withdrawn is None]
+    used = [
+        archive.records[rid]
+        for rid in edit.record_ids
+        if rid in archive.records
+        and archive.records[rid].file is not None
+        and archive.records[rid].withdrawn is None
+    ]
     rolled = record.type == "video" and edit.roll.enabled
     credits = credits_of(archive, graph, record.id, edit) if rolled else None
     roll = [list(line) for line in roll_lines(credits)] if credits is not None else []
     params: dict[str, Any] = {
-        "widths": list(s.widths), "preview_width": s.preview_width,
-        "webp_quality": s.webp_quality, "jpeg_quality": s.jpeg_quality, "max_pixels": max_pixels,
-        "title": record.title, "credit": ", ".join(c.name or c.handle for c in record.contributors),
-        "type": record.type, "edit": edit_to_json(edit), "render": dict(RENDER),
-        "sources": [[r.id, r.type] for r in used], "roll": roll,
+        "widths": list(s.widths),
+        "preview_width": s.preview_width,
+        "webp_quality": s.webp_quality,
+        "jpeg_quality": s.jpeg_quality,
+        "max_pixels": max_pixels,
+        "title": record.title,
+        "credit": ", ".join(c.name or c.handle for c in record.contributors),
+        "type": record.type,
+        "edit": edit_to_json(edit),
+        "render": dict(RENDER),
+        "sources": [[r.id, r.type] for r in used],
+        "roll": roll,
         "seconds": float(edit.duration + (edit.roll.seconds if rolled else 0)),
         # The record's own poster or cover art, as for an uploaded video or audio file.
         "poster": bool(record.poster),
     }
     poster = (f"{record.folder}/{record.poster}",) if record.poster else ()
     inputs = (f"{record.folder}/{record.file}", *(f"{r.folder}/{r.file}" for r in used), *poster)
-    return MediaJob(record.id, "timeline", inputs, tuple(sorted(params.items())),
-                    record.line_of("file"))
+    return MediaJob(
+        record.id, "timeline", inputs, tuple(sorted(params.items())), record.line_of("file")
+    )
 
 
 def _job(record: Record, s: MediaSettings, max_pixels: int) -> MediaJob | None:
@@ -141,12 +171,16 @@ def _job(record: Record, s: MediaSettings, max_pixels: int) -> MediaJob | None:
     if record.poster and record.type in ("audio", "video"):
         inputs.append(f"{record.folder}/{record.poster}")
     params: dict[str, Any] = {
-        "widths": list(s.widths), "preview_width": s.preview_width,
-        "webp_quality": s.webp_quality, "jpeg_quality": s.jpeg_quality,
+        "widths": list(s.widths),
+        "preview_width": s.preview_width,
+        "webp_quality": s.webp_quality,
+        "jpeg_quality": s.jpeg_quality,
         "max_pixels": max_pixels,  # the archive's limit, so the build accepts what check accepts
     }
     if record.type in ("text", "audio"):
         # Cards show who made what: part of the output, so part of the cache key.
         params["title"] = record.title
         params["credit"] = ", ".join(c.name or c.handle for c in record.contributors)
-    return MediaJob(record.id, record.type, tuple(inputs), tuple(sorted(params.items())), record.line_of("file"))
+    return MediaJob(
+        record.id, record.type, tuple(inputs), tuple(sorted(params.items())), record.line_of("file")
+    )

@@ -89,8 +89,12 @@ class Record:
     @property
     def named_files(self) -> dict[str, str]:
         """field -> file name, for every field that names a file in the folder."""
-        names = {"file": self.file, "poster": self.poster,
-                 "captions": self.captions, "transcript": self.transcript}
+        names = {
+            "file": self.file,
+            "poster": self.poster,
+            "captions": self.captions,
+            "transcript": self.transcript,
+        }
         return {k: v for k, v in names.items() if v is not None}
 
 
@@ -125,8 +129,12 @@ class Archive:
     unreadable: frozenset[str] = frozenset()
 
     @staticmethod
-    def of(records: list[Record], people: list[Person] = (), collaborations: list[Collaboration] = (),
-           unreadable: frozenset[str] = frozenset()) -> Archive:
+    def of(
+        records: list[Record],
+        people: list[Person] = (),
+        collaborations: list[Collaboration] = (),
+        unreadable: frozenset[str] = frozenset(),
+    ) -> Archive:
         return Archive(
             MappingProxyType({r.id: r for r in sorted(records, key=lambda r: r.id)}),
             MappingProxyType({p.handle: p for p in sorted(people, key=lambda p: p.handle)}),

@@ -65,14 +65,20 @@ CODES: dict[str, str] = {
     "license-conflict": "Two sources whose licenses cannot both be honoured.",
     # timelines (a production made in the archive: records/<id>/<name>.otio)
     "timeline-limit": "A timeline is too large, too deep, too long, or has too many clips/tracks.",
-    "timeline-invalid": ("A timeline is not OpenTimelineIO JSON, or a number, rate or setting "
-                         "in it is wrong."),
-    "timeline-unsupported": ("A timeline holds something a production cannot render "
-                             "(an effect, a nested stack, a wipe)."),
-    "timeline-reference": ("A timeline clip points at a path, a URL, a missing or withdrawn record "
-                           "or one its track cannot use."),
-    "timeline-trim": ("A timeline clip (with its dissolve handles) reaches outside its record's "
-                      "real length or lines."),
+    "timeline-invalid": (
+        "A timeline is not OpenTimelineIO JSON, or a number, rate or setting in it is wrong."
+    ),
+    "timeline-unsupported": (
+        "A timeline holds something a production cannot render (an effect, a nested stack, a wipe)."
+    ),
+    "timeline-reference": (
+        "A timeline clip points at a path, a URL, a missing or withdrawn record "
+        "or one its track cannot use."
+    ),
+    "timeline-trim": (
+        "A timeline clip (with its dissolve handles) reaches outside its record's "
+        "real length or lines."
+    ),
     "timeline-source": "A timeline uses a record that is not in the production's `sources`.",
     # building the media
     "media-failed": "The web versions of a media file could not be made (corrupt, truncated, unplayable).",
@@ -111,8 +117,14 @@ def problem(
 ) -> Problem:
     if code not in CODES:
         raise ValueError(f"undocumented problem code {code!r}")
-    return Problem(visible(path), max(1, line), code, visible(message), visible(fix),
-                   visible(record) if record is not None else None)
+    return Problem(
+        visible(path),
+        max(1, line),
+        code,
+        visible(message),
+        visible(fix),
+        visible(record) if record is not None else None,
+    )
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

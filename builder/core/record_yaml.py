@@ -51,9 +51,13 @@ class Draft:
 
     def unfilled(self) -> list[str]:
         """The required fields still marked FILL ME, in file order."""
-        wanted = [("title", self.title), ("alt", self.alt if self.needs_alt else ""),
-                  ("contributor handle", self.handle), ("contributor role", self.role),
-                  ("license", self.license)]
+        wanted = [
+            ("title", self.title),
+            ("alt", self.alt if self.needs_alt else ""),
+            ("contributor handle", self.handle),
+            ("contributor role", self.role),
+            ("license", self.license),
+        ]
         return [label for label, value in wanted if value is None]
 
 
@@ -72,15 +76,23 @@ def text_problem(name: str, value: str) -> str | None:
 def id_problem(value: str) -> str | None:
     if RECORD_ID.fullmatch(value):
         return None
-    return "an id is 3-64 lowercase letters, digits and -, starting and ending with a letter or digit"
+    return (
+        "an id is 3-64 lowercase letters, digits and -, starting and ending with a letter or digit"
+    )
 
 
 def handle_problem(value: str) -> str | None:
-    return None if HANDLE.fullmatch(value) else "a handle is 1-39 lowercase letters, digits, - and _"
+    return (
+        None if HANDLE.fullmatch(value) else "a handle is 1-39 lowercase letters, digits, - and _"
+    )
 
 
 def role_problem(value: str) -> str | None:
-    return None if ROLE.fullmatch(value) else "a role is lowercase text such as writer, photographer, composer"
+    return (
+        None
+        if ROLE.fullmatch(value)
+        else "a role is lowercase text such as writer, photographer, composer"
+    )
 
 
 def license_problem(value: str, allowed: tuple[str, ...]) -> str | None:
@@ -90,8 +102,25 @@ def license_problem(value: str, allowed: tuple[str, ...]) -> str | None:
 # --- ids and names ----------------------------------------------------------------------------
 
 # Letters that Unicode does not decompose into an ASCII base letter.
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-                       "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i"})
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "Þ": "Th",
+        "ı": "i",
+    }
+)
 
 
 def slugify(text: str, max_length: int = 64) -> str:
@@ -100,10 +129,14 @@ def slugify(text: str, max_length: int = 64) -> str:
     Cut at a word boundary when over `max_length` (unless that leaves too little).
     """
     folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    ascii_text = (
+        "".join(c for c in folded if not unicodedata.combining(c))
+        .encode("ascii", "ignore")
+        .decode()
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
-        cut = slug[:max_length + 1]
+        cut = slug[: max_length + 1]
         head = cut.rsplit("-", 1)[0] if "-" in cut else ""
         slug = head if len(head) >= max_length // 2 else slug[:max_length]
     return slug.strip("-")
@@ -185,7 +218,9 @@ def render_record_yaml(draft: Draft, licenses: tuple[str, ...]) -> str:
         f"file: {yaml_text(draft.file)}",
     ]
     if draft.needs_alt:
-        lines.append(_field("alt", draft.alt, "describe what is seen, for people who cannot see it"))
+        lines.append(
+            _field("alt", draft.alt, "describe what is seen, for people who cannot see it")
+        )
     lines += _contributor_lines(draft)
     lines += _license_lines(draft.license, licenses)
     lines.append(f"created: {draft.created.isoformat()}")
@@ -197,8 +232,12 @@ def _contributor_lines(draft: Draft) -> list[str]:
     return [
         "contributors:",
         "  - " + _field("handle", draft.handle, "your handle: lowercase letters, digits, - and _"),
-        "    " + _field("role", draft.role, "what you did: writer, photographer, composer, performer, ..."),
-        f"    name: {yaml_text(draft.name)}" if draft.name
+        "    "
+        + _field(
+            "role", draft.role, "what you did: writer, photographer, composer, performer, ..."
+        ),
+        f"    name: {yaml_text(draft.name)}"
+        if draft.name
         else "    # name: Your Name      (optional: how you want to be credited)",
     ]
 
@@ -208,7 +247,11 @@ def _license_lines(chosen: str | None, licenses: tuple[str, ...]) -> list[str]:
     # contributor picks with the rules in view; chosen: its rule as a reminder.
     if chosen is None:
         menu = [f"#   {line}".rstrip() for line in license_menu(licenses)]
-        return [f"{FILL_ME}: choose one license. What it lets others do with your work:", *menu, "license:"]
+        return [
+            f"{FILL_ME}: choose one license. What it lets others do with your work:",
+            *menu,
+            "license:",
+        ]
     rule = remix_rule(chosen)
     return [f"license: {chosen}" + (f"  # {rule}" if rule else "")]
 
@@ -235,7 +278,9 @@ def readback_problem(record_id: str, text: str) -> str | None:
 
 # YAML's printable characters, minus the line breaks NEL, LS, PS and the BOM: written
 # raw, these would break or fold a line, so they are escaped like control characters.
-_RAW_OK = re.compile(r"[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_RAW_OK = re.compile(
+    r"[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 _PLAIN_FIRST = re.compile(r"[A-Za-z0-9\u00c0-\U0010ffff(]")
 
 
@@ -258,7 +303,13 @@ def _escaped(ch: str) -> str:
     if ch != "\t" and _RAW_OK.fullmatch(ch):
         return ch
     code = ord(ch)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code <= 0xFF
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
+    )
 
 
 def _plain_ok(value: str) -> bool:

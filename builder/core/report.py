@@ -50,8 +50,10 @@ def render_text(report: Report) -> str:
 
 def render_github(report: Report) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
-    lines = [f"::error file={_prop(p.path)},line={p.line}::{_data(p.code + ': ' + p.message + ' — ' + p.fix)}"
-             for p in report.problems]
+    lines = [
+        f"::error file={_prop(p.path)},line={p.line}::{_data(p.code + ': ' + p.message + ' — ' + p.fix)}"
+        for p in report.problems
+    ]
     lines.extend(f"::notice::{_data(n)}" for n in report.notes)
     lines.append(report.summary())
     return "\n".join(lines) + "\n"
@@ -62,8 +64,14 @@ def render_json(report: Report) -> str:
         "ok": report.ok,
         "checked": report.checked,
         "problems": [
-            {"path": p.path, "line": p.line, "code": p.code, "message": p.message, "fix": p.fix,
-             "record": p.record}
+            {
+                "path": p.path,
+                "line": p.line,
+                "code": p.code,
+                "message": p.message,
+                "fix": p.fix,
+                "record": p.record,
+            }
             for p in report.problems
         ],
         "notes": report.notes,

@@ -23,30 +23,57 @@ def check_references(archive: Archive, deleted: frozenset[str] = frozenset()) ->
         for src in record.sources:
             key = src.id if isinstance(src, RecordSource) else f"{src.title}|{src.url}"
             if key in seen:
-                out.append(problem("duplicate-source", record.yaml_path, src.line,
-                                   f"the source {_name(src)} is listed twice", "remove the repeated entry",
-                                   record.id))
+                out.append(
+                    problem(
+                        "duplicate-source",
+                        record.yaml_path,
+                        src.line,
+                        f"the source {_name(src)} is listed twice",
+                        "remove the repeated entry",
+                        record.id,
+                    )
+                )
             seen.add(key)
             if not isinstance(src, RecordSource) or archive.exists(src.id):
                 continue
             if src.id == record.id:
                 continue  # reported as a cycle
             if src.id in deleted:
-                out.append(problem("deleted-record", record.yaml_path, src.line,
-                                   f"uses '{src.id}', which this change deletes",
-                                   f"restore records/{src.id}/ and withdraw it instead "
-                                   "(`withdrawn: {date: ..., reason: ...}`), so lineage and credits stay intact",
-                                   record.id))
+                out.append(
+                    problem(
+                        "deleted-record",
+                        record.yaml_path,
+                        src.line,
+                        f"uses '{src.id}', which this change deletes",
+                        f"restore records/{src.id}/ and withdraw it instead "
+                        "(`withdrawn: {date: ..., reason: ...}`), so lineage and credits stay intact",
+                        record.id,
+                    )
+                )
             else:
-                out.append(problem("unknown-source", record.yaml_path, src.line,
-                                   f"the source '{src.id}' is not a record in this archive",
-                                   _id_hint(src.id, archive.records) + " If it was deleted, restore it "
-                                   "and withdraw it instead", record.id))
+                out.append(
+                    problem(
+                        "unknown-source",
+                        record.yaml_path,
+                        src.line,
+                        f"the source '{src.id}' is not a record in this archive",
+                        _id_hint(src.id, archive.records) + " If it was deleted, restore it "
+                        "and withdraw it instead",
+                        record.id,
+                    )
+                )
         if record.collaboration and record.collaboration not in archive.collaborations:
-            out.append(problem("unknown-collaboration", record.yaml_path, record.line_of("collaboration"),
-                               f"the collaboration '{record.collaboration}' does not exist",
-                               f"{_id_hint(record.collaboration, archive.collaborations, 'content/collaborations/')} "
-                               f"Or add content/collaborations/{record.collaboration}.md", record.id))
+            out.append(
+                problem(
+                    "unknown-collaboration",
+                    record.yaml_path,
+                    record.line_of("collaboration"),
+                    f"the collaboration '{record.collaboration}' does not exist",
+                    f"{_id_hint(record.collaboration, archive.collaborations, 'content/collaborations/')} "
+                    f"Or add content/collaborations/{record.collaboration}.md",
+                    record.id,
+                )
+            )
     return out
 
 
@@ -57,15 +84,25 @@ def check_cycles(archive: Archive, graph: RemixGraph) -> list[Problem]:
         for i, rid in enumerate(loop):
             record = archive.records[rid]
             nxt = loop[(i + 1) % len(loop)]
-            line = next((s.line for s in record.record_sources if s.id == nxt), record.line_of("sources"))
-            out.append(problem("remix-cycle", record.yaml_path, line,
-                               f"remix loop {shown}: a record cannot be its own ancestor",
-                               f"remove '{nxt}' from the sources of '{rid}' (or the link that is wrong)", rid))
+            line = next(
+                (s.line for s in record.record_sources if s.id == nxt), record.line_of("sources")
+            )
+            out.append(
+                problem(
+                    "remix-cycle",
+                    record.yaml_path,
+                    line,
+                    f"remix loop {shown}: a record cannot be its own ancestor",
+                    f"remove '{nxt}' from the sources of '{rid}' (or the link that is wrong)",
+                    rid,
+                )
+            )
     return out
 
 
-def check_licenses(archive: Archive, graph: RemixGraph, allowed: Iterable[str],
-                   only: set[str] | None = None) -> list[Problem]:
+def check_licenses(
+    archive: Archive, graph: RemixGraph, allowed: Iterable[str], only: set[str] | None = None
+) -> list[Problem]:
     """Each record's own license, its outside sources' licenses, and the lineage rules."""
     allowed = tuple(allowed)
     out: list[Problem] = []
@@ -80,26 +117,46 @@ def check_licenses(archive: Archive, graph: RemixGraph, allowed: Iterable[str],
             out.append(_not_allowed(record, allowed))
         for src in record.sources:
             if isinstance(src, OutsideSource) and lookup(src.license) is None:
-                out.append(problem("unknown-license", record.yaml_path, src.line,
-                                   f"the outside source '{src.title}' has the license {src.license!r}, "
-                                   "which is not a known Creative Commons license",
-                                   "give its SPDX id (for example CC-BY-SA-3.0); only Creative Commons "
-                                   "and public-domain works can be remixed here", rid))
+                out.append(
+                    problem(
+                        "unknown-license",
+                        record.yaml_path,
+                        src.line,
+                        f"the outside source '{src.title}' has the license {src.license!r}, "
+                        "which is not a known Creative Commons license",
+                        "give its SPDX id (for example CC-BY-SA-3.0); only Creative Commons "
+                        "and public-domain works can be remixed here",
+                        rid,
+                    )
+                )
         if own is None or rid in looped:
             continue
         verdict = judge_adaptation(own, ancestry.of(rid))
         if verdict:
-            out.append(problem(verdict.code, record.yaml_path, record.line_of("license"),
-                               f"'{rid}' {verdict.message}", verdict.fix, rid))
+            out.append(
+                problem(
+                    verdict.code,
+                    record.yaml_path,
+                    record.line_of("license"),
+                    f"'{rid}' {verdict.message}",
+                    verdict.fix,
+                    rid,
+                )
+            )
     return out
 
 
 def _not_allowed(record: Record, allowed: tuple[str, ...]) -> Problem:
     close = difflib.get_close_matches(record.license, allowed, n=1, cutoff=0.6)
     hint = f"did you mean `{close[0]}`? " if close else ""
-    return problem("license-not-allowed", record.yaml_path, record.line_of("license"),
-                   f"the license {record.license!r} is not accepted by this archive",
-                   f"{hint}use one of: " + ", ".join(allowed), record.id)
+    return problem(
+        "license-not-allowed",
+        record.yaml_path,
+        record.line_of("license"),
+        f"the license {record.license!r} is not accepted by this archive",
+        f"{hint}use one of: " + ", ".join(allowed),
+        record.id,
+    )
 
 
 class _Ancestry:
@@ -173,4 +230,3 @@ def _name(src: RecordSource | OutsideSource) -> str:
 def _id_hint(value: str, known: Iterable[str], where: str = "records/") -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.7)
     return f"did you mean '{close[0]}'?" if close else f"check the name against {where}."
-

@@ -26,46 +26,68 @@ class Format:
     advice: str = ""  # how to turn an unaccepted format into an accepted one
 
 
-def _f(name: str, label: str, kind: str | None, exts: tuple[str, ...] = (), mime: str = "", advice: str = "") -> Format:
+def _f(
+    name: str,
+    label: str,
+    kind: str | None,
+    exts: tuple[str, ...] = (),
+    mime: str = "",
+    advice: str = "",
+) -> Format:
     return Format(name, label, kind, exts, mime or "application/octet-stream", advice)
 
 
-FORMATS = {f.name: f for f in (
-    _f("jpeg", "JPEG image", "image", (".jpg", ".jpeg"), "image/jpeg"),
-    _f("png", "PNG image", "image", (".png",), "image/png"),
-    _f("gif", "GIF image", "image", (".gif",), "image/gif"),
-    _f("webp", "WebP image", "image", (".webp",), "image/webp"),
-    _f("mp3", "MP3 audio", "audio", (".mp3",), "audio/mpeg"),
-    _f("aac", "AAC audio", "audio", (".aac",), "audio/aac"),
-    _f("m4a", "M4A audio", "audio", (".m4a", ".mp4"), "audio/mp4"),
-    _f("wav", "WAV audio", "audio", (".wav",), "audio/wav"),
-    _f("flac", "FLAC audio", "audio", (".flac",), "audio/flac"),
-    _f("ogg-vorbis", "Ogg Vorbis audio", "audio", (".ogg", ".oga"), "audio/ogg"),
-    _f("ogg-opus", "Ogg Opus audio", "audio", (".opus", ".ogg", ".oga"), "audio/ogg"),
-    _f("mp4", "MP4 video", "video", (".mp4", ".m4v"), "video/mp4"),
-    _f("mov", "QuickTime video", "video", (".mov", ".mp4"), "video/quicktime"),
-    _f("webm", "WebM video", "video", (".webm",), "video/webm"),
-    _f("mkv", "Matroska video", "video", (".mkv",), "video/x-matroska"),
-    _f("text", "UTF-8 text", "text", (".md", ".markdown", ".txt"), "text/markdown"),
-    _f("webvtt", "WebVTT captions", "text", (".vtt",), "text/vtt"),
-    # A production's cut (builder/timeline/): the `file` of an audio or video record.
-    _f("otio", "OpenTimelineIO timeline", "timeline", (".otio",), "application/json"),
-    _f("svg", "SVG image", None, advice="export it as PNG (SVG can carry scripts)"),
-    _f("heic", "HEIC/HEIF image", None, advice="export it as JPEG"),
-    _f("avif", "AVIF image", None, advice="export it as JPEG, PNG or WebP"),
-    _f("tiff", "TIFF image", None, advice="export it as JPEG or PNG"),
-    _f("bmp", "BMP image", None, advice="export it as PNG"),
-    _f("psd", "Photoshop document", None, advice="export it as JPEG or PNG"),
-    _f("aiff", "AIFF audio", None, advice="export it as FLAC or WAV"),
-    _f("midi", "MIDI file", None, advice="render it to audio (FLAC, MP3 or Ogg)"),
-    _f("ogg-other", "Ogg file without Vorbis or Opus audio", None, advice="export it as Ogg Vorbis or Opus audio"),
-    _f("3gp", "3GP phone video", None, advice="convert it to MP4 (H.264/AAC)"),
-    _f("pdf", "PDF document", None, advice="export the text as Markdown or the pages as images"),
-    _f("zip", "ZIP archive (or an office document)", None, advice="add the files inside it as their own records"),
-    _f("gzip", "gzip archive", None, advice="unpack it and add the media itself"),
-    _f("executable", "program", None, advice="records hold media, never programs"),
-    _f("binary", "unrecognised binary data", None, advice="use one of the accepted formats"),
-)}
+FORMATS = {
+    f.name: f
+    for f in (
+        _f("jpeg", "JPEG image", "image", (".jpg", ".jpeg"), "image/jpeg"),
+        _f("png", "PNG image", "image", (".png",), "image/png"),
+        _f("gif", "GIF image", "image", (".gif",), "image/gif"),
+        _f("webp", "WebP image", "image", (".webp",), "image/webp"),
+        _f("mp3", "MP3 audio", "audio", (".mp3",), "audio/mpeg"),
+        _f("aac", "AAC audio", "audio", (".aac",), "audio/aac"),
+        _f("m4a", "M4A audio", "audio", (".m4a", ".mp4"), "audio/mp4"),
+        _f("wav", "WAV audio", "audio", (".wav",), "audio/wav"),
+        _f("flac", "FLAC audio", "audio", (".flac",), "audio/flac"),
+        _f("ogg-vorbis", "Ogg Vorbis audio", "audio", (".ogg", ".oga"), "audio/ogg"),
+        _f("ogg-opus", "Ogg Opus audio", "audio", (".opus", ".ogg", ".oga"), "audio/ogg"),
+        _f("mp4", "MP4 video", "video", (".mp4", ".m4v"), "video/mp4"),
+        _f("mov", "QuickTime video", "video", (".mov", ".mp4"), "video/quicktime"),
+        _f("webm", "WebM video", "video", (".webm",), "video/webm"),
+        _f("mkv", "Matroska video", "video", (".mkv",), "video/x-matroska"),
+        _f("text", "UTF-8 text", "text", (".md", ".markdown", ".txt"), "text/markdown"),
+        _f("webvtt", "WebVTT captions", "text", (".vtt",), "text/vtt"),
+        # A production's cut (builder/timeline/): the `file` of an audio or video record.
+        _f("otio", "OpenTimelineIO timeline", "timeline", (".otio",), "application/json"),
+        _f("svg", "SVG image", None, advice="export it as PNG (SVG can carry scripts)"),
+        _f("heic", "HEIC/HEIF image", None, advice="export it as JPEG"),
+        _f("avif", "AVIF image", None, advice="export it as JPEG, PNG or WebP"),
+        _f("tiff", "TIFF image", None, advice="export it as JPEG or PNG"),
+        _f("bmp", "BMP image", None, advice="export it as PNG"),
+        _f("psd", "Photoshop document", None, advice="export it as JPEG or PNG"),
+        _f("aiff", "AIFF audio", None, advice="export it as FLAC or WAV"),
+        _f("midi", "MIDI file", None, advice="render it to audio (FLAC, MP3 or Ogg)"),
+        _f(
+            "ogg-other",
+            "Ogg file without Vorbis or Opus audio",
+            None,
+            advice="export it as Ogg Vorbis or Opus audio",
+        ),
+        _f("3gp", "3GP phone video", None, advice="convert it to MP4 (H.264/AAC)"),
+        _f(
+            "pdf", "PDF document", None, advice="export the text as Markdown or the pages as images"
+        ),
+        _f(
+            "zip",
+            "ZIP archive (or an office document)",
+            None,
+            advice="add the files inside it as their own records",
+        ),
+        _f("gzip", "gzip archive", None, advice="unpack it and add the media itself"),
+        _f("executable", "program", None, advice="records hold media, never programs"),
+        _f("binary", "unrecognised binary data", None, advice="use one of the accepted formats"),
+    )
+}
 
 _ISO_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B "}
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
@@ -108,7 +130,9 @@ def _binary_format(h: bytes, tracks: frozenset[str] | None) -> str | None:
     if h[4:8] == b"ftyp":
         return _iso_bmff(h[8:12], tracks)
     if h[4:8] in _QT_ATOMS and len(h) >= 8:
-        return "mov" if tracks is None or "vide" in tracks else ("m4a" if "soun" in tracks else "mov")
+        return (
+            "mov" if tracks is None or "vide" in tracks else ("m4a" if "soun" in tracks else "mov")
+        )
     if h.startswith(b"ID3"):
         return "flac" if _after_id3(h).startswith(b"fLaC") else "mp3"
     if len(h) >= 2 and h[0] == 0xFF and (h[1] & 0xF6) == 0xF0:
@@ -147,7 +171,7 @@ def _mpeg_layer3_frame(h: bytes) -> bool:
 def _ogg(h: bytes) -> str:
     if len(h) < 28:
         return "ogg-other"
-    first_packet = h[27 + h[26]: 27 + h[26] + 8]
+    first_packet = h[27 + h[26] : 27 + h[26] + 8]
     if first_packet.startswith(b"\x01vorbis"):
         return "ogg-vorbis"
     if first_packet.startswith(b"OpusHead"):
@@ -176,7 +200,7 @@ def _after_id3(h: bytes) -> bytes:
     if len(h) < 10:
         return b""
     size = (h[6] & 0x7F) << 21 | (h[7] & 0x7F) << 14 | (h[8] & 0x7F) << 7 | (h[9] & 0x7F)
-    return h[10 + size:]
+    return h[10 + size :]
 
 
 def _text_format(h: bytes) -> str:
@@ -188,7 +212,9 @@ def _text_format(h: bytes) -> str:
     except UnicodeDecodeError:
         return "binary"
     start = text.lstrip()[:2048].lower()
-    if start.startswith("<svg") or (start.startswith(("<?xml", "<!doctype svg", "<!--")) and "<svg" in start):
+    if start.startswith("<svg") or (
+        start.startswith(("<?xml", "<!doctype svg", "<!--")) and "<svg" in start
+    ):
         return "svg"
     if text.startswith("WEBVTT") and (len(text) == 6 or text[6] in " \t\r\n"):
         return "webvtt"
@@ -248,9 +274,9 @@ def _jpeg_size(h: bytes) -> tuple[int, int] | None:
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
             i += 2
             continue
-        length = struct.unpack(">H", h[i + 2:i + 4])[0]
+        length = struct.unpack(">H", h[i + 2 : i + 4])[0]
         if marker in _SOF:
-            height, width = struct.unpack(">HH", h[i + 5:i + 9])
+            height, width = struct.unpack(">HH", h[i + 5 : i + 9])
             return width, height
         if marker == 0xDA or length < 2:
             return None

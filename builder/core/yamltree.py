@@ -86,7 +86,8 @@ class _Builder:
     def open(self, kind: str, line: int) -> bool:
         if len(self.stack) >= MAX_DEPTH:
             self.issue(
-                "yaml-too-large", line,
+                "yaml-too-large",
+                line,
                 f"values are nested more than {MAX_DEPTH} levels deep",
                 "flatten the structure: record fields nest at most two levels",
             )
@@ -107,13 +108,16 @@ class _Builder:
         for key, value in zip(children[0::2], children[1::2]):
             if not isinstance(key, Scalar):
                 self.issue(
-                    "wrong-type", key.line, "a key is a list or mapping, not a name",
+                    "wrong-type",
+                    key.line,
+                    "a key is a list or mapping, not a name",
                     "write keys as plain names such as `title:`",
                 )
                 continue
             if key.value in seen:
                 self.issue(
-                    "yaml-duplicate-key", key.line,
+                    "yaml-duplicate-key",
+                    key.line,
                     f"`{key.value}` appears twice (first on line {seen[key.value]})",
                     "keep one of them and delete the other",
                 )
@@ -155,22 +159,31 @@ def parse_yaml(text: str, lenient: bool = False) -> tuple[Node | None, list[Yaml
         what = exc.problem or exc.context or "invalid YAML"
         if exc.context and ("quoted" in exc.context or "flow" in exc.context):
             what = f"{exc.context.removeprefix('while ')} that is never closed ({exc.problem})"
-        b.issues.append(YamlIssue(
-            "yaml-syntax", line, f"YAML cannot be read here: {what}",
-            "check indentation, colons and quotes on this line (quote text containing `: ` or `#`)",
-        ))
+        b.issues.append(
+            YamlIssue(
+                "yaml-syntax",
+                line,
+                f"YAML cannot be read here: {what}",
+                "check indentation, colons and quotes on this line (quote text containing `: ` or `#`)",
+            )
+        )
         return None, b.issues
     except yaml.YAMLError as exc:
-        b.issues.append(YamlIssue(
-            "yaml-syntax", _reader_line(text, exc), f"YAML cannot be read: {_one_line(exc)}",
-            "remove control characters and save the file as UTF-8 text",
-        ))
+        b.issues.append(
+            YamlIssue(
+                "yaml-syntax",
+                _reader_line(text, exc),
+                f"YAML cannot be read: {_one_line(exc)}",
+                "remove control characters and save the file as UTF-8 text",
+            )
+        )
         return None, b.issues
     finally:
         loader.dispose()
     if len(b.documents) > 1:
         b.issue(
-            "yaml-not-mapping", _second_document_line(text),
+            "yaml-not-mapping",
+            _second_document_line(text),
             "the file holds more than one YAML document (`---`)",
             "keep a single document: remove the extra `---` and what follows",
         )
@@ -185,21 +198,29 @@ def _feed(b: _Builder, event: yaml.Event) -> bool:
         return True
     if (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)) and not b.lenient:
         b.issue(
-            "yaml-alias", line, "anchors and aliases (`&name`, `*name`) are not allowed",
+            "yaml-alias",
+            line,
+            "anchors and aliases (`&name`, `*name`) are not allowed",
             "write the value out in full where it is used",
         )
         return False
     tag = getattr(event, "tag", None)
     if tag is not None and not b.lenient:
         b.issue(
-            "yaml-tag", line, f"the YAML tag `{_short_tag(tag)}` is not allowed",
+            "yaml-tag",
+            line,
+            f"the YAML tag `{_short_tag(tag)}` is not allowed",
             "remove the tag and write the value as plain text",
         )
     if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
         b.nodes += 1
         if b.nodes > MAX_NODES:
-            b.issue("yaml-too-large", line, f"more than {MAX_NODES} values",
-                    "a record needs far fewer values: remove what is not part of the format")
+            b.issue(
+                "yaml-too-large",
+                line,
+                f"more than {MAX_NODES} values",
+                "a record needs far fewer values: remove what is not part of the format",
+            )
             return False
     if isinstance(event, yaml.ScalarEvent):
         b.add(Scalar(event.value, line, bool(event.style)))
@@ -213,7 +234,7 @@ def _feed(b: _Builder, event: yaml.Event) -> bool:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _one_line(exc: BaseException) -> str:
@@ -246,12 +267,14 @@ def decode_text(data: bytes) -> tuple[str | None, YamlIssue | None]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return None, YamlIssue("yaml-syntax", line, "the file is not UTF-8 text",
-                               "save the file with UTF-8 encoding")
+        return None, YamlIssue(
+            "yaml-syntax", line, "the file is not UTF-8 text", "save the file with UTF-8 encoding"
+        )
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, YamlIssue("yaml-syntax", line, "the file contains a NUL byte",
-                               "save the file as plain UTF-8 text")
+        return None, YamlIssue(
+            "yaml-syntax", line, "the file contains a NUL byte", "save the file as plain UTF-8 text"
+        )
     return text, None
 
 
@@ -263,5 +286,5 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
         return None, text
     for i in range(1, len(lines)):
         if lines[i].rstrip() in ("---", "..."):
-            return "\n" + "".join(lines[1:i]), "".join(lines[i + 1:])
+            return "\n" + "".join(lines[1:i]), "".join(lines[i + 1 :])
     return None, text

@@ -10,10 +10,19 @@ from .settings import FeedsConfig, FeedSettings, feed_settings, require_podcast
 
 def feed_files(ctx: SiteContext, settings: FeedSettings) -> dict[str, str | bytes]:
     """{site path: content} of every feed of the site and the files they need."""
-    files: dict[str, str | bytes] = dict(rss_feeds(ctx, settings.title, settings.description, settings.language))
+    files: dict[str, str | bytes] = dict(
+        rss_feeds(ctx, settings.title, settings.description, settings.language)
+    )
     files.update(podcast_files(ctx, settings))
     return files
 
 
-__all__ = ["FeedError", "FeedSettings", "FeedsConfig", "feed_files", "feed_settings", "require_podcast",
-           "rss_feeds"]
+__all__ = [
+    "FeedError",
+    "FeedSettings",
+    "FeedsConfig",
+    "feed_files",
+    "feed_settings",
+    "require_podcast",
+    "rss_feeds",
+]

@@ -106,8 +106,10 @@ def podcast_files(ctx: SiteContext, settings: FeedSettings) -> dict[str, str | b
         files[episode_artwork_path(record.id)] = episode_artwork(ctx, record)
     files[PODCAST_PATH] = podcast_xml(ctx, settings, episodes)
     if settings.podcast.guid is None:
-        log.info(f"podcast.xml: podcast:guid {channel_guid(settings)} comes from site_url; set it as "
-                 "feeds.podcast_guid in mkdocs.yml before the site's address changes")
+        log.info(
+            f"podcast.xml: podcast:guid {channel_guid(settings)} comes from site_url; set it as "
+            "feeds.podcast_guid in mkdocs.yml before the site's address changes"
+        )
     return files
 
 
@@ -123,9 +125,13 @@ def enclosure(record: Record, info: MediaInfo | None) -> Enclosure | str:
         kind = ENCLOSURE_TYPES.get((PurePosixPath(d.file).suffix.lower(), d.mime))
         if kind and d.bytes > 0:  # 0: a size the cache does not know, never a true length
             return Enclosure(urls.record_media(record.id, d.file), d.bytes, kind)
-    have = ", ".join(f"{d.file} ({d.mime})" for d in info.derivatives if d.role in ("original", record.type))
-    return (f"no file in a format podcast apps play (MP3 or M4A audio, MP4 video) among {have or 'its media'}: "
-            "publish it as MP3, M4A (.m4a) or MP4")
+    have = ", ".join(
+        f"{d.file} ({d.mime})" for d in info.derivatives if d.role in ("original", record.type)
+    )
+    return (
+        f"no file in a format podcast apps play (MP3 or M4A audio, MP4 video) among {have or 'its media'}: "
+        "publish it as MP3, M4A (.m4a) or MP4"
+    )
 
 
 def episode_artwork_path(record_id: str) -> str:
@@ -138,9 +144,13 @@ def episode_artwork(ctx: SiteContext, record: Record) -> bytes:
     when it was drawn before from the same inputs."""
     if record.poster:
         try:
-            return cached_artwork_from_file(ctx.root / record.folder / record.poster, ctx.cache_dir, MIN_SIDE)
+            return cached_artwork_from_file(
+                ctx.root / record.folder / record.poster, ctx.cache_dir, MIN_SIDE
+            )
         except ArtworkError as exc:
-            log.warning(f"podcast.xml: the poster of {record.id} cannot be artwork ({exc}): using its card")
+            log.warning(
+                f"podcast.xml: the poster of {record.id} cannot be artwork ({exc}): using its card"
+            )
     credit = ", ".join(dict.fromkeys(c.name or c.handle for c in record.contributors))
     return cached_card_artwork(record.title, credit, record.type, ctx.cache_dir)
 
@@ -160,17 +170,27 @@ def medium(records: list[Record]) -> str:
     return "video" if records and all(r.type == "video" for r in records) else "podcast"
 
 
-def podcast_xml(ctx: SiteContext, settings: FeedSettings, episodes: list[tuple[Record, Enclosure]]) -> str:
+def podcast_xml(
+    ctx: SiteContext, settings: FeedSettings, episodes: list[tuple[Record, Enclosure]]
+) -> str:
     base, podcast = settings.base, settings.podcast
     records = [record for record, _ in episodes]
-    fg = channel(base, PODCAST_PATH, settings.title, settings.description, settings.language,
-                 records[0].created if records else None)
+    fg = channel(
+        base,
+        PODCAST_PATH,
+        settings.title,
+        settings.description,
+        settings.language,
+        records[0].created if records else None,
+    )
     fg.load_extension("podcast")
     podcast_ns.load(fg)
     fg.podcast.itunes_image(_artwork_url(base + COVER_PATH))
     fg.podcast.itunes_author(podcast.author)
     fg.podcast.itunes_owner(name=podcast.owner_name, email=podcast.owner_email)
-    fg.podcast.itunes_category([{"cat": cat, **({"sub": sub} if sub else {})} for cat, sub in podcast.categories])
+    fg.podcast.itunes_category(
+        [{"cat": cat, **({"sub": sub} if sub else {})} for cat, sub in podcast.categories]
+    )
     fg.explicit.explicit(podcast.explicit)
     fg.podcastindex.guid(channel_guid(settings))
     fg.podcastindex.medium(podcast.medium or medium(records))
@@ -183,8 +203,14 @@ def podcast_xml(ctx: SiteContext, settings: FeedSettings, episodes: list[tuple[R
     return fg.rss_str(pretty=True, encoding="UTF-8").decode("utf-8")
 
 
-def _episode(ctx: SiteContext, base: str, fe, r: Record, enc: Enclosure,  # noqa: ANN001 - feedgen FeedEntry
-             names: dict[str, str]) -> None:
+def _episode(
+    ctx: SiteContext,
+    base: str,
+    fe,
+    r: Record,
+    enc: Enclosure,  # noqa: ANN001 - feedgen FeedEntry
+    names: dict[str, str],
+) -> None:
     item(fe, base, r, fit_description(item_description(ctx, base, r)))
     fe.enclosure(_absolute(base, enc.path), str(enc.length), enc.type)
     info = ctx.media.get(r.id)
@@ -215,8 +241,15 @@ def people(ctx: SiteContext, base: str, record_id: str, names: dict[str, str]) -
                 if group_role not in mapped:
                     mapped.append(group_role)
         for group, role in mapped:
-            out.append(Person(name[:128], role, group, href=_absolute(base, urls.person(credit.handle)),
-                              img=_absolute(base, avatar) if avatar else None))
+            out.append(
+                Person(
+                    name[:128],
+                    role,
+                    group,
+                    href=_absolute(base, urls.person(credit.handle)),
+                    img=_absolute(base, avatar) if avatar else None,
+                )
+            )
     return out
 
 
@@ -233,8 +266,16 @@ def value_splits(ctx: SiteContext, settings: FeedSettings, r: Record) -> tuple[T
         if source.withdrawn is not None:  # out of every feed: nothing to point at
             continue
         feed_guid, feed_url = remote_feed(settings, source)
-        splits.append(TimeSplit(seconds(h.start), seconds(h.end - h.start), seconds(h.source_start),
-                                feed_guid, guid(source.id), feed_url))
+        splits.append(
+            TimeSplit(
+                seconds(h.start),
+                seconds(h.end - h.start),
+                seconds(h.source_start),
+                feed_guid,
+                guid(source.id),
+                feed_url,
+            )
+        )
     return tuple(splits)
 
 
@@ -251,10 +292,16 @@ def transcripts(ctx: SiteContext, base: str, r: Record) -> list[Transcript]:
     """The captions (WebVTT, rel="captions") and the transcript, as published beside the media."""
     out: list[Transcript] = []
     if r.captions:
-        out.append(Transcript(_absolute(base, urls.record_media(r.id, r.captions)), "text/vtt", "captions"))
+        out.append(
+            Transcript(_absolute(base, urls.record_media(r.id, r.captions)), "text/vtt", "captions")
+        )
     if r.transcript and r.transcript != r.captions:
         head = _head(ctx, r, r.transcript)
-        out.append(Transcript(_absolute(base, urls.record_media(r.id, r.transcript)), transcript_type(head)))
+        out.append(
+            Transcript(
+                _absolute(base, urls.record_media(r.id, r.transcript)), transcript_type(head)
+            )
+        )
     return out
 
 

@@ -168,23 +168,38 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         """The item's value block; `splits` must not overlap (usage.heard_stretches)."""
         for a, b in zip(splits, splits[1:]):
             if a.start + a.duration > b.start:
-                raise ValueError(f"podcast:valueTimeSplit at {a.start} s overlaps the next, "
-                                 f"at {b.start} s")
+                raise ValueError(
+                    f"podcast:valueTimeSplit at {a.start} s overlaps the next, at {b.start} s"
+                )
         self._value = (block, splits)
 
 
 def _value(item, block: ValueBlock, splits: tuple[TimeSplit, ...]) -> None:  # noqa: ANN001 - lxml
     value = _element(item, "value", type=block.type, method=block.method, suggested=block.suggested)
     for r in block.recipients:
-        _element(value, "valueRecipient", name=r.name, type=r.type, address=r.address,
-                 split=str(r.split), fee="true" if r.fee else None, customKey=r.custom_key,
-                 customValue=r.custom_value)
+        _element(
+            value,
+            "valueRecipient",
+            name=r.name,
+            type=r.type,
+            address=r.address,
+            split=str(r.split),
+            fee="true" if r.fee else None,
+            customKey=r.custom_key,
+            customValue=r.custom_value,
+        )
     for s in splits:
-        split = _element(value, "valueTimeSplit", startTime=_number(s.start),
-                         duration=_number(s.duration), remoteStartTime=_number(s.remote_start),
-                         remotePercentage=str(block.remote_percentage))
-        _element(split, "remoteItem", feedGuid=s.feed_guid, itemGuid=s.item_guid,
-                 feedUrl=s.feed_url)
+        split = _element(
+            value,
+            "valueTimeSplit",
+            startTime=_number(s.start),
+            duration=_number(s.duration),
+            remoteStartTime=_number(s.remote_start),
+            remotePercentage=str(block.remote_percentage),
+        )
+        _element(
+            split, "remoteItem", feedGuid=s.feed_guid, itemGuid=s.item_guid, feedUrl=s.feed_url
+        )
 
 
 class ExplicitExtension(BaseEntryExtension):
@@ -200,7 +215,9 @@ class ExplicitExtension(BaseEntryExtension):
     def extend_rss(self, elem):  # noqa: ANN001 - the lxml <rss> root or an <item>
         if self._explicit is not None:
             parent = elem[0] if elem.tag == "rss" else elem
-            SubElement(parent, f"{{{ITUNES_NS}}}explicit").text = "true" if self._explicit else "false"
+            SubElement(parent, f"{{{ITUNES_NS}}}explicit").text = (
+                "true" if self._explicit else "false"
+            )
         return elem
 
     def explicit(self, value: bool) -> None:

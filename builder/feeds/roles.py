@@ -26,18 +26,70 @@ from __future__ import annotations
 
 # group -> roles, lower case, as in taxonomy.json (its typo "Translater" read as "translator").
 TAXONOMY: dict[str, tuple[str, ...]] = {
-    "creative direction": ("director", "assistant director", "executive producer", "senior producer", "producer",
-                           "associate producer", "development producer", "creative director"),
-    "cast": ("host", "co-host", "guest host", "guest", "voice actor", "narrator", "announcer", "reporter"),
-    "writing": ("author", "editorial director", "co-writer", "writer", "songwriter", "guest writer", "story editor",
-                "managing editor", "script editor", "script coordinator", "researcher", "editor", "fact checker",
-                "translator", "transcriber", "logger"),
-    "audio production": ("studio coordinator", "technical director", "technical manager", "audio engineer",
-                         "remote recording engineer", "post production engineer"),
-    "audio post-production": ("audio editor", "sound designer", "foley artist", "composer", "theme music",
-                              "music production", "music contributor"),
-    "administration": ("production coordinator", "booking coordinator", "production assistant", "content manager",
-                       "marketing manager", "sales representative", "sales manager"),
+    "creative direction": (
+        "director",
+        "assistant director",
+        "executive producer",
+        "senior producer",
+        "producer",
+        "associate producer",
+        "development producer",
+        "creative director",
+    ),
+    "cast": (
+        "host",
+        "co-host",
+        "guest host",
+        "guest",
+        "voice actor",
+        "narrator",
+        "announcer",
+        "reporter",
+    ),
+    "writing": (
+        "author",
+        "editorial director",
+        "co-writer",
+        "writer",
+        "songwriter",
+        "guest writer",
+        "story editor",
+        "managing editor",
+        "script editor",
+        "script coordinator",
+        "researcher",
+        "editor",
+        "fact checker",
+        "translator",
+        "transcriber",
+        "logger",
+    ),
+    "audio production": (
+        "studio coordinator",
+        "technical director",
+        "technical manager",
+        "audio engineer",
+        "remote recording engineer",
+        "post production engineer",
+    ),
+    "audio post-production": (
+        "audio editor",
+        "sound designer",
+        "foley artist",
+        "composer",
+        "theme music",
+        "music production",
+        "music contributor",
+    ),
+    "administration": (
+        "production coordinator",
+        "booking coordinator",
+        "production assistant",
+        "content manager",
+        "marketing manager",
+        "sales representative",
+        "sales manager",
+    ),
     "visuals": ("graphic designer", "cover art designer"),
     "community": ("social media manager",),
     "misc.": ("consultant", "intern"),
@@ -48,9 +100,16 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
 Credit = tuple[str, str]  # (group, role)
 
 ROLE_BY_TYPE: dict[str, dict[str, Credit]] = {
-    "editor": {"video": ("video post-production", "editor"), "audio": ("audio post-production", "audio editor"),
-               "text": ("writing", "editor"), "image": ("visuals", "graphic designer")},
-    "performer": {"audio": ("audio post-production", "music contributor"), "video": ("cast", "guest")},
+    "editor": {
+        "video": ("video post-production", "editor"),
+        "audio": ("audio post-production", "audio editor"),
+        "text": ("writing", "editor"),
+        "image": ("visuals", "graphic designer"),
+    },
+    "performer": {
+        "audio": ("audio post-production", "music contributor"),
+        "video": ("cast", "guest"),
+    },
 }
 SYNONYMS: dict[str, Credit] = {
     "voice": ("cast", "voice actor"),
@@ -79,7 +138,12 @@ def taxonomy_credit(role: str, record_type: str) -> Credit:
     by_type = ROLE_BY_TYPE.get(key, {})
     if record_type in by_type:
         return by_type[record_type]
-    for name in (key, key.replace("-", " ").replace("_", " ")):  # co-host as written; sound-designer
+    for name in (
+        key,
+        key.replace("-", " ").replace("_", " "),
+    ):  # co-host as written; sound-designer
         if name in _GROUP_OF:
             return _GROUP_OF[name], name
-    return SYNONYMS.get(key) or FALLBACKS.get(key) or BY_TYPE.get(record_type, ("writing", "writer"))
+    return (
+        SYNONYMS.get(key) or FALLBACKS.get(key) or BY_TYPE.get(record_type, ("writing", "writer"))
+    )

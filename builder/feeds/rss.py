@@ -64,21 +64,44 @@ def feed_path(slug: str | None = None) -> str:
     return urls.collaboration_feed(slug)
 
 
-def rss_feeds(ctx: SiteContext, title: str, description: str, language: str = "en") -> dict[str, str]:
+def rss_feeds(
+    ctx: SiteContext, title: str, description: str, language: str = "en"
+) -> dict[str, str]:
     """{site path: RSS XML} of every plain feed of the site."""
     base = _base(ctx.site_url)
     live = newest_first([r for r in ctx.archive.records.values() if r.withdrawn is None])
     feeds = {
-        "feed.xml": _feed(ctx, base, "feed.xml", title, description, language,
-                          [r for r in live if r.kind == "production"]),
-        "records/feed.xml": _feed(ctx, base, "records/feed.xml", f"{title}: new records",
-                                  f"Every new record of {title}, to remix.", language, live),
+        "feed.xml": _feed(
+            ctx,
+            base,
+            "feed.xml",
+            title,
+            description,
+            language,
+            [r for r in live if r.kind == "production"],
+        ),
+        "records/feed.xml": _feed(
+            ctx,
+            base,
+            "records/feed.xml",
+            f"{title}: new records",
+            f"Every new record of {title}, to remix.",
+            language,
+            live,
+        ),
     }
     for slug, collab in ctx.archive.collaborations.items():
         path = feed_path(slug)
-        feeds[path] = _feed(ctx, base, path, f"{title}: {collab.title}",
-                            f"The records made for “{collab.title}”.", language,
-                            [r for r in live if r.collaboration == slug], home=urls.collaboration(slug))
+        feeds[path] = _feed(
+            ctx,
+            base,
+            path,
+            f"{title}: {collab.title}",
+            f"The records made for “{collab.title}”.",
+            language,
+            [r for r in live if r.collaboration == slug],
+            home=urls.collaboration(slug),
+        )
     return feeds
 
 
@@ -92,8 +115,11 @@ def _base(site_url: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         if not site_url:
             raise FeedError("feeds need absolute URLs", "set site_url in mkdocs.yml")
-        raise FeedError("feeds need absolute URLs", f"site_url {site_url!r} in mkdocs.yml "
-                        "must start with https:// (or http://) and a host name")
+        raise FeedError(
+            "feeds need absolute URLs",
+            f"site_url {site_url!r} in mkdocs.yml "
+            "must start with https:// (or http://) and a host name",
+        )
     return site_url.rstrip("/") + "/"
 
 
@@ -101,8 +127,15 @@ def _day(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(0), tzinfo=dt.timezone.utc)
 
 
-def channel(base: str, path: str, title: str, description: str, language: str,
-            newest: dt.date | None, home: str = "") -> FeedGenerator:
+def channel(
+    base: str,
+    path: str,
+    title: str,
+    description: str,
+    language: str,
+    newest: dt.date | None,
+    home: str = "",
+) -> FeedGenerator:
     """A feed at `path` with its channel set; every date from `newest` (the newest item's `created`)."""
     fg = FeedGenerator()
     fg.title(title)
@@ -128,9 +161,19 @@ def item(fe, base: str, r: Record, description: str) -> None:  # noqa: ANN001 - 
     fe.description(description)
 
 
-def _feed(ctx: SiteContext, base: str, path: str, title: str, description: str, language: str,
-          records: list[Record], home: str = "") -> str:
-    fg = channel(base, path, title, description, language, records[0].created if records else None, home)
+def _feed(
+    ctx: SiteContext,
+    base: str,
+    path: str,
+    title: str,
+    description: str,
+    language: str,
+    records: list[Record],
+    home: str = "",
+) -> str:
+    fg = channel(
+        base, path, title, description, language, records[0].created if records else None, home
+    )
     fg.load_extension("dc")
     for r in records:
         _entry(ctx, base, fg.add_entry(order="append"), r)
@@ -152,15 +195,22 @@ def item_description(ctx: SiteContext, base: str, r: Record) -> str:
     preview = info.by_role("preview") if info else []
     if preview:
         d = preview[0]
-        size = (f' width="{d.width}" height="{d.height}"' if d.width and d.height else "")
-        parts.append(f'<p><img src="{escape(base + urls.record_media(r.id, d.file))}" '
-                     f'alt="{escape(r.alt or r.title)}"{size}></p>')
+        size = f' width="{d.width}" height="{d.height}"' if d.width and d.height else ""
+        parts.append(
+            f'<p><img src="{escape(base + urls.record_media(r.id, d.file))}" '
+            f'alt="{escape(r.alt or r.title)}"{size}></p>'
+        )
     parts.append(f"<p>{escape(attribution(r))}</p>")
     if r.description:
         try:
             parts.append(ctx.renderer.render(r.description))
         except MarkupLimit:  # check reports it; a feed never fails to build over it
             pass
-    return nh3.clean("\n".join(parts), tags=_FEED_TAGS, attributes=_FEED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener ugc",
-                     strip_comments=True)
+    return nh3.clean(
+        "\n".join(parts),
+        tags=_FEED_TAGS,
+        attributes=_FEED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener ugc",
+        strip_comments=True,
+    )

@@ -79,8 +79,10 @@ from .rss import FeedError, _base
 
 DEFAULT_CATEGORY = "Arts"
 # Deliberately plain: one @, no spaces or brackets, a dotted domain. Apple writes to it.
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2}(?:-[A-Za-z0-9]{1,8})*$")
 
 
@@ -103,11 +105,16 @@ class Text(FeedOption):
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise _bad(key, value, "not a text",
-                       f"write the {key.replace('_', ' ')} as text, or leave feeds.{key} out")
+            raise _bad(
+                key,
+                value,
+                "not a text",
+                f"write the {key.replace('_', ' ')} as text, or leave feeds.{key} out",
+            )
         if len(value) > 255 or any(ord(ch) < 32 for ch in value):
-            raise _bad(key, value, "not one line of at most 255 characters",
-                       "shorten it to one line")
+            raise _bad(
+                key, value, "not one line of at most 255 characters", "shorten it to one line"
+            )
         return value.strip()
 
 
@@ -120,8 +127,12 @@ class Flag(FeedOption):
         if value is None:
             return self.when_missing
         if not isinstance(value, bool):
-            raise _bad(key, value, "not true or false",
-                       f"write feeds.{key}: true or feeds.{key}: false (no quotes)")
+            raise _bad(
+                key,
+                value,
+                "not true or false",
+                f"write feeds.{key}: true or feeds.{key}: false (no quotes)",
+            )
         return value
 
 
@@ -129,8 +140,11 @@ class Email(Text):
     def read(self, key: str, value: Any, root: Path) -> str | None:
         text = super().read(key, value, root)
         if text is not None and (len(text) > 254 or not _EMAIL.match(text)):
-            fix = ("leave out the mailto: and write just the address"
-                   if text.lower().startswith("mailto:") else "write one address, like podcast@example.org")
+            fix = (
+                "leave out the mailto: and write just the address"
+                if text.lower().startswith("mailto:")
+                else "write one address, like podcast@example.org"
+            )
             raise _bad(key, text, "not an email address", fix)
         return text
 
@@ -146,15 +160,20 @@ class Categories(FeedOption):
             return ((DEFAULT_CATEGORY, None),)
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-            raise _bad(key, value, "not a category or a list of them",
-                       'write an Apple Podcasts category, like "Arts" or "Arts/Visual Arts"')
+            raise _bad(
+                key,
+                value,
+                "not a category or a list of them",
+                'write an Apple Podcasts category, like "Arts" or "Arts/Visual Arts"',
+            )
         found: list[Category] = []
         for item in items:
             try:
                 category = parse_category(item)
             except ValueError as exc:
-                raise FeedError(f"feeds.{key} in mkdocs.yml: {exc}",
-                                f"see Apple's list, {_APPLE_LIST}") from None
+                raise FeedError(
+                    f"feeds.{key} in mkdocs.yml: {exc}", f"see Apple's list, {_APPLE_LIST}"
+                ) from None
             if category not in found:
                 found.append(category)
         return tuple(found)
@@ -167,8 +186,12 @@ class Choice(FeedOption):
 
     def read(self, key: str, value: Any, root: Path) -> str | None:
         if value is not None and value not in self.choices:
-            raise _bad(key, value, "not a known value",
-                       f"write one of {', '.join(self.choices)}, or leave feeds.{key} out")
+            raise _bad(
+                key,
+                value,
+                "not a known value",
+                f"write one of {', '.join(self.choices)}, or leave feeds.{key} out",
+            )
         return value
 
 
@@ -178,8 +201,10 @@ class Guid(FeedOption):
     def read(self, key: str, value: Any, root: Path) -> str | None:
         if value is None:
             return None
-        fix = ("copy the <podcast:guid> of the published podcast.xml here "
-               "(36 characters, four hyphens)")
+        fix = (
+            "copy the <podcast:guid> of the published podcast.xml here "
+            "(36 characters, four hyphens)"
+        )
         try:
             parsed = uuid.UUID(str(value))
         except ValueError:
@@ -198,11 +223,16 @@ class FilePath(Text):
             return None
         path = (root / text).resolve()
         if not path.is_relative_to(root.resolve()):
-            raise _bad(key, text, "outside the archive",
-                       "give a path inside the archive, relative to mkdocs.yml")
+            raise _bad(
+                key,
+                text,
+                "outside the archive",
+                "give a path inside the archive, relative to mkdocs.yml",
+            )
         if not path.is_file():
-            raise _bad(key, text, "not a file",
-                       "give the image's path relative to mkdocs.yml's folder")
+            raise _bad(
+                key, text, "not a file", "give the image's path relative to mkdocs.yml's folder"
+            )
         return path
 
 
@@ -220,8 +250,10 @@ class Value(FeedOption):
     def read(self, key: str, value: Any, root: Path) -> ValueBlock | None:
         if value is None:
             return None
-        example = ("write a mapping: type: lightning, method: keysend, "
-                   "recipients: - {name: …, type: node, address: …, split: 100}")
+        example = (
+            "write a mapping: type: lightning, method: keysend, "
+            "recipients: - {name: …, type: node, address: …, split: 100}"
+        )
         if not isinstance(value, dict) or set(value) - _VALUE_KEYS:
             raise _bad(key, value, "not a value block", example)
         recipients = value.get("recipients")
@@ -229,40 +261,76 @@ class Value(FeedOption):
             raise _bad(f"{key}.recipients", recipients, "not a list of recipients", example)
         suggested = value.get("suggested")
         if suggested is not None and not re.fullmatch(r"[0-9]+(\.[0-9]+)?", str(suggested)):
-            raise _bad(f"{key}.suggested", suggested, "not an amount",
-                       'write a number in quotes, like "0.00000005000"')
+            raise _bad(
+                f"{key}.suggested",
+                suggested,
+                "not an amount",
+                'write a number in quotes, like "0.00000005000"',
+            )
         percent = value.get("remote_percentage", 90)
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-            raise _bad(f"{key}.remote_percentage", percent, "not a whole percentage",
-                       "write a number from 0 to 100")
-        return ValueBlock(_slug(f"{key}.type", value.get("type")),
-                          _slug(f"{key}.method", value.get("method")),
-                          tuple(_recipient(f"{key}.recipients[{i}]", r) for i, r in enumerate(recipients)),
-                          None if suggested is None else str(suggested), percent)
+            raise _bad(
+                f"{key}.remote_percentage",
+                percent,
+                "not a whole percentage",
+                "write a number from 0 to 100",
+            )
+        return ValueBlock(
+            _slug(f"{key}.type", value.get("type")),
+            _slug(f"{key}.method", value.get("method")),
+            tuple(_recipient(f"{key}.recipients[{i}]", r) for i, r in enumerate(recipients)),
+            None if suggested is None else str(suggested),
+            percent,
+        )
 
 
 def _slug(key: str, value: Any) -> str:
     if not isinstance(value, str) or not _SLUG.match(value):
-        raise _bad(key, value, "not a slug",
-                   "write it as the namespace lists it, in lower case: lightning, keysend, node…")
+        raise _bad(
+            key,
+            value,
+            "not a slug",
+            "write it as the namespace lists it, in lower case: lightning, keysend, node…",
+        )
     return value
 
 
 def _recipient(key: str, value: Any) -> ValueRecipient:
     if not isinstance(value, dict) or set(value) - _RECIPIENT_KEYS:
-        raise _bad(key, value, "not a recipient", "write {name: …, type: node, address: …, split: N}")
+        raise _bad(
+            key, value, "not a recipient", "write {name: …, type: node, address: …, split: N}"
+        )
     address, split, fee = value.get("address"), value.get("split"), value.get("fee", False)
-    if not isinstance(address, str) or not 0 < len(address) <= 512 or any(c.isspace() for c in address):
-        raise _bad(f"{key}.address", address, "not an address",
-                   "write the recipient's address, without spaces")
+    if (
+        not isinstance(address, str)
+        or not 0 < len(address) <= 512
+        or any(c.isspace() for c in address)
+    ):
+        raise _bad(
+            f"{key}.address",
+            address,
+            "not an address",
+            "write the recipient's address, without spaces",
+        )
     if isinstance(split, bool) or not isinstance(split, int) or split < 1:
-        raise _bad(f"{key}.split", split, "not a number of shares", "write a whole number, 1 or more")
+        raise _bad(
+            f"{key}.split", split, "not a number of shares", "write a whole number, 1 or more"
+        )
     if not isinstance(fee, bool):
         raise _bad(f"{key}.fee", fee, "not true or false", "write fee: true or leave it out")
-    texts = {name: Text().read(f"{key}.{name}", value.get(name), Path())
-             for name in ("name", "custom_key", "custom_value")}
-    return ValueRecipient(texts["name"] or address[:32], _slug(f"{key}.type", value.get("type")),
-                          address, split, fee, texts["custom_key"], texts["custom_value"])
+    texts = {
+        name: Text().read(f"{key}.{name}", value.get(name), Path())
+        for name in ("name", "custom_key", "custom_value")
+    }
+    return ValueRecipient(
+        texts["name"] or address[:32],
+        _slug(f"{key}.type", value.get("type")),
+        address,
+        split,
+        fee,
+        texts["custom_key"],
+        texts["custom_value"],
+    )
 
 
 class FeedsConfig(base.Config):
@@ -292,7 +360,9 @@ class PodcastSettings:
     owner_email: str | None = None  # required when the podcast is built
     categories: tuple[Category, ...] = ((DEFAULT_CATEGORY, None),)
     cover: Path | None = None  # required when the podcast is built
-    cover_jpeg: bytes | None = field(default=None, repr=False)  # the published artwork, made from `cover`
+    cover_jpeg: bytes | None = field(
+        default=None, repr=False
+    )  # the published artwork, made from `cover`
     explicit: bool = False
     medium: str | None = None  # None: chosen from the episodes
     guid: str | None = None  # None: computed from the feed URL
@@ -308,8 +378,9 @@ class FeedSettings:
     podcast: PodcastSettings = PodcastSettings()
 
 
-def feed_settings(feeds: FeedsConfig, config: MkDocsConfig, root: Path,
-                  cache_dir: Path | None = None) -> FeedSettings | None:
+def feed_settings(
+    feeds: FeedsConfig, config: MkDocsConfig, root: Path, cache_dir: Path | None = None
+) -> FeedSettings | None:
     """The validated settings, None when feeds are off; FeedError says what to change.
     The cover's artwork is kept in `cache_dir` (builder/media/artwork_cache.py)."""
     if not feeds.enabled:
@@ -317,9 +388,13 @@ def feed_settings(feeds: FeedsConfig, config: MkDocsConfig, root: Path,
     title = feeds.title or config.site_name
     language = feeds.language or config.theme.get("language") or "en"
     if not _LANGUAGE.match(language):
-        raise _bad("language", language, "not a language code",
-                   "write an ISO 639-1 code, optionally with a region (en, en-gb, pt-br), as feeds.language "
-                   "or theme.language")
+        raise _bad(
+            "language",
+            language,
+            "not a language code",
+            "write an ISO 639-1 code, optionally with a region (en, en-gb, pt-br), as feeds.language "
+            "or theme.language",
+        )
     return FeedSettings(
         base=_base(config.site_url),
         title=title,
@@ -329,8 +404,9 @@ def feed_settings(feeds: FeedsConfig, config: MkDocsConfig, root: Path,
     )
 
 
-def podcast_settings(feeds: FeedsConfig, root: Path, default_author: str,
-                     cache_dir: Path | None = None) -> PodcastSettings:
+def podcast_settings(
+    feeds: FeedsConfig, root: Path, default_author: str, cache_dir: Path | None = None
+) -> PodcastSettings:
     """The podcast's settings, each value checked when given (whether it is required is
     decided later, when the archive is known: require_podcast)."""
     # Checked even with the podcast off: a mistake shows before the day it is turned on.
@@ -353,7 +429,9 @@ def podcast_settings(feeds: FeedsConfig, root: Path, default_author: str,
 
 def podcast_wanted(archive: Archive) -> bool:
     """Whether the archive publishes a podcast: it has an audio or video production."""
-    return any(r.kind == "production" and r.type in ("audio", "video") for r in archive.records.values())
+    return any(
+        r.kind == "production" and r.type in ("audio", "video") for r in archive.records.values()
+    )
 
 
 def require_podcast(settings: FeedSettings, archive: Archive) -> None:
@@ -361,17 +439,24 @@ def require_podcast(settings: FeedSettings, archive: Archive) -> None:
     podcast = settings.podcast
     if not podcast.enabled or not podcast_wanted(archive):
         return
-    wanted = {"owner_email": (podcast.owner_email, "the address Apple Podcasts may write to"),
-              "cover": (podcast.cover, f"a JPEG or PNG at least {MIN_SIDE} px on its short side, "
-                                       "as a path relative to mkdocs.yml")}
+    wanted = {
+        "owner_email": (podcast.owner_email, "the address Apple Podcasts may write to"),
+        "cover": (
+            podcast.cover,
+            f"a JPEG or PNG at least {MIN_SIDE} px on its short side, "
+            "as a path relative to mkdocs.yml",
+        ),
+    }
     missing = {key: why for key, (value, why) in wanted.items() if not value}
     if missing:
         keys = " and ".join(f"feeds.{key}" for key in missing)
         how = "; ".join(f"{key} ({why})" for key, why in missing.items())
-        raise FeedError(f"the archive has audio or video productions, so it publishes a podcast (podcast.xml), "
-                        f"which needs {keys} in mkdocs.yml",
-                        f"under `plugins: - showcase: feeds:` set {how}; "
-                        "or set feeds.podcast: false to publish no podcast")
+        raise FeedError(
+            f"the archive has audio or video productions, so it publishes a podcast (podcast.xml), "
+            f"which needs {keys} in mkdocs.yml",
+            f"under `plugins: - showcase: feeds:` set {how}; "
+            "or set feeds.podcast: false to publish no podcast",
+        )
 
 
 # --- one key each ---------------------------------------------------------------------------
@@ -393,8 +478,10 @@ def _artwork(path: Path, value: str, cache_dir: Path | None) -> bytes:
     try:
         width, height = image_size(path)
         if min(width, height) < MIN_SIDE:
-            raise ArtworkError(f"{width} × {height} px, smaller than Apple's {MIN_SIDE} × {MIN_SIDE}",
-                               f"give an image at least {MIN_SIDE} px on its short side (3000 × 3000 is best)")
+            raise ArtworkError(
+                f"{width} × {height} px, smaller than Apple's {MIN_SIDE} × {MIN_SIDE}",
+                f"give an image at least {MIN_SIDE} px on its short side (3000 × 3000 is best)",
+            )
         return cached_artwork_from_file(path, cache_dir)
     except ArtworkError as exc:
         raise _bad("cover", value, f"not usable as artwork ({exc.message})", exc.fix) from None

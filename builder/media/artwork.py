@@ -61,10 +61,17 @@ def image_size(path: Path) -> tuple[int, int]:
                 turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     except FileNotFoundError:
         raise ArtworkError(f"{path.name!r} does not exist", "check the path") from None
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
-        raise ArtworkError(f"{path.name!r} is not an image Pillow can read ({exc})",
-                           "export it as a JPEG or PNG") from None
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise ArtworkError(
+            f"{path.name!r} is not an image Pillow can read ({exc})", "export it as a JPEG or PNG"
+        ) from None
     return (height, width) if turned else (width, height)
 
 

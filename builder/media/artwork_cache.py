@@ -47,7 +47,9 @@ def cached_artwork_from_file(path: Path, cache_dir: Path | None, largest: int = 
         return draw()
     try:
         key = file_key(path, largest)
-    except OSError:  # missing, a symlink, unreadable: drawn uncached as ever (or artwork.py says why not)
+    except (
+        OSError
+    ):  # missing, a symlink, unreadable: drawn uncached as ever (or artwork.py says why not)
         return draw()
     return _through(cache_dir, key, draw, lambda: file_key(path, largest) == key)
 
@@ -75,12 +77,23 @@ def entry(cache_dir: Path, key: str) -> Path:
 
 def _key(*source: object) -> str:
     # JSON of a list: every field delimited and escaped, so no two inputs share a key.
-    fields = [ARTWORK_VERSION, RECIPE_VERSION, f"pillow {PIL.__version__}", QUALITY, RESAMPLE.name, *source]
+    fields = [
+        ARTWORK_VERSION,
+        RECIPE_VERSION,
+        f"pillow {PIL.__version__}",
+        QUALITY,
+        RESAMPLE.name,
+        *source,
+    ]
     return hashlib.sha256(json.dumps(fields).encode("ascii")).hexdigest()
 
 
-def _through(cache_dir: Path, key: str, draw: Callable[[], bytes],
-             unchanged: Callable[[], bool] = lambda: True) -> bytes:
+def _through(
+    cache_dir: Path,
+    key: str,
+    draw: Callable[[], bytes],
+    unchanged: Callable[[], bool] = lambda: True,
+) -> bytes:
     """The entry's bytes, else drawn and stored (unless the source `unchanged` no longer matches
     the key: edited while it was drawn, so the bytes may be of the new file)."""
     path = entry(cache_dir, key)
@@ -102,4 +115,3 @@ def _read(path: Path) -> bytes | None:
         return None
     whole = data.startswith(b"\xff\xd8\xff") and data.endswith(b"\xff\xd9")  # JPEG's SOI ... EOI
     return data if whole else None
-

@@ -65,16 +65,33 @@ def make_audio(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     src = root / job.media
     fmt = sniff_file(src)
     if fmt.name not in AUDIO_FORMATS:
-        raise MediaError(f"{src.name!r} is not audio (it looks like {fmt.label})",
-                         "publish an MP3, M4A, WAV, FLAC or Ogg file")
+        raise MediaError(
+            f"{src.name!r} is not audio (it looks like {fmt.label})",
+            "publish an MP3, M4A, WAV, FLAC or Ogg file",
+        )
     try:
         info = read_audio(probe(src, fmt.name, timeout=budget.left(), memory_mb=mem), src.name)
         peaks, decoded_seconds = decode_peaks(src, fmt.name, info, budget, mem)
         made = [_write_waveform(peaks, out)]
         name = original_name(src.name)
-        size = ffmpeg_to_file([*input_args(src, fmt.name), "-map", "0:a", "-c", "copy", *NO_METADATA,
-                               *_muxer_options(fmt.name), "-f", MUXERS[fmt.name]],
-                              out, name, budget=budget, memory_mb=mem, what=f"copying {src.name!r}")
+        size = ffmpeg_to_file(
+            [
+                *input_args(src, fmt.name),
+                "-map",
+                "0:a",
+                "-c",
+                "copy",
+                *NO_METADATA,
+                *_muxer_options(fmt.name),
+                "-f",
+                MUXERS[fmt.name],
+            ],
+            out,
+            name,
+            budget=budget,
+            memory_mb=mem,
+            what=f"copying {src.name!r}",
+        )
         made.append(Derivative("original", name, FORMATS[fmt.name].mime, bytes=size))
         if fmt.name == "aac" and info.codec == "aac":
             made.append(_write_m4a(src, info, out, budget, mem))
@@ -83,14 +100,22 @@ def make_audio(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
         if job.poster:
             visual = open_poster(root / job.poster, job.param("max_pixels"))
         else:
-            visual = render_card(title=job.param("title") or "", credit=job.param("credit") or "",
-                                 kind="audio", lines=[])
+            visual = render_card(
+                title=job.param("title") or "",
+                credit=job.param("credit") or "",
+                kind="audio",
+                lines=[],
+            )
         made += save_visual(visual, out, settings)
     except BaseException:
         clear_outputs(out)
         raise
-    extra: dict[str, Any] = {"format": fmt.name, "codec": info.codec, "sample_rate": info.sample_rate,
-                             "channels": info.channels}
+    extra: dict[str, Any] = {
+        "format": fmt.name,
+        "codec": info.codec,
+        "sample_rate": info.sample_rate,
+        "channels": info.channels,
+    }
     duration = decoded_seconds if decoded_seconds > 0 else info.duration
     return MediaInfo(tuple(made), duration=round(duration, 3) if duration else None, extra=extra)
 
@@ -108,8 +133,6 @@ def read_audio(data: dict[str, Any], name: str) -> AudioProbe:
     )
 
 
-
-
 def _muxer_options(fmt: str) -> list[str]:
     if fmt == "mp3":  # no ID3 tag at all (not even an empty one); keep the Xing header
         return ["-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "1"]
@@ -121,33 +144,63 @@ def _muxer_options(fmt: str) -> list[str]:
 # --- MP3 for podcasts ----------------------------------------------------------------------------
 
 
-def _write_mp3(src: Path, fmt: str, info: AudioProbe, out: Path, budget: Budget, mem: int) -> Derivative:
+def _write_mp3(
+    src: Path, fmt: str, info: AudioProbe, out: Path, budget: Budget, mem: int
+) -> Derivative:
     mono = info.channels == 1
-    args = [*input_args(src, fmt), "-map", f"0:{info.index}", "-vn", "-sn", "-dn",
-            "-c:a", "libmp3lame", "-b:a", MP3_MONO_BITRATE if mono else MP3_STEREO_BITRATE]
+    args = [
+        *input_args(src, fmt),
+        "-map",
+        f"0:{info.index}",
+        "-vn",
+        "-sn",
+        "-dn",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        MP3_MONO_BITRATE if mono else MP3_STEREO_BITRATE,
+    ]
     if not mono and (info.channels or 2) != 2:
         args += ["-ac", "2"]
     if info.sample_rate not in MP3_RATES:
         args += ["-ar", "48000" if (info.sample_rate or 0) % 48000 == 0 else "44100"]
     args += [*NO_METADATA, *_muxer_options("mp3"), "-f", "mp3"]
-    size = ffmpeg_to_file(args, out, "audio.mp3", budget=budget, memory_mb=mem,
-                          what=f"making the MP3 of {src.name!r}")
+    size = ffmpeg_to_file(
+        args, out, "audio.mp3", budget=budget, memory_mb=mem, what=f"making the MP3 of {src.name!r}"
+    )
     return Derivative("audio", "audio.mp3", "audio/mpeg", bytes=size)
 
 
 def _write_m4a(src: Path, info: AudioProbe, out: Path, budget: Budget, mem: int) -> Derivative:
     """Raw AAC in an M4A container, the same audio stream (ADTS headers become MP4's config)."""
-    args = [*input_args(src, "aac"), "-map", f"0:{info.index}", "-vn", "-sn", "-dn", "-c:a", "copy",
-            "-bsf:a", "aac_adtstoasc", *NO_METADATA, *_muxer_options("m4a"), "-f", "ipod"]
-    size = ffmpeg_to_file(args, out, "audio.m4a", budget=budget, memory_mb=mem,
-                          what=f"making the M4A of {src.name!r}")
+    args = [
+        *input_args(src, "aac"),
+        "-map",
+        f"0:{info.index}",
+        "-vn",
+        "-sn",
+        "-dn",
+        "-c:a",
+        "copy",
+        "-bsf:a",
+        "aac_adtstoasc",
+        *NO_METADATA,
+        *_muxer_options("m4a"),
+        "-f",
+        "ipod",
+    ]
+    size = ffmpeg_to_file(
+        args, out, "audio.m4a", budget=budget, memory_mb=mem, what=f"making the M4A of {src.name!r}"
+    )
     return Derivative("audio", "audio.m4a", "audio/mp4", bytes=size)
 
 
 # --- the waveform ----------------------------------------------------------------------------------
 
 
-def decode_peaks(src: Path, fmt: str, info: AudioProbe, budget: Budget, mem: int) -> tuple[list[float], float]:
+def decode_peaks(
+    src: Path, fmt: str, info: AudioProbe, budget: Budget, mem: int
+) -> tuple[list[float], float]:
     """WAVEFORM_BARS peak levels (0-1) of the whole track and its decoded length in seconds.
 
     One decode to 8 kHz mono 16-bit PCM, read from ffmpeg's stdout in chunks: memory stays
@@ -155,13 +208,32 @@ def decode_peaks(src: Path, fmt: str, info: AudioProbe, budget: Budget, mem: int
     """
     expected = (info.duration or 0) * WAVEFORM_RATE
     bin_size = max(1, math.ceil(expected / WAVEFORM_BARS)) if expected else WAVEFORM_BIN
-    args = [*input_args(src, fmt), "-map", f"0:{info.index}", "-vn", "-sn", "-dn",
-            "-ac", "1", "-ar", str(WAVEFORM_RATE), "-c:a", "pcm_s16le", "-f", "s16le", "pipe:1"]
-    chunks = stream_ffmpeg(args, timeout=budget.left(), memory_mb=mem, what=f"decoding {src.name!r}")
+    args = [
+        *input_args(src, fmt),
+        "-map",
+        f"0:{info.index}",
+        "-vn",
+        "-sn",
+        "-dn",
+        "-ac",
+        "1",
+        "-ar",
+        str(WAVEFORM_RATE),
+        "-c:a",
+        "pcm_s16le",
+        "-f",
+        "s16le",
+        "pipe:1",
+    ]
+    chunks = stream_ffmpeg(
+        args, timeout=budget.left(), memory_mb=mem, what=f"decoding {src.name!r}"
+    )
     bins, samples = bin_peaks(chunks, bin_size)
     if samples == 0:
-        raise MediaError(f"no sound could be decoded from {src.name!r}",
-                         "check that the file plays, or export it again")
+        raise MediaError(
+            f"no sound could be decoded from {src.name!r}",
+            "check that the file plays, or export it again",
+        )
     return rebin(bins, WAVEFORM_BARS), samples / WAVEFORM_RATE
 
 
@@ -184,7 +256,7 @@ def bin_peaks(chunks: Iterable[bytes], bin_size: int) -> tuple[list[int], int]:
         pending.extend(block)
         whole = len(pending) - len(pending) % bin_size
         for start in range(0, whole, bin_size):
-            part = pending[start:start + bin_size]
+            part = pending[start : start + bin_size]
             bins.append(max(max(part), -min(part)))
         del pending[:whole]
     if pending:
@@ -215,9 +287,11 @@ def waveform_svg(levels: list[float]) -> str:
     for i, level in enumerate(levels):
         bar = max(2, 2 * round(level * height / 2))  # even: the bar sits on whole units
         parts.append(f"M{2 * i} {(height - bar) // 2}h1v{bar}h-1z")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * len(levels)} {height}" '
-            f'preserveAspectRatio="none" shape-rendering="crispEdges" aria-hidden="true" focusable="false">'
-            f'<path fill="currentColor" d="{"".join(parts)}"/></svg>\n')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * len(levels)} {height}" '
+        f'preserveAspectRatio="none" shape-rendering="crispEdges" aria-hidden="true" focusable="false">'
+        f'<path fill="currentColor" d="{"".join(parts)}"/></svg>\n'
+    )
 
 
 def _write_waveform(levels: list[float], out: Path) -> Derivative:
@@ -228,4 +302,11 @@ def _write_waveform(levels: list[float], out: Path) -> Derivative:
         os.replace(tmp, out / name)
     finally:
         tmp.unlink(missing_ok=True)
-    return Derivative("waveform", name, "image/svg+xml", 2 * len(levels), WAVEFORM_HEIGHT, os.path.getsize(out / name))
+    return Derivative(
+        "waveform",
+        name,
+        "image/svg+xml",
+        2 * len(levels),
+        WAVEFORM_HEIGHT,
+        os.path.getsize(out / name),
+    )

@@ -36,7 +36,9 @@ class MediaCache:
         self.folder = Path(folder)
         self.staging_root = self.folder / "staging"
 
-    def key(self, job: MediaJob, root: Path, tools: str = "", hashes: FileHashes | None = None) -> str:
+    def key(
+        self, job: MediaJob, root: Path, tools: str = "", hashes: FileHashes | None = None
+    ) -> str:
         """`tools`: the versions of what makes this job's output, e.g. "pillow 12.0.0; ffmpeg 6.0";
         `hashes`: the inputs' hashes known from earlier runs."""
         digest = hashlib.sha256(job.fingerprint().encode() + b"\0" + tools.encode())
@@ -123,8 +125,13 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 def _read_hashes(path: Path) -> dict[str, list]:
     try:
         files = json.loads(path.read_bytes())["files"]
-        if all(isinstance(rel, str) and is_stamped(e, 5) and isinstance(e[4], str) and _HEX64.fullmatch(e[4])
-               for rel, e in files.items()):
+        if all(
+            isinstance(rel, str)
+            and is_stamped(e, 5)
+            and isinstance(e[4], str)
+            and _HEX64.fullmatch(e[4])
+            for rel, e in files.items()
+        ):
             return files
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass

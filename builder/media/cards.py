@@ -25,12 +25,18 @@ PAPER = (250, 248, 243)  # warm off-white
 INK = (22, 22, 26)  # near-black: contrast about 17:1 on PAPER (WCAG AAA)
 MUTED = (74, 74, 82)  # for label and credit: about 8.5:1 on PAPER (still AAA)
 ACCENTS = {  # a decorative bar per kind; never used for text
-    "text": (196, 72, 40), "audio": (32, 104, 176), "video": (120, 64, 160), "image": (24, 128, 96),
+    "text": (196, 72, 40),
+    "audio": (32, 104, 176),
+    "video": (120, 64, 160),
+    "image": (24, 128, 96),
 }
 ELLIPSIS = "\u2026"
 
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
-              Path("/usr/share/fonts/TTF"))
+_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+)
 _FONT_FILES = {
     "title": "DejaVuSans-Bold.ttf",
     "body": "DejaVuSerif.ttf",
@@ -89,7 +95,9 @@ _INLINE = [
     (re.compile(r"~~(.+?)~~"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),  # backslash escapes
 ]
-_BLOCK_PREFIX = re.compile(r"^\s{0,3}(?:>\s?)*\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+)?")
+_BLOCK_PREFIX = re.compile(
+    r"^\s{0,3}(?:>\s?)*\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+)?"
+)
 
 
 def opening_lines(text: str, title: str = "", limit: int = CARD_LINES) -> list[str]:
@@ -118,8 +126,9 @@ def opening_lines(text: str, title: str = "", limit: int = CARD_LINES) -> list[s
     return lines
 
 
-def render_card(title: str, credit: str, kind: str, lines: list[str],
-                size: tuple[int, int] = (1200, 1200)) -> Image.Image:
+def render_card(
+    title: str, credit: str, kind: str, lines: list[str], size: tuple[int, int] = (1200, 1200)
+) -> Image.Image:
     """An RGB card of `size`: kind label, title, the opening `lines`, "by <credit>"."""
     width, height = size
     unit = min(width, height) / 1200  # every measure scales with the card
@@ -239,7 +248,9 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) ->
     return rows[:max_lines]
 
 
-def _wrap_paragraphs(paragraphs: list[str], font_for, width: int, max_rows: int) -> list[tuple[str, object]]:
+def _wrap_paragraphs(
+    paragraphs: list[str], font_for, width: int, max_rows: int
+) -> list[tuple[str, object]]:
     """(row, font) for the body: each line wrapped in its font, an empty line a half-row
     gap between paragraphs; at most `max_rows` rows' height, the last cut with an
     ellipsis when text is left over."""
@@ -263,7 +274,7 @@ def _wrap_paragraphs(paragraphs: list[str], font_for, width: int, max_rows: int)
         budget -= cost
     while shown and not shown[-1][0]:
         shown.pop()
-    if shown and any(r for r, _ in rows[len(shown):]) and not shown[-1][0].endswith(ELLIPSIS):
+    if shown and any(r for r, _ in rows[len(shown) :]) and not shown[-1][0].endswith(ELLIPSIS):
         row, font = shown[-1]
         shown[-1] = (_ellipsize(row, font, width), font)
     return shown
@@ -277,14 +288,21 @@ def _body_font(paragraph: str, px: int):
 
 def _split_to_fit(word: str, font, width: int) -> tuple[str, str]:
     """The longest head of `word` (whole grapheme-ish clusters) that fits, and the rest."""
-    cuts = [i for i in range(1, len(word) + 1)
-            if i == len(word) or not (unicodedata.category(word[i]).startswith("M") or word[i] in "\u200d\ufe0f"
-                                      or word[i - 1] == "\u200d")]
+    cuts = [
+        i
+        for i in range(1, len(word) + 1)
+        if i == len(word)
+        or not (
+            unicodedata.category(word[i]).startswith("M")
+            or word[i] in "\u200d\ufe0f"
+            or word[i - 1] == "\u200d"
+        )
+    ]
     lo, hi = 0, len(cuts) - 1
     best = cuts[0]
     while lo <= hi:  # binary search: text width grows with length
         mid = (lo + hi) // 2
-        if _length(font, word[:cuts[mid]]) <= width:
+        if _length(font, word[: cuts[mid]]) <= width:
             best = cuts[mid]
             lo = mid + 1
         else:
@@ -300,7 +318,11 @@ def _ellipsize(row: str, font, width: int) -> str:
         candidate = text.rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS
         if _length(font, candidate) <= width:  # kerning can differ from the sum of parts
             return candidate
-        text = _split_to_fit(text, font, max(1, int(_length(font, text)) - 1))[0] if len(text) > 1 else ""
+        text = (
+            _split_to_fit(text, font, max(1, int(_length(font, text)) - 1))[0]
+            if len(text) > 1
+            else ""
+        )
     return ELLIPSIS
 
 
@@ -318,8 +340,16 @@ def _fit_title(title: str, width: int, max_height: int, unit: float):
     return font, wrap(title, font, width, rows_fit)
 
 
-def _draw_line(draw: ImageDraw.ImageDraw, row: str, font, x: int, y: int, width: int, fill,
-               rtl: bool | None = None) -> None:
+def _draw_line(
+    draw: ImageDraw.ImageDraw,
+    row: str,
+    font,
+    x: int,
+    y: int,
+    width: int,
+    fill,
+    rtl: bool | None = None,
+) -> None:
     """Draw one row at (x, y) top-left; a right-to-left row is aligned to the right edge."""
     if rtl is None:
         rtl = _is_rtl(row)

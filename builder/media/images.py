@@ -48,11 +48,13 @@ def make_image(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     original_name = name if name not in taken else f"original-{name}"
     stripped = _metadata_free(data, image.format, image.orientation, name)
     size = _write(out, original_name, lambda f: f.write(stripped))
-    original = Derivative("original", original_name, FORMATS[image.format], image.width, image.height,
-                          size)
+    original = Derivative(
+        "original", original_name, FORMATS[image.format], image.width, image.height, size
+    )
     extra = {"animated": True, "frames": image.frames} if image.frames > 1 else {}
-    return MediaInfo(derivatives=(original, *made), width=image.width, height=image.height,
-                     extra=extra)
+    return MediaInfo(
+        derivatives=(original, *made), width=image.width, height=image.height, extra=extra
+    )
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,11 @@ def decode_image(data: bytes, name: str, limit: int, settings: MediaSettings | N
         fmt = im.format
         stored_w, stored_h = im.size
         if stored_w * stored_h > limit:
-            raise MediaError(f"'{name}' has {stored_w}x{stored_h} pixels, over the limit of "
-                             f"{limit / 1e6:g} megapixels", "export it at a smaller size")
+            raise MediaError(
+                f"'{name}' has {stored_w}x{stored_h} pixels, over the limit of "
+                f"{limit / 1e6:g} megapixels",
+                "export it at a smaller size",
+            )
         if fmt != "JPEG":
             # Decoded first: reading a PNG's EXIF decodes it, and a decoding error met there
             # would be taken for broken EXIF (and a half-decoded image published).
@@ -107,13 +112,28 @@ def _decoding(name: str):
     except MediaError:
         raise
     except Image.DecompressionBombError as exc:
-        raise MediaError(f"'{name}' has too many pixels: {exc}", "export it at a smaller size") from None
+        raise MediaError(
+            f"'{name}' has too many pixels: {exc}", "export it at a smaller size"
+        ) from None
     except Image.UnidentifiedImageError:
-        raise MediaError(f"'{name}' is not {_ACCEPTED}", "export it as JPEG, PNG, GIF or WebP") from None
+        raise MediaError(
+            f"'{name}' is not {_ACCEPTED}", "export it as JPEG, PNG, GIF or WebP"
+        ) from None
     except MemoryError:
-        raise MediaError(f"'{name}' is too large to decode", "export it at a smaller size") from None
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError,
-            TypeError, ZeroDivisionError) as exc:
+        raise MediaError(
+            f"'{name}' is too large to decode", "export it at a smaller size"
+        ) from None
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        struct.error,
+        IndexError,
+        KeyError,
+        TypeError,
+        ZeroDivisionError,
+    ) as exc:
         raise MediaError(f"'{name}' is truncated or corrupt: {exc}", "export it again") from None
 
 
@@ -126,8 +146,12 @@ def _orientation(im: Image.Image) -> int:
 
 
 _TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
 
@@ -175,14 +199,17 @@ def _apply_profile(im: Image.Image, icc: bytes) -> Image.Image:
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         space = profile.profile.xcolor_space.strip()
-        if space == "RGB" and "srgb" in ImageCms.getProfileDescription(profile).lower().replace(" ", ""):
+        if space == "RGB" and "srgb" in ImageCms.getProfileDescription(profile).lower().replace(
+            " ", ""
+        ):
             return im  # already sRGB: the common case costs nothing
         alpha = im.getchannel("A") if im.mode in ("RGBA", "LA") else None
         base = im.convert(im.mode[:-1]) if alpha is not None else im
         if _SPACE_MODES.get(space) != base.mode:
             return im  # a profile that does not match the pixels: ignore it
-        rgb = ImageCms.profileToProfile(base, profile, _SRGB, outputMode="RGB",
-                                        renderingIntent=ImageCms.Intent.PERCEPTUAL)
+        rgb = ImageCms.profileToProfile(
+            base, profile, _SRGB, outputMode="RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+        )
         if alpha is not None:
             rgb.putalpha(alpha)
         return rgb
@@ -191,6 +218,7 @@ def _apply_profile(im: Image.Image, icc: bytes) -> Image.Image:
 
 
 # -- the metadata-free original ------------------------------------------------------
+
 
 class _Malformed(Exception):
     """The container is not what its decoder accepted: re-encode instead of copying."""
@@ -269,10 +297,10 @@ def strip_jpeg(data: bytes, orientation: int = 1) -> bytes:
             continue
         if pos + 2 > n:
             raise _Malformed("truncated segment")
-        length = int.from_bytes(data[pos:pos + 2], "big")
+        length = int.from_bytes(data[pos : pos + 2], "big")
         if length < 2 or pos + length > n:
             raise _Malformed("segment overruns the file")
-        body = data[pos + 2:pos + length]
+        body = data[pos + 2 : pos + length]
         pos += length
         if marker == 0xFE or 0xE1 <= marker <= 0xEF or marker == 0xE0:
             prefix = _JPEG_KEEP_APP.get(marker)
@@ -301,7 +329,18 @@ def _orientation_app1(orientation: int) -> bytes:
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_KEEP = {b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"cICP", b"acTL", b"fcTL", b"fdAT"}
+_PNG_KEEP = {
+    b"tRNS",
+    b"gAMA",
+    b"cHRM",
+    b"sRGB",
+    b"iCCP",
+    b"sBIT",
+    b"cICP",
+    b"acTL",
+    b"fcTL",
+    b"fdAT",
+}
 
 
 def strip_png(data: bytes) -> bytes:
@@ -312,8 +351,8 @@ def strip_png(data: bytes) -> bytes:
     out = [_PNG_SIGNATURE]
     pos, n = 8, len(data)
     while pos + 12 <= n:
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind = data[pos + 4:pos + 8]
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
         end = pos + 12 + length
         if end > n:
             raise _Malformed("chunk overruns the file")
@@ -344,10 +383,11 @@ def _strip_gif(data: bytes) -> tuple[bytes, int]:
             start = pos
             if block == 0x21:
                 label = data[pos + 1]
-                ident = data[pos + 3:pos + 3 + min(data[pos + 2], 11)]
+                ident = data[pos + 3 : pos + 3 + min(data[pos + 2], 11)]
                 pos = _skip_subblocks(data, pos + 2)
-                if label in (0xF9, 0x01) or (label == 0xFF and ident in (b"NETSCAPE2.0", b"ANIMEXTS1.0",
-                                                                         b"ICCRGBG1012")):
+                if label in (0xF9, 0x01) or (
+                    label == 0xFF and ident in (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012")
+                ):
                     out.append(data[start:pos])
             elif block == 0x2C:
                 flags = data[pos + 9]
@@ -384,11 +424,11 @@ def strip_webp(data: bytes) -> bytes:
     chunks = []
     pos = 12
     while pos + 8 <= end:
-        kind = data[pos:pos + 4]
-        size = int.from_bytes(data[pos + 4:pos + 8], "little")
+        kind = data[pos : pos + 4]
+        size = int.from_bytes(data[pos + 4 : pos + 8], "little")
         if pos + 8 + size > end:
             raise _Malformed("chunk overruns the file")
-        payload = data[pos + 8:pos + 8 + size]
+        payload = data[pos + 8 : pos + 8 + size]
         pos += 8 + size + (size & 1)
         if kind not in _WEBP_KEEP:
             continue
@@ -401,7 +441,9 @@ def strip_webp(data: bytes) -> bytes:
     return b"RIFF" + len(body).to_bytes(4, "little") + body
 
 
-def save_visual(img: Image.Image, out: Path, settings: MediaSettings, stem: str = "image") -> list[Derivative]:
+def save_visual(
+    img: Image.Image, out: Path, settings: MediaSettings, stem: str = "image"
+) -> list[Derivative]:
     """Write `{stem}-{w}.webp` for each responsive width and `preview.jpg`; never upscale.
 
     `img` is decoded and upright (RGB, RGBA or anything Pillow converts to them). Widths
@@ -410,8 +452,10 @@ def save_visual(img: Image.Image, out: Path, settings: MediaSettings, stem: str 
     """
     img = _rgb_or_rgba(img)
     full_w, full_h = img.size
-    widths = sorted({w for w in settings.widths if 0 < w <= full_w}
-                    | ({full_w} if settings.widths and full_w < max(settings.widths) else set()))
+    widths = sorted(
+        {w for w in settings.widths if 0 < w <= full_w}
+        | ({full_w} if settings.widths and full_w < max(settings.widths) else set())
+    )
     if not widths:  # no widths configured: one WebP at the image's own size
         widths = [full_w]
     preview_w = max(1, min(settings.preview_width, full_w))
@@ -428,16 +472,24 @@ def save_visual(img: Image.Image, out: Path, settings: MediaSettings, stem: str 
     for w in widths:
         im = sized[w]
         name = f"{stem}-{w}.webp"
-        size = _write(out, name, lambda f, im=im: im.save(
-            f, "WEBP", quality=settings.webp_quality, method=WEBP_METHOD))
+        size = _write(
+            out,
+            name,
+            lambda f, im=im: im.save(f, "WEBP", quality=settings.webp_quality, method=WEBP_METHOD),
+        )
         made.append(Derivative("image", name, "image/webp", im.width, im.height, size))
 
     preview = _flatten(sized[preview_w])
     # Baseline, not progressive+optimized: the preview is for feeds and link previews
     # (fetched whole), and the two options cost four times the encode itself.
-    size = _write(out, "preview.jpg", lambda f: preview.save(
-        f, "JPEG", quality=settings.jpeg_quality, comment=b""))
-    made.append(Derivative("preview", "preview.jpg", "image/jpeg", preview.width, preview.height, size))
+    size = _write(
+        out,
+        "preview.jpg",
+        lambda f: preview.save(f, "JPEG", quality=settings.jpeg_quality, comment=b""),
+    )
+    made.append(
+        Derivative("preview", "preview.jpg", "image/jpeg", preview.width, preview.height, size)
+    )
     return made
 
 
@@ -445,7 +497,9 @@ def _rgb_or_rgba(img: Image.Image) -> Image.Image:
     """RGB, or RGBA when some pixel is not opaque. (Its `info` is never written out: the
     encoders below get every metadata option explicitly.)"""
     if img.mode not in ("RGB", "RGBA"):
-        has_alpha = img.mode in ("LA", "La", "PA", "RGBa") or (img.mode == "P" and "transparency" in img.info)
+        has_alpha = img.mode in ("LA", "La", "PA", "RGBa") or (
+            img.mode == "P" and "transparency" in img.info
+        )
         img = img.convert("RGBA" if has_alpha else "RGB")
     if img.mode == "RGBA" and img.getchannel("A").getextrema() == (255, 255):
         img = img.convert("RGB")

@@ -111,10 +111,15 @@ def spans(track: Track) -> list[Span]:
         before = items[i - 1] if i > 0 and isinstance(items[i - 1], Dissolve) else None
         after = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1], Dissolve) else None
         zero = Fraction(0)
-        out.append(Span(item, before.in_offset if before else zero,
-                        after.out_offset if after else zero,
-                        before.in_offset + before.out_offset if before else zero,
-                        after.in_offset + after.out_offset if after else zero))
+        out.append(
+            Span(
+                item,
+                before.in_offset if before else zero,
+                after.out_offset if after else zero,
+                before.in_offset + before.out_offset if before else zero,
+                after.in_offset + after.out_offset if after else zero,
+            )
+        )
     return out
 
 
@@ -201,30 +206,39 @@ def clip_filter(index: int, frames: int, edit: Edit, fmt: str, pad: str, out: st
     and padded to the frame, then exactly `frames` frames (the last one held if the file
     ends early)."""
     w, h = edit.width, edit.height
-    return (f"[{index}:v:0]fps={rate_text(edit.rate)},"
-            f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
-            f"format={fmt},pad={w}:{h}:-1:-1:color={pad},setsar=1,"
-            f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames},{clock(edit.rate)}[{out}]")
+    return (
+        f"[{index}:v:0]fps={rate_text(edit.rate)},"
+        f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
+        f"format={fmt},pad={w}:{h}:-1:-1:color={pad},setsar=1,"
+        f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames},{clock(edit.rate)}[{out}]"
+    )
 
 
 def picture_filter(index: int, frames: int, edit: Edit, fmt: str, zoom: float, out: str) -> str:
     """A still or a card (one raw frame): held, or zoomed by zoompan at the Edit's rate."""
     if zoom != 1.0:
-        move = (f"zoompan=z='{zoom_expr(zoom, frames)}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
-                f":d={frames}:s={edit.width}x{edit.height}:fps={rate_text(edit.rate)}")
+        move = (
+            f"zoompan=z='{zoom_expr(zoom, frames)}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'"
+            f":d={frames}:s={edit.width}x{edit.height}:fps={rate_text(edit.rate)}"
+        )
     else:
         move = f"loop=loop={frames - 1}:size=1:start=0"
-    return (f"[{index}:v:0]format={fmt},{move},setsar=1,trim=end_frame={frames},"
-            f"{clock(edit.rate)}[{out}]")
+    return (
+        f"[{index}:v:0]format={fmt},{move},setsar=1,trim=end_frame={frames},"
+        f"{clock(edit.rate)}[{out}]"
+    )
 
 
 def gap_filter(frames: int, edit: Edit, fmt: str, colour: str, out: str) -> str:
-    return (f"color=c={colour}:s={edit.width}x{edit.height}:r={rate_text(edit.rate)},format={fmt},"
-            f"setsar=1,trim=end_frame={frames},{clock(edit.rate)}[{out}]")
+    return (
+        f"color=c={colour}:s={edit.width}x{edit.height}:r={rate_text(edit.rate)},format={fmt},"
+        f"setsar=1,trim=end_frame={frames},{clock(edit.rate)}[{out}]"
+    )
 
 
-def join_filter(labels: list[str], blends: list[int], frames: list[int], rate: Fraction,
-                out: str) -> list[str]:
+def join_filter(
+    labels: list[str], blends: list[int], frames: list[int], rate: Fraction, out: str
+) -> list[str]:
     """Pieces one after another: cuts by concat, dissolves by xfade (offset where the
     dissolve begins, counted from the start of what is joined so far)."""
     lines: list[str] = []
@@ -233,9 +247,11 @@ def join_filter(labels: list[str], blends: list[int], frames: list[int], rate: F
         name = out if k == len(labels) - 1 else f"{out}j{k}"
         if blends[k]:
             offset = Fraction(acc_frames - blends[k]) / rate
-            lines.append(f"[{acc}][{labels[k]}]xfade=transition=fade"
-                         f":duration={sec(blends[k] / rate)}"
-                         f":offset={sec(offset)}[{name}]")
+            lines.append(
+                f"[{acc}][{labels[k]}]xfade=transition=fade"
+                f":duration={sec(blends[k] / rate)}"
+                f":offset={sec(offset)}[{name}]"
+            )
             acc_frames += frames[k] - blends[k]
         else:
             lines.append(f"[{acc}][{labels[k]}]concat=n=2:v=1:a=0,{clock(rate)}[{name}]")
@@ -262,11 +278,24 @@ class Inputs:
         return self.count - 1
 
 
-def raw_input(path: Path, size: tuple[int, int], rate: Fraction,
-              pix_fmt: str = "rgba") -> list[str]:
+def raw_input(
+    path: Path, size: tuple[int, int], rate: Fraction, pix_fmt: str = "rgba"
+) -> list[str]:
     """Raw pixels we wrote ourselves: the rawvideo demuxer and the file protocol only."""
-    return ["-f", "rawvideo", "-pixel_format", pix_fmt, "-video_size", f"{size[0]}x{size[1]}",
-            "-framerate", rate_text(rate), "-protocol_whitelist", "file", "-i", file_url(path)]
+    return [
+        "-f",
+        "rawvideo",
+        "-pixel_format",
+        pix_fmt,
+        "-video_size",
+        f"{size[0]}x{size[1]}",
+        "-framerate",
+        rate_text(rate),
+        "-protocol_whitelist",
+        "file",
+        "-i",
+        file_url(path),
+    ]
 
 
 # --- pictures drawn or decoded by Pillow --------------------------------------------------------
@@ -298,7 +327,7 @@ def text_lines(path: Path, lines: tuple[int, int] | None) -> list[str]:
         raw = f.read(TEXT_BYTES).decode("utf-8", errors="replace")
     rows = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines is not None:
-        rows = rows[max(0, lines[0] - 1):max(0, lines[1])]
+        rows = rows[max(0, lines[0] - 1) : max(0, lines[1])]
     return opening_lines("\n".join(rows))
 
 
@@ -319,8 +348,9 @@ def draw_text(lines: list[str], style: str, width: int, height: int) -> Image.Im
         step = _line_height(font, 1.3)
         band_h = 3 * step + round(36 * unit)
         top = height - round(height * 0.07) - band_h
-        ImageDraw.Draw(frame).rectangle((margin // 2, top, width - margin // 2, top + band_h),
-                                        fill=(*BACKGROUND, 215))
+        ImageDraw.Draw(frame).rectangle(
+            (margin // 2, top, width - margin // 2, top + band_h), fill=(*BACKGROUND, 215)
+        )
         box = (margin, top + round(18 * unit), width - margin, top + band_h - round(18 * unit))
         colour = LIGHT
     step = _line_height(font, 1.3)
@@ -328,7 +358,7 @@ def draw_text(lines: list[str], style: str, width: int, height: int) -> Image.Im
     rows: list[str] = []
     for line in lines:
         rows += wrap(line, font, box_w, max(1, box_h // step)) if line else [""]
-    rows = rows[:max(1, box_h // step)]
+    rows = rows[: max(1, box_h // step)]
     canvas = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
     y = (box_h - len(rows) * step) // 2 if style == "title" else 0
@@ -373,15 +403,24 @@ def make_timeline(job: MediaJob, root: Path, out: Path, settings: MediaSettings)
     edit = _edit(job)
     kind = job.param("type")
     if kind not in ("video", "audio"):
-        raise MediaError(f"a timeline renders a video or an audio record, not {kind!r}",
-                         "set `type: video` or `type: audio`")
+        raise MediaError(
+            f"a timeline renders a video or an audio record, not {kind!r}",
+            "set `type: video` or `type: audio`",
+        )
     sources = _sources(job, root)
     budget = Budget(job.time_limit(settings))
     try:
         with tempfile.TemporaryDirectory(prefix="showcase-render-") as tmp, _bar(job) as bar:
-            work = Job(edit, sources, dict(job.param("render") or {}), budget,
-                       settings.job_memory_mb, Path(tmp),
-                       int(job.param("max_pixels") or 50_000_000), bar)
+            work = Job(
+                edit,
+                sources,
+                dict(job.param("render") or {}),
+                budget,
+                settings.job_memory_mb,
+                Path(tmp),
+                int(job.param("max_pixels") or 50_000_000),
+                bar,
+            )
             made = [_original(root / job.media, out)]
             poster = root / job.poster if job.poster else None
             if kind == "video":
@@ -393,9 +432,13 @@ def make_timeline(job: MediaJob, root: Path, out: Path, settings: MediaSettings)
         raise
     total = _total_frames(edit, kind, job)
     extra = {"format": "otio", "rendered": True, "frames": total if kind == "video" else None}
-    return MediaInfo(tuple(made), edit.width if kind == "video" else None,
-                     edit.height if kind == "video" else None,
-                     round(float(total / edit.rate), 3), extra)
+    return MediaInfo(
+        tuple(made),
+        edit.width if kind == "video" else None,
+        edit.height if kind == "video" else None,
+        round(float(total / edit.rate), 3),
+        extra,
+    )
 
 
 def _edit(job: MediaJob) -> Edit:
@@ -404,13 +447,16 @@ def _edit(job: MediaJob) -> Edit:
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
         raise MediaError(f"the timeline could not be read ({exc})", FIX) from None
     if edit.rate not in RATES:
-        raise MediaError(f"the timeline's frame rate {float(edit.rate):g} is not one the build "
-                         "renders",
-                         "use 23.976, 24, 25, 29.97, 30, 50, 59.94 or 60 frames per second")
+        raise MediaError(
+            f"the timeline's frame rate {float(edit.rate):g} is not one the build renders",
+            "use 23.976, 24, 25, 29.97, 30, 50, 59.94 or 60 frames per second",
+        )
     w, h = edit.width, edit.height
     if not (16 <= w <= 3840 and 16 <= h <= 2160) or w % 2 or h % 2:
-        raise MediaError(f"the timeline's picture size {w}x{h} cannot be rendered",
-                         "use even sizes up to 3840x2160, such as 1280x720")
+        raise MediaError(
+            f"the timeline's picture size {w}x{h} cannot be rendered",
+            "use even sizes up to 3840x2160, such as 1280x720",
+        )
     if edit.duration <= 0:
         raise MediaError("the timeline is empty", "put at least one clip on it")
     return edit
@@ -418,7 +464,7 @@ def _edit(job: MediaJob) -> Edit:
 
 def _sources(job: MediaJob, root: Path) -> dict[str, Source]:
     named = job.param("sources") or []
-    used = job.inputs[1:len(job.inputs) - (1 if job.poster else 0)]
+    used = job.inputs[1 : len(job.inputs) - (1 if job.poster else 0)]
     if len(named) != len(used):
         raise MediaError("the timeline's inputs do not match its records", FIX)
     return {rid: Source(rid, rtype, root / rel) for (rid, rtype), rel in zip(named, used)}
@@ -445,8 +491,9 @@ def _original(src: Path, out: Path) -> Derivative:
 # --- video --------------------------------------------------------------------------------------
 
 
-def _render_video(work: Job, job: MediaJob, out: Path, settings: MediaSettings,
-                  poster_file: Path | None) -> list[Derivative]:
+def _render_video(
+    work: Job, job: MediaJob, out: Path, settings: MediaSettings, poster_file: Path | None
+) -> list[Derivative]:
     edit = work.edit
     total = round(edit.duration * edit.rate)
     tracks = [pieces(t, edit.rate) for t in edit.video_tracks()]
@@ -464,16 +511,40 @@ def _render_video(work: Job, job: MediaJob, out: Path, settings: MediaSettings,
     listing.write_text("ffconcat version 1.0\n" + "".join(f"file {f.name}\n" for f in files))
     inputs = Inputs()
     # Our own list of our own files, by relative name (-safe 1 refuses anything else).
-    inputs.add(["-f", "concat", "-safe", "1", "-protocol_whitelist", "file",
-                "-i", file_url(listing)])
+    inputs.add(
+        ["-f", "concat", "-safe", "1", "-protocol_whitelist", "file", "-i", file_url(listing)]
+    )
     graph = _audio_graph(work, inputs, frames)
     r = work.render
-    args = [*inputs.args, "-filter_complex", ";".join(graph), "-map", "0:v", "-map", "[aout]",
-            "-c:v", "copy", "-c:a", "aac", "-b:a", str(r.get("audio_bitrate", "160k")),
-            "-ar", str(_rate(work)), "-ac", "2", "-flags:a", "+bitexact", *NO_METADATA,
-            "-movflags", "+faststart", "-f", "mp4"]
-    size = _to_file(work, args, out, "video.mp4", f"rendering {Path(job.media).name!r}",
-                    Fraction(0))
+    args = [
+        *inputs.args,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "0:v",
+        "-map",
+        "[aout]",
+        "-c:v",
+        "copy",
+        "-c:a",
+        "aac",
+        "-b:a",
+        str(r.get("audio_bitrate", "160k")),
+        "-ar",
+        str(_rate(work)),
+        "-ac",
+        "2",
+        "-flags:a",
+        "+bitexact",
+        *NO_METADATA,
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+    ]
+    size = _to_file(
+        work, args, out, "video.mp4", f"rendering {Path(job.media).name!r}", Fraction(0)
+    )
     _verify(work, out / "video.mp4", frames, video=True)
     made = [Derivative("video", "video.mp4", "video/mp4", edit.width, edit.height, size)]
     if poster_file is not None:  # the record's own poster, as for an uploaded video
@@ -509,15 +580,31 @@ def _segment(work: Job, tracks: list[list[Piece]], frames: int, number: int) -> 
         base = f"o{k}"
     graph.append(f"[{base}]format=yuv420p,trim=end_frame={frames},{clock(edit.rate)}[vout]")
     name = f"seg-{number:04d}.mp4"
-    args = [*inputs.args, "-filter_complex", ";".join(graph), "-map", "[vout]", "-an",
-            *_video_codec(work), "-f", "mp4"]
-    _to_file(work, args, work.tmp, name, f"rendering part {number + 1} of the timeline",
-             Fraction(frames) / edit.rate)
+    args = [
+        *inputs.args,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "[vout]",
+        "-an",
+        *_video_codec(work),
+        "-f",
+        "mp4",
+    ]
+    _to_file(
+        work,
+        args,
+        work.tmp,
+        name,
+        f"rendering part {number + 1} of the timeline",
+        Fraction(frames) / edit.rate,
+    )
     return work.tmp / name
 
 
-def _track_graph(work: Job, inputs: Inputs, track: list[Piece], frames: int, bottom: bool,
-                 out: str) -> list[str]:
+def _track_graph(
+    work: Job, inputs: Inputs, track: list[Piece], frames: int, bottom: bool, out: str
+) -> list[str]:
     edit = work.edit
     fmt, clear = ("yuv420p", "black") if bottom else ("yuva420p", "black@0")
     graph: list[str] = []
@@ -563,33 +650,45 @@ def _piece_filter(work: Job, inputs: Inputs, p: Piece, fmt: str, clear: str, out
         # in half-pixel steps of the output.
         scale = 2 if zoomed else 1
         big = (size[0] * scale, size[1] * scale)
-        path = work.raw(("still", source.record_id, big),
-                        lambda: fit(decode_still(source.path, work.max_pixels), *big))
+        path = work.raw(
+            ("still", source.record_id, big),
+            lambda: fit(decode_still(source.path, work.max_pixels), *big),
+        )
         index = inputs.add(raw_input(path, big, edit.rate))
         return picture_filter(index, p.frames, edit, fmt, item.zoom, out)
     if item.style in ("title", "lower-third"):
         _expect(source, item, "text")
-        path = work.raw(("text", source.record_id, item.style, item.lines),
-                        lambda: draw_text(text_lines(source.path, item.lines), item.style, *size))
+        path = work.raw(
+            ("text", source.record_id, item.style, item.lines),
+            lambda: draw_text(text_lines(source.path, item.lines), item.style, *size),
+        )
         index = inputs.add(raw_input(path, size, edit.rate))
         return picture_filter(index, p.frames, edit, fmt, 1.0, out)
     w = item.where
-    raise MediaError(f"clip {w.index} of track {w.track} ({w.name or 'no name'}) is a "
-                     f"{item.style!r} clip, which a video track cannot show", FIX)
+    raise MediaError(
+        f"clip {w.index} of track {w.track} ({w.name or 'no name'}) is a "
+        f"{item.style!r} clip, which a video track cannot show",
+        FIX,
+    )
 
 
 def _source(work: Job, clip: Clip) -> Source:
     source = work.sources.get(clip.record_id)
     if source is None:
-        raise MediaError(f"the timeline uses '{clip.record_id}', which is missing or withdrawn",
-                         "point the clip at a live record, or remove it")
+        raise MediaError(
+            f"the timeline uses '{clip.record_id}', which is missing or withdrawn",
+            "point the clip at a live record, or remove it",
+        )
     return source
 
 
 def _expect(source: Source, clip: Clip, kind: str) -> None:
     if source.type != kind:
-        raise MediaError(f"'{source.record_id}' is a {source.type} record, which a "
-                         f"{clip.style!r} clip cannot show", FIX)
+        raise MediaError(
+            f"'{source.record_id}' is a {source.type} record, which a "
+            f"{clip.style!r} clip cannot show",
+            FIX,
+        )
 
 
 def _roll_segment(work: Job, lines: list, frames: int, number: int) -> Path:
@@ -599,11 +698,22 @@ def _roll_segment(work: Job, lines: list, frames: int, number: int) -> Path:
     path.write_bytes(image.tobytes())
     inputs = Inputs()
     index = inputs.add(raw_input(path, image.size, edit.rate, "rgb24"))
-    graph = [scroll_filter(f"{index}:v:0", frames, edit.height, "scroll"),
-             f"[scroll]format=yuv420p,setsar=1,trim=end_frame={frames},{clock(edit.rate)}[vout]"]
+    graph = [
+        scroll_filter(f"{index}:v:0", frames, edit.height, "scroll"),
+        f"[scroll]format=yuv420p,setsar=1,trim=end_frame={frames},{clock(edit.rate)}[vout]",
+    ]
     name = f"seg-{number:04d}.mp4"
-    args = [*inputs.args, "-filter_complex", ";".join(graph), "-map", "[vout]", "-an",
-            *_video_codec(work), "-f", "mp4"]
+    args = [
+        *inputs.args,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "[vout]",
+        "-an",
+        *_video_codec(work),
+        "-f",
+        "mp4",
+    ]
     _to_file(work, args, work.tmp, name, "rendering the end credits", Fraction(frames) / edit.rate)
     return work.tmp / name
 
@@ -613,11 +723,30 @@ def _video_codec(work: Job) -> list[str]:
     x264's output depends on its thread count, so it is pinned."""
     r = work.render
     keyint = max(1, round(2 * work.edit.rate))
-    return ["-c:v", "libx264", "-preset", str(r.get("preset", "veryfast")),
-            "-crf", str(r.get("crf", 23)),
-            "-threads:v", str(r.get("threads", 2)), "-pix_fmt", "yuv420p", "-profile:v", "high",
-            "-g", str(keyint), "-fps_mode", "passthrough", "-flags:v", "+bitexact",
-            "-fflags", "+bitexact", "-map_metadata", "-1"]
+    return [
+        "-c:v",
+        "libx264",
+        "-preset",
+        str(r.get("preset", "veryfast")),
+        "-crf",
+        str(r.get("crf", 23)),
+        "-threads:v",
+        str(r.get("threads", 2)),
+        "-pix_fmt",
+        "yuv420p",
+        "-profile:v",
+        "high",
+        "-g",
+        str(keyint),
+        "-fps_mode",
+        "passthrough",
+        "-flags:v",
+        "+bitexact",
+        "-fflags",
+        "+bitexact",
+        "-map_metadata",
+        "-1",
+    ]
 
 
 # --- sound ---------------------------------------------------------------------------------------
@@ -650,9 +779,11 @@ def _audio_graph(work: Job, inputs: Inputs, frames: int) -> list[str]:
     elif len(labels) == 1:
         graph.append(f"[{labels[0]}]{pad}")
     else:
-        graph.append("".join(f"[{x}]" for x in labels)
-                     + f"amix=inputs={len(labels)}:duration=longest:dropout_transition=0"
-                     + f":normalize=0,{pad}")
+        graph.append(
+            "".join(f"[{x}]" for x in labels)
+            + f"amix=inputs={len(labels)}:duration=longest:dropout_transition=0"
+            + f":normalize=0,{pad}"
+        )
     return graph
 
 
@@ -661,8 +792,9 @@ def _sound_filter(work: Job, inputs: Inputs, span: Span, rate: int, out: str) ->
     assert isinstance(item, Clip)
     source = _source(work, item)
     if source.type not in ("audio", "video"):
-        raise MediaError(f"'{source.record_id}' is a {source.type} record, which an audio track "
-                         "cannot play", FIX)
+        raise MediaError(
+            f"'{source.record_id}' is a {source.type} record, which an audio track cannot play", FIX
+        )
     fmt = sniff_file(source.path).name
     if source.type == "video" and not _has_sound(work, source, fmt):
         return None  # a silent video on an audio track adds nothing
@@ -671,10 +803,21 @@ def _sound_filter(work: Job, inputs: Inputs, span: Span, rate: int, out: str) ->
     if length <= 0:
         return None
     start = item.source_start - span.head
-    index = inputs.add(input_args(source.path, fmt, ss=sec(max(Fraction(0), start)),
-                                  t=sec(Fraction(length + rate // 10, rate))))
-    chain = [f"[{index}:a:0]aresample={rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo",
-             "asetpts=PTS-STARTPTS", f"apad=whole_len={length}", f"atrim=end_sample={length}"]
+    index = inputs.add(
+        input_args(
+            source.path,
+            fmt,
+            ss=sec(max(Fraction(0), start)),
+            t=sec(Fraction(length + rate // 10, rate)),
+        )
+    )
+    chain = [
+        f"[{index}:a:0]aresample={rate}",
+        "aformat=sample_fmts=fltp:channel_layouts=stereo",
+        "asetpts=PTS-STARTPTS",
+        f"apad=whole_len={length}",
+        f"atrim=end_sample={length}",
+    ]
     if item.gain_db:
         chain.append(f"volume={item.gain_db:.3f}dB")
     fade_in = min(length, round(span.fade_in * rate))
@@ -693,20 +836,48 @@ def _has_sound(work: Job, source: Source, fmt: str) -> bool:
     return any(s.get("codec_type") == "audio" for s in data.get("streams", []))
 
 
-def _render_audio(work: Job, job: MediaJob, out: Path, settings: MediaSettings,
-                  cover: Path | None) -> list[Derivative]:
+def _render_audio(
+    work: Job, job: MediaJob, out: Path, settings: MediaSettings, cover: Path | None
+) -> list[Derivative]:
     edit = work.edit
     frames = round(edit.duration * edit.rate)
     inputs = Inputs()
     graph = _audio_graph(work, inputs, frames)
     r = work.render
-    args = [*inputs.args, "-filter_complex", ";".join(graph), "-map", "[aout]",
-            "-c:a", "libmp3lame", "-b:a", str(r.get("mp3_bitrate", "160k")),
-            "-ar", str(_rate(work)),
-            "-ac", "2", "-flags:a", "+bitexact", *NO_METADATA,
-            "-id3v2_version", "0", "-write_id3v1", "0", "-write_xing", "1", "-f", "mp3"]
-    size = _to_file(work, args, out, "audio.mp3", f"rendering {Path(job.media).name!r}",
-                    Fraction(frames) / edit.rate)
+    args = [
+        *inputs.args,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "[aout]",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        str(r.get("mp3_bitrate", "160k")),
+        "-ar",
+        str(_rate(work)),
+        "-ac",
+        "2",
+        "-flags:a",
+        "+bitexact",
+        *NO_METADATA,
+        "-id3v2_version",
+        "0",
+        "-write_id3v1",
+        "0",
+        "-write_xing",
+        "1",
+        "-f",
+        "mp3",
+    ]
+    size = _to_file(
+        work,
+        args,
+        out,
+        "audio.mp3",
+        f"rendering {Path(job.media).name!r}",
+        Fraction(frames) / edit.rate,
+    )
     _verify(work, out / "audio.mp3", frames, video=False)
     src = out / "audio.mp3"
     probed = probe(src, "mp3", timeout=work.budget.left(), memory_mb=work.memory_mb)
@@ -715,10 +886,14 @@ def _render_audio(work: Job, job: MediaJob, out: Path, settings: MediaSettings,
     if cover is not None:  # the record's cover art, as for uploaded audio
         visual = open_poster(cover, work.max_pixels)
     else:
-        visual = render_card(title=job.param("title") or "", credit=job.param("credit") or "",
-                             kind="audio", lines=[])
-    return [Derivative("audio", "audio.mp3", "audio/mpeg", bytes=size), _write_waveform(peaks, out),
-            *save_visual(visual, out, settings)]
+        visual = render_card(
+            title=job.param("title") or "", credit=job.param("credit") or "", kind="audio", lines=[]
+        )
+    return [
+        Derivative("audio", "audio.mp3", "audio/mpeg", bytes=size),
+        _write_waveform(peaks, out),
+        *save_visual(visual, out, settings),
+    ]
 
 
 # --- running, progress, verifying ---------------------------------------------------------------
@@ -728,14 +903,16 @@ def _to_file(work: Job, args: list[str], out: Path, name: str, what: str, second
     """ffmpeg writing `out/name` whole or not at all; with a progress bar, its `-progress`
     report (time done) moves the bar by `seconds` over the run."""
     if work.bar is None or seconds <= 0:
-        return ffmpeg_to_file(args, out, name, budget=work.budget, memory_mb=work.memory_mb,
-                              what=what)
+        return ffmpeg_to_file(
+            args, out, name, budget=work.budget, memory_mb=work.memory_mb, what=what
+        )
     tmp = out / f".{name}.part"
     done = 0.0
     try:
         run = [*args, "-progress", "pipe:1", "-nostats", file_url(tmp)]
-        lines = _lines(stream_ffmpeg(run, timeout=work.budget.left(), memory_mb=work.memory_mb,
-                                     what=what))
+        lines = _lines(
+            stream_ffmpeg(run, timeout=work.budget.left(), memory_mb=work.memory_mb, what=what)
+        )
         for line in lines:
             if line.startswith("out_time_us="):
                 now = min(float(seconds), (probe_float(line.split("=", 1)[1]) or 0) / 1e6)
@@ -771,9 +948,14 @@ class _bar:
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=round(float(self.job.param("seconds") or 0), 3), unit="s",
-                            desc=f"render {self.job.record_id}", file=sys.stderr, leave=False,
-                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s")
+            self.bar = tqdm(
+                total=round(float(self.job.param("seconds") or 0), 3),
+                unit="s",
+                desc=f"render {self.job.record_id}",
+                file=sys.stderr,
+                leave=False,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s",
+            )
         return self.bar
 
     def __exit__(self, *exc) -> None:  # noqa: ANN002
@@ -785,20 +967,34 @@ def _verify(work: Job, path: Path, frames: int, *, video: bool) -> None:
     """The render is as long as the cut says, to a frame: ffprobe counts the frames (packets:
     one per frame) and reads the duration."""
     fmt = "mp4" if video else "mp3"
-    args = [*input_args(path, fmt), "-count_packets", "-of", "json", "-show_entries",
-            "stream=codec_type,nb_read_packets:format=duration"]
-    proc = run_ffprobe(args, timeout=work.budget.left(), memory_mb=work.memory_mb,
-                       what="checking the render")
+    args = [
+        *input_args(path, fmt),
+        "-count_packets",
+        "-of",
+        "json",
+        "-show_entries",
+        "stream=codec_type,nb_read_packets:format=duration",
+    ]
+    proc = run_ffprobe(
+        args, timeout=work.budget.left(), memory_mb=work.memory_mb, what="checking the render"
+    )
     data = json.loads(proc.stdout or b"{}")
     seconds = Fraction(frames) / work.edit.rate
     duration = probe_float((data.get("format") or {}).get("duration"))
     slack = 1 / work.edit.rate + Fraction(1152 if not video else 1024, _rate(work))
     if duration is None or abs(Fraction(duration) - seconds) > slack:
-        raise MediaError(f"the render lasts {duration or 0:.3f} s, not the timeline's "
-                         f"{float(seconds):.3f} s", FIX)
+        raise MediaError(
+            f"the render lasts {duration or 0:.3f} s, not the timeline's {float(seconds):.3f} s",
+            FIX,
+        )
     if video:
-        counted = next((probe_int(s.get("nb_read_packets")) for s in data.get("streams", [])
-                        if s.get("codec_type") == "video"), None)
+        counted = next(
+            (
+                probe_int(s.get("nb_read_packets"))
+                for s in data.get("streams", [])
+                if s.get("codec_type") == "video"
+            ),
+            None,
+        )
         if counted != frames:
             raise MediaError(f"the render has {counted} frames, not the timeline's {frames}", FIX)
-

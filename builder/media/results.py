@@ -57,7 +57,9 @@ class MediaInfo:
     def from_json(data: dict[str, Any]) -> MediaInfo:
         return MediaInfo(
             derivatives=tuple(Derivative(**d) for d in data["derivatives"]),
-            width=data.get("width"), height=data.get("height"), duration=data.get("duration"),
+            width=data.get("width"),
+            height=data.get("height"),
+            duration=data.get("duration"),
             extra=data.get("extra", {}),
         )
 

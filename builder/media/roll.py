@@ -79,5 +79,7 @@ def scroll_filter(source: str, frames: int, height: int, out: str) -> str:
     """A filter chain: the tall image (one frame at `source`) held for `frames` frames, cropped
     to one screen whose top moves from the image's top to its bottom screen, in frames."""
     last = max(1, frames - 1)
-    return (f"[{source}]loop=loop={frames - 1}:size=1:start=0,"
-            f"crop=w=iw:h={height}:x=0:y='floor((ih-{height})*n/{last})'[{out}]")
+    return (
+        f"[{source}]loop=loop={frames - 1}:size=1:start=0,"
+        f"crop=w=iw:h={height}:x=0:y='floor((ih-{height})*n/{last})'[{out}]"
+    )

@@ -52,8 +52,14 @@ class MediaRun:
     seconds: float = 0.0
 
 
-def run_media(root: Path, jobs: list[MediaJob], cache_dir: Path, settings: MediaSettings = MediaSettings(),
-              workers: int | None = None, progress: bool | None = None) -> MediaRun:
+def run_media(
+    root: Path,
+    jobs: list[MediaJob],
+    cache_dir: Path,
+    settings: MediaSettings = MediaSettings(),
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> MediaRun:
     started = time.perf_counter()
     root = Path(root)
     cache = MediaCache(cache_dir)
@@ -90,25 +96,41 @@ def _tool_versions(jobs: list[MediaJob]) -> dict[bool, str]:
     return {False: pillow, True: f"{pillow}; ffmpeg {find_tools().version}"}
 
 
-def _execute(root: Path, todo: list[tuple[MediaJob, str]], cache: MediaCache, settings: MediaSettings,
-             workers: int | None, progress: bool | None, run: MediaRun) -> None:
+def _execute(
+    root: Path,
+    todo: list[tuple[MediaJob, str]],
+    cache: MediaCache,
+    settings: MediaSettings,
+    workers: int | None,
+    progress: bool | None,
+    run: MediaRun,
+) -> None:
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
     bar = _progress(len(todo), progress)
     try:
         if workers == 1:
-            outcomes = (_run_job(job, key, str(root), str(cache.folder), settings) for job, key in todo)
+            outcomes = (
+                _run_job(job, key, str(root), str(cache.folder), settings) for job, key in todo
+            )
             for outcome in outcomes:
                 _record(outcome, cache, run)
                 bar.update(1)
             return
         # forkserver: workers start from a clean process, not a fork of one that may run
         # threads (mkdocs serve); the server imports the builder once for all of them.
-        context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        context = multiprocessing.get_context(
+            "forkserver" if sys.platform.startswith("linux") else "spawn"
+        )
         if context.get_start_method() == "forkserver":
             # Workers fork from a server that has already imported Pillow and the recipes.
-            context.set_forkserver_preload(sorted({RECIPES[job.recipe].split(":")[0] for job, _ in todo}))
+            context.set_forkserver_preload(
+                sorted({RECIPES[job.recipe].split(":")[0] for job, _ in todo})
+            )
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_run_job, job, key, str(root), str(cache.folder), settings) for job, key in todo]
+            futures = [
+                pool.submit(_run_job, job, key, str(root), str(cache.folder), settings)
+                for job, key in todo
+            ]
             for future in as_completed(futures):
                 _record(future.result(), cache, run)
                 bar.update(1)
@@ -120,11 +142,21 @@ def _record(outcome: tuple, cache: MediaCache, run: MediaRun) -> None:
     status, job, key, payload = outcome
     run.ran += 1
     if status == "ok":
-        run.results[job.record_id] = MediaResult(job, key, cache.path(key), MediaInfo.from_json(payload))
+        run.results[job.record_id] = MediaResult(
+            job, key, cache.path(key), MediaInfo.from_json(payload)
+        )
         return
     message, fix = payload
-    run.problems.append(problem("media-failed", f"records/{job.record_id}/record.yaml", job.line,
-                                message, fix, job.record_id))
+    run.problems.append(
+        problem(
+            "media-failed",
+            f"records/{job.record_id}/record.yaml",
+            job.line,
+            message,
+            fix,
+            job.record_id,
+        )
+    )
 
 
 def _run_job(job: MediaJob, key: str, root: str, cache_dir: str, settings: MediaSettings) -> tuple:
@@ -136,7 +168,9 @@ def _run_job(job: MediaJob, key: str, root: str, cache_dir: str, settings: Media
     staging = cache.staging()
     in_worker = multiprocessing.current_process().name != "MainProcess"
     try:
-        recipe = _recipe(job.recipe)  # inside: even a recipe that fails to import is one record's problem
+        recipe = _recipe(
+            job.recipe
+        )  # inside: even a recipe that fails to import is one record's problem
         if in_worker:
             signal.signal(signal.SIGALRM, _timeout)
             signal.alarm(job.time_limit(settings))
@@ -148,14 +182,28 @@ def _run_job(job: MediaJob, key: str, root: str, cache_dir: str, settings: Media
         return ("problem", job, key, (exc.message, exc.fix))
     except _JobTimeout:
         cache.discard(staging)
-        return ("problem", job, key, (f"making the web versions of '{job.media.rsplit('/', 1)[-1]}' took "
-                                      f"longer than {job.time_limit(settings)} s",
-                                      "export a smaller or simpler file"))
+        return (
+            "problem",
+            job,
+            key,
+            (
+                f"making the web versions of '{job.media.rsplit('/', 1)[-1]}' took "
+                f"longer than {job.time_limit(settings)} s",
+                "export a smaller or simpler file",
+            ),
+        )
     except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the build
         cache.discard(staging)
         name = job.media.rsplit("/", 1)[-1]
-        return ("problem", job, key, (f"'{name}' could not be processed: {type(exc).__name__}: {exc}"[:300],
-                                      "check that the file opens in a media player; export it again"))
+        return (
+            "problem",
+            job,
+            key,
+            (
+                f"'{name}' could not be processed: {type(exc).__name__}: {exc}"[:300],
+                "check that the file opens in a media player; export it again",
+            ),
+        )
     finally:
         if in_worker:
             signal.alarm(0)

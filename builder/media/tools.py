@@ -46,17 +46,31 @@ REQUIRED_LIBRARIES = ("libx264", "libmp3lame")
 
 # Sniffed format -> the only demuxer ffmpeg may use to read it.
 DEMUXERS = {
-    "mp4": "mov", "mov": "mov", "m4a": "mov",
-    "webm": "matroska", "mkv": "matroska",
-    "mp3": "mp3", "aac": "aac", "wav": "wav", "flac": "flac",
-    "ogg-vorbis": "ogg", "ogg-opus": "ogg",
+    "mp4": "mov",
+    "mov": "mov",
+    "m4a": "mov",
+    "webm": "matroska",
+    "mkv": "matroska",
+    "mp3": "mp3",
+    "aac": "aac",
+    "wav": "wav",
+    "flac": "flac",
+    "ogg-vorbis": "ogg",
+    "ogg-opus": "ogg",
 }
 # Sniffed format -> the muxer that writes the same container (metadata-free originals).
 MUXERS = {
-    "mp4": "mp4", "mov": "mov", "m4a": "ipod",
-    "webm": "webm", "mkv": "matroska",
-    "mp3": "mp3", "aac": "adts", "wav": "wav", "flac": "flac",
-    "ogg-vorbis": "ogg", "ogg-opus": "ogg",
+    "mp4": "mp4",
+    "mov": "mov",
+    "m4a": "ipod",
+    "webm": "webm",
+    "mkv": "matroska",
+    "mp3": "mp3",
+    "aac": "adts",
+    "wav": "wav",
+    "flac": "flac",
+    "ogg-vorbis": "ogg",
+    "ogg-opus": "ogg",
 }
 
 TOOLS_FIX = "run ./dev setup, or install ffmpeg"
@@ -90,10 +104,14 @@ def find_tools() -> Tools:
     env_ffmpeg, env_ffprobe = os.environ.get("SHOWCASE_FFMPEG"), os.environ.get("SHOWCASE_FFPROBE")
     if env_ffmpeg or env_ffprobe:
         if not (env_ffmpeg and env_ffprobe):
-            raise ToolsError("ffmpeg not found: set both SHOWCASE_FFMPEG and SHOWCASE_FFPROBE, or neither")
+            raise ToolsError(
+                "ffmpeg not found: set both SHOWCASE_FFMPEG and SHOWCASE_FFPROBE, or neither"
+            )
         tools, why = _checked(env_ffmpeg, env_ffprobe)
         if tools is None:
-            raise ToolsError(f"ffmpeg from SHOWCASE_FFMPEG/SHOWCASE_FFPROBE does not work ({why}): {TOOLS_FIX}")
+            raise ToolsError(
+                f"ffmpeg from SHOWCASE_FFMPEG/SHOWCASE_FFPROBE does not work ({why}): {TOOLS_FIX}"
+            )
         return tools
     reasons = []
     for ffmpeg, ffprobe in (_on_path(), _from_package()):
@@ -175,8 +193,14 @@ def _versions(exes: tuple[str, ...]) -> list[tuple[int, str] | str]:
     started: list[subprocess.Popen | str] = []
     for exe in exes:
         try:
-            started.append(subprocess.Popen([exe, "-version"], stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+            started.append(
+                subprocess.Popen(
+                    [exe, "-version"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         except OSError as exc:
             started.append(f"{exe}: {exc.__class__.__name__}")
     out: list[tuple[int, str] | str] = []
@@ -197,8 +221,14 @@ def _versions(exes: tuple[str, ...]) -> list[tuple[int, str] | str]:
 # --- running them -----------------------------------------------------------------------------
 
 
-def run_ffmpeg(args: list[str], *, timeout: float, memory_mb: int, stdout: int | IO | None = None,
-               what: str = "ffmpeg") -> subprocess.CompletedProcess:
+def run_ffmpeg(
+    args: list[str],
+    *,
+    timeout: float,
+    memory_mb: int,
+    stdout: int | IO | None = None,
+    what: str = "ffmpeg",
+) -> subprocess.CompletedProcess:
     """Run ffmpeg with `args` (inputs built by `input_args`), quietly, limited and killable.
 
     `stdout` is None (discarded), subprocess.PIPE (captured) or a file. Raises MediaError
@@ -208,8 +238,14 @@ def run_ffmpeg(args: list[str], *, timeout: float, memory_mb: int, stdout: int |
     return _run(argv, timeout=timeout, memory_mb=memory_mb, stdout=stdout, what=what)
 
 
-def run_ffprobe(args: list[str], *, timeout: float, memory_mb: int, stdout: int | IO | None = subprocess.PIPE,
-                what: str = "ffprobe") -> subprocess.CompletedProcess:
+def run_ffprobe(
+    args: list[str],
+    *,
+    timeout: float,
+    memory_mb: int,
+    stdout: int | IO | None = subprocess.PIPE,
+    what: str = "ffprobe",
+) -> subprocess.CompletedProcess:
     argv = [find_tools().ffprobe, "-hide_banner", "-loglevel", "error", *args]
     return _run(argv, timeout=timeout, memory_mb=memory_mb, stdout=stdout, what=what)
 
@@ -236,16 +272,26 @@ def _cpu_seconds(timeout: float) -> int:
     return max(1, math.ceil(timeout)) * max(1, os.cpu_count() or 1) + 5
 
 
-def _popen(argv: list[str], timeout: float, memory_mb: int, stdout: Any, stderr: Any) -> subprocess.Popen:
+def _popen(
+    argv: list[str], timeout: float, memory_mb: int, stdout: Any, stderr: Any
+) -> subprocess.Popen:
     try:
-        return subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL if stdout is None else stdout, stderr=stderr,
-                                env=_child_env(), start_new_session=True, close_fds=True,
-                                preexec_fn=_limits(memory_mb, _cpu_seconds(timeout)))
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if stdout is None else stdout,
+            stderr=stderr,
+            env=_child_env(),
+            start_new_session=True,
+            close_fds=True,
+            preexec_fn=_limits(memory_mb, _cpu_seconds(timeout)),
+        )
     except OSError as exc:
         if exc.errno == errno.ENOMEM:
-            raise ToolsError(f"cannot start {argv[0]} within the media memory limit of {memory_mb} MB: "
-                             "raise the limit") from exc
+            raise ToolsError(
+                f"cannot start {argv[0]} within the media memory limit of {memory_mb} MB: "
+                "raise the limit"
+            ) from exc
         raise ToolsError(f"cannot run {argv[0]}: {exc.strerror}: {TOOLS_FIX}") from exc
 
 
@@ -256,7 +302,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def _run(argv: list[str], *, timeout: float, memory_mb: int, stdout: Any, what: str) -> subprocess.CompletedProcess:
+def _run(
+    argv: list[str], *, timeout: float, memory_mb: int, stdout: Any, what: str
+) -> subprocess.CompletedProcess:
     timeout = max(timeout, 0.1)
     proc = _popen(argv, timeout, memory_mb, stdout, subprocess.PIPE)
     try:
@@ -264,8 +312,10 @@ def _run(argv: list[str], *, timeout: float, memory_mb: int, stdout: Any, what: 
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.communicate()
-        raise MediaError(f"{what} took longer than {timeout:.0f} s",
-                         "publish a shorter or smaller file, or raise the media time limit") from None
+        raise MediaError(
+            f"{what} took longer than {timeout:.0f} s",
+            "publish a shorter or smaller file, or raise the media time limit",
+        ) from None
     except BaseException:
         _kill_group(proc)
         proc.wait()
@@ -275,7 +325,9 @@ def _run(argv: list[str], *, timeout: float, memory_mb: int, stdout: Any, what: 
 
 
 _COMPONENT = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")  # "[mov,mp4,... @ 0x55d0] "
-_FILE_URL = re.compile(r"(?:file:|(?<![^\s'\"]))/(?:[^:\s]*/)?([^/:\s]+)")  # file:/a/b/c.mp4 -> c.mp4
+_FILE_URL = re.compile(
+    r"(?:file:|(?<![^\s'\"]))/(?:[^:\s]*/)?([^/:\s]+)"
+)  # file:/a/b/c.mp4 -> c.mp4
 
 
 def _check_exit(code: int, err: bytes | None, what: str) -> None:
@@ -283,16 +335,28 @@ def _check_exit(code: int, err: bytes | None, what: str) -> None:
         return
     if code < 0:
         name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-        reason = "it used too much CPU time" if -code == signal.SIGXCPU else f"it was stopped by {name}"
+        reason = (
+            "it used too much CPU time" if -code == signal.SIGXCPU else f"it was stopped by {name}"
+        )
         raise MediaError(f"{what} failed: {reason}", "publish a shorter or smaller file")
-    lines = [ln.strip() for ln in (err or b"").decode("utf-8", "replace").splitlines() if ln.strip()]
+    lines = [
+        ln.strip() for ln in (err or b"").decode("utf-8", "replace").splitlines() if ln.strip()
+    ]
     # Name files as the contributor knows them, without the build machine's folders.
     last = _FILE_URL.sub(r"\1", _COMPONENT.sub("", lines[-1])) if lines else f"exit status {code}"
-    raise MediaError(f"{what} failed: {last[:300]}", "check that the file plays, or export it again")
+    raise MediaError(
+        f"{what} failed: {last[:300]}", "check that the file plays, or export it again"
+    )
 
 
-def stream_ffmpeg(args: list[str], *, timeout: float, memory_mb: int, chunk_size: int = 1 << 16,
-                  what: str = "ffmpeg") -> Iterator[bytes]:
+def stream_ffmpeg(
+    args: list[str],
+    *,
+    timeout: float,
+    memory_mb: int,
+    chunk_size: int = 1 << 16,
+    what: str = "ffmpeg",
+) -> Iterator[bytes]:
     """Run ffmpeg writing to its stdout and yield that output in chunks, in constant memory.
 
     The same limits as `run_ffmpeg`; a timer kills the process group at the deadline.
@@ -325,8 +389,10 @@ def stream_ffmpeg(args: list[str], *, timeout: float, memory_mb: int, chunk_size
                 proc.wait()
             proc.stdout.close()
         if timed_out.is_set():
-            raise MediaError(f"{what} took longer than {timeout:.0f} s",
-                             "publish a shorter or smaller file, or raise the media time limit")
+            raise MediaError(
+                f"{what} took longer than {timeout:.0f} s",
+                "publish a shorter or smaller file, or raise the media time limit",
+            )
         err_file.seek(0)
         _check_exit(proc.returncode, err_file.read(64 * 1024), what)
 
@@ -348,8 +414,10 @@ def input_options(path: Path, fmt: str) -> dict[str, str]:
     """
     demuxer = DEMUXERS.get(fmt)
     if demuxer is None:
-        raise MediaError(f"{path.name!r} is not audio or video ffmpeg may read (it looks like {_label(fmt)})",
-                         "publish an MP4, MOV, WebM, MKV, MP3, M4A, WAV, FLAC or Ogg file")
+        raise MediaError(
+            f"{path.name!r} is not audio or video ffmpeg may read (it looks like {_label(fmt)})",
+            "publish an MP4, MOV, WebM, MKV, MP3, M4A, WAV, FLAC or Ogg file",
+        )
     return {"f": demuxer, "protocol_whitelist": "file"}
 
 
@@ -387,9 +455,13 @@ def probe(path: Path, fmt: str, *, timeout: float = 60, memory_mb: int = 1024) -
     try:
         data = json.loads(proc.stdout or b"{}")
     except ValueError:
-        raise MediaError(f"{path.name!r} could not be read", "check that the file plays, or export it again") from None
+        raise MediaError(
+            f"{path.name!r} could not be read", "check that the file plays, or export it again"
+        ) from None
     if not isinstance(data, dict) or "format" not in data:
-        raise MediaError(f"{path.name!r} could not be read", "check that the file plays, or export it again")
+        raise MediaError(
+            f"{path.name!r} could not be read", "check that the file plays, or export it again"
+        )
     data.setdefault("streams", [])
     return data
 
@@ -401,7 +473,16 @@ def probe(path: Path, fmt: str, *, timeout: float = 60, memory_mb: int = 1024) -
 _RESERVED = ("video.mp4", "audio.mp3", "waveform.svg", "preview.jpg")
 # Output options that keep every published file free of container, stream and chapter
 # metadata (title, location, camera, encoder) and byte-for-byte reproducible.
-NO_METADATA = ["-map_metadata", "-1", "-map_metadata:s", "-1", "-map_chapters", "-1", "-fflags", "+bitexact"]
+NO_METADATA = [
+    "-map_metadata",
+    "-1",
+    "-map_metadata:s",
+    "-1",
+    "-map_chapters",
+    "-1",
+    "-fflags",
+    "+bitexact",
+]
 
 
 class Budget:
@@ -414,8 +495,10 @@ class Budget:
     def left(self) -> float:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise MediaError(f"making the media took longer than {self.seconds:.0f} s",
-                             "publish a shorter or smaller file, or raise the media time limit")
+            raise MediaError(
+                f"making the media took longer than {self.seconds:.0f} s",
+                "publish a shorter or smaller file, or raise the media time limit",
+            )
         return left
 
 
@@ -427,7 +510,9 @@ def original_name(media: str) -> str:
     return name
 
 
-def ffmpeg_to_file(args: list[str], out: Path, name: str, *, budget: Budget, memory_mb: int, what: str) -> int:
+def ffmpeg_to_file(
+    args: list[str], out: Path, name: str, *, budget: Budget, memory_mb: int, what: str
+) -> int:
     """Run ffmpeg whose last argument is the output, written as `out/name` whole or not at all.
 
     `args` ends with output options (including `-f`); the output URL is appended here.
@@ -437,7 +522,9 @@ def ffmpeg_to_file(args: list[str], out: Path, name: str, *, budget: Budget, mem
     try:
         run_ffmpeg([*args, file_url(tmp)], timeout=budget.left(), memory_mb=memory_mb, what=what)
         if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise MediaError(f"{what} produced nothing", "check that the file plays, or export it again")
+            raise MediaError(
+                f"{what} produced nothing", "check that the file plays, or export it again"
+            )
         os.replace(tmp, out / name)
     finally:
         tmp.unlink(missing_ok=True)
@@ -466,8 +553,9 @@ def open_poster(path: Path, max_pixels: int | None = None) -> Image.Image:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise MediaError(f"the poster {path.name!r} cannot be read: {exc}",
-                         "name a regular, readable file") from None
+        raise MediaError(
+            f"the poster {path.name!r} cannot be read: {exc}", "name a regular, readable file"
+        ) from None
     try:
         return decode_image(data, path.name, limit, None).picture
     except MediaError as exc:

@@ -51,7 +51,12 @@ POSTER_MIN_MEAN = 24  # grey level 0-255: darker is a black frame
 POSTER_MIN_STDDEV = 6  # flatter is a blank frame (black, white or a fade)
 POSTER_CANDIDATE_SECONDS = 1  # each candidate input reads at most this much after its seek point
 POSTER_EXACT_UNTIL = 3.0  # candidates before this time seek to the exact frame
-MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "mkv": "video/x-matroska"}
+MIME = {
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "webm": "video/webm",
+    "mkv": "video/x-matroska",
+}
 
 
 @dataclass(frozen=True)
@@ -77,15 +82,19 @@ def make_video(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     src = root / job.media
     fmt = sniff_file(src)
     if fmt.name not in VIDEO_FORMATS:
-        raise MediaError(f"{src.name!r} is not a video (it looks like {fmt.label})",
-                         "publish an MP4, MOV, WebM or MKV video")
+        raise MediaError(
+            f"{src.name!r} is not a video (it looks like {fmt.label})",
+            "publish an MP4, MOV, WebM or MKV video",
+        )
     try:
         info = read_video(probe(src, fmt.name, timeout=budget.left(), memory_mb=mem), src.name)
         made = [_write_original(src, fmt.name, info, out, budget, mem)]
         if job.poster:
             poster, poster_time = open_poster(root / job.poster, job.param("max_pixels")), None
         else:
-            poster, poster_time = grab_poster(src, fmt.name, info, _poster_width(settings), budget, mem)
+            poster, poster_time = grab_poster(
+                src, fmt.name, info, _poster_width(settings), budget, mem
+            )
         made += save_visual(poster, out, settings)
         web = _write_web(src, fmt.name, info, out, budget, mem)  # the costly step last
         if web is not None:
@@ -93,7 +102,11 @@ def make_video(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     except BaseException:
         clear_outputs(out)
         raise
-    extra: dict[str, Any] = {"format": fmt.name, "video_codec": info.video_codec, "audio_codec": info.audio_codec}
+    extra: dict[str, Any] = {
+        "format": fmt.name,
+        "video_codec": info.video_codec,
+        "audio_codec": info.audio_codec,
+    }
     if poster_time is not None:
         extra["poster_time"] = poster_time
     duration = round(info.duration, 3) if info.duration else None
@@ -105,13 +118,25 @@ def make_video(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
 
 def read_video(data: dict[str, Any], name: str) -> VideoProbe:
     streams = data.get("streams", [])
-    video = next((s for s in streams if s.get("codec_type") == "video"
-                  and not (s.get("disposition") or {}).get("attached_pic")), None)
+    video = next(
+        (
+            s
+            for s in streams
+            if s.get("codec_type") == "video"
+            and not (s.get("disposition") or {}).get("attached_pic")
+        ),
+        None,
+    )
     if video is None:
-        raise MediaError(f"{name!r} has no video stream", "publish it as an audio record, or export the video again")
+        raise MediaError(
+            f"{name!r} has no video stream",
+            "publish it as an audio record, or export the video again",
+        )
     width, height = probe_int(video.get("width")), probe_int(video.get("height"))
     if not width or not height:
-        raise MediaError(f"{name!r} has a video stream without a picture size", "export the video again")
+        raise MediaError(
+            f"{name!r} has a video stream without a picture size", "export the video again"
+        )
     width = _apply_sar(width, video.get("sample_aspect_ratio"))
     rotation = _rotation(video)
     if rotation % 180 == 90:
@@ -119,8 +144,12 @@ def read_video(data: dict[str, Any], name: str) -> VideoProbe:
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     duration = probe_duration(data.get("format", {}).get("duration"), video.get("duration"))
     return VideoProbe(
-        duration=duration, width=width, height=height, video_index=int(video.get("index", 0)),
-        video_codec=str(video.get("codec_name", "")), pix_fmt=str(video.get("pix_fmt", "")),
+        duration=duration,
+        width=width,
+        height=height,
+        video_index=int(video.get("index", 0)),
+        video_codec=str(video.get("codec_name", "")),
+        pix_fmt=str(video.get("pix_fmt", "")),
         fps=_rate(video.get("avg_frame_rate")) or _rate(video.get("r_frame_rate")),
         audio_codec=str(audio.get("codec_name", "")) if audio else None,
         audio_channels=probe_int(audio.get("channels")) if audio else None,
@@ -152,8 +181,6 @@ def _apply_sar(width: int, sar: Any) -> int:
     return max(1, round(width * num / den))
 
 
-
-
 def _rate(value: Any) -> float | None:
     try:
         num, den = (int(x) for x in str(value).split("/"))
@@ -165,7 +192,9 @@ def _rate(value: Any) -> float | None:
 # --- derivatives -------------------------------------------------------------------------------
 
 
-def _write_original(src: Path, fmt: str, info: VideoProbe, out: Path, budget: Budget, mem: int) -> Derivative:
+def _write_original(
+    src: Path, fmt: str, info: VideoProbe, out: Path, budget: Budget, mem: int
+) -> Derivative:
     """The record's file as published for download: the same streams and container, no metadata.
 
     Data streams (timecode, and phones' metadata tracks that may hold the location) and
@@ -173,12 +202,30 @@ def _write_original(src: Path, fmt: str, info: VideoProbe, out: Path, budget: Bu
     """
     name = original_name(src.name)
     # -xerror: a damaged packet fails the job (a truncated upload would stop playing midway).
-    args = ["-xerror", *input_args(src, fmt), "-map", "0:v", "-map", "0:a?", "-map", "0:s?", "-dn",
-            "-c", "copy", *NO_METADATA]
+    args = [
+        "-xerror",
+        *input_args(src, fmt),
+        "-map",
+        "0:v",
+        "-map",
+        "0:a?",
+        "-map",
+        "0:s?",
+        "-dn",
+        "-c",
+        "copy",
+        *NO_METADATA,
+    ]
     if fmt in ("mp4", "mov"):
         args += ["-movflags", "+faststart"]
-    size = ffmpeg_to_file([*args, "-f", MUXERS[fmt]], out, name, budget=budget, memory_mb=mem,
-                          what=f"copying {src.name!r}")
+    size = ffmpeg_to_file(
+        [*args, "-f", MUXERS[fmt]],
+        out,
+        name,
+        budget=budget,
+        memory_mb=mem,
+        what=f"copying {src.name!r}",
+    )
     return Derivative("original", name, MIME[fmt], info.width, info.height, size)
 
 
@@ -199,7 +246,9 @@ def web_size(width: int, height: int, box: int = WEB_BOX) -> tuple[int, int]:
     return w, h
 
 
-def _write_web(src: Path, fmt: str, info: VideoProbe, out: Path, budget: Budget, mem: int) -> Derivative | None:
+def _write_web(
+    src: Path, fmt: str, info: VideoProbe, out: Path, budget: Budget, mem: int
+) -> Derivative | None:
     plan = web_plan(fmt, info)
     if plan is None:
         return None
@@ -212,8 +261,20 @@ def _write_web(src: Path, fmt: str, info: VideoProbe, out: Path, budget: Budget,
         filters = f"scale={width}:{height},setsar=1"
         if info.fps and info.fps > WEB_MAX_FPS + 0.5:
             filters += f",fps={WEB_MAX_FPS}"
-        args += ["-vf", filters, "-c:v", "libx264", "-preset", WEB_PRESET, "-crf", str(WEB_CRF),
-                 "-pix_fmt", "yuv420p", "-profile:v", "high"]
+        args += [
+            "-vf",
+            filters,
+            "-c:v",
+            "libx264",
+            "-preset",
+            WEB_PRESET,
+            "-crf",
+            str(WEB_CRF),
+            "-pix_fmt",
+            "yuv420p",
+            "-profile:v",
+            "high",
+        ]
     if info.audio_codec in WEB_AUDIO_CODECS:
         args += ["-c:a", "copy"]
     elif info.audio_codec is not None:
@@ -223,8 +284,14 @@ def _write_web(src: Path, fmt: str, info: VideoProbe, out: Path, budget: Budget,
         if (info.audio_rate or 48000) > 48000:
             args += ["-ar", "48000"]
     args += [*NO_METADATA, "-movflags", "+faststart", "-f", "mp4"]
-    size = ffmpeg_to_file(args, out, "video.mp4", budget=budget, memory_mb=mem,
-                          what=f"making the web video of {src.name!r}")
+    size = ffmpeg_to_file(
+        args,
+        out,
+        "video.mp4",
+        budget=budget,
+        memory_mb=mem,
+        what=f"making the web video of {src.name!r}",
+    )
     return Derivative("video", "video.mp4", "video/mp4", width, height, size)
 
 
@@ -242,8 +309,9 @@ def poster_times(duration: float | None) -> list[float]:
     return times or [0.0]
 
 
-def grab_poster(src: Path, fmt: str, info: VideoProbe, max_width: int, budget: Budget,
-                mem: int) -> tuple[Image.Image, float]:
+def grab_poster(
+    src: Path, fmt: str, info: VideoProbe, max_width: int, budget: Budget, mem: int
+) -> tuple[Image.Image, float]:
     """The first candidate frame that is neither black nor flat, and its time.
 
     One ffmpeg run: each candidate time is its own input, seeked before it is opened
@@ -265,27 +333,42 @@ def grab_poster(src: Path, fmt: str, info: VideoProbe, max_width: int, budget: B
                 seek = {"ss": f"{t:.3f}", "t": str(POSTER_CANDIDATE_SECONDS)}
             else:  # the first keyframe from t on, decoding nothing else
                 seek = {"skip_frame": "nokey", "ss": f"{t:.3f}"}
-            frame = (ffmpeg.input(file_url(src), **safe, **seek)
-                     [str(info.video_index)].filter("scale", width, height).filter("setsar", 1))
-            outputs.append(frame.output(file_url(file), f="rawvideo", pix_fmt="rgb24", **{"frames:v": 1}))
-        run_ffmpeg(ffmpeg.merge_outputs(*outputs).get_args(), timeout=budget.left(), memory_mb=mem,
-                   what=f"taking the poster frame of {src.name!r}")
+            frame = (
+                ffmpeg.input(file_url(src), **safe, **seek)[str(info.video_index)]
+                .filter("scale", width, height)
+                .filter("setsar", 1)
+            )
+            outputs.append(
+                frame.output(file_url(file), f="rawvideo", pix_fmt="rgb24", **{"frames:v": 1})
+            )
+        run_ffmpeg(
+            ffmpeg.merge_outputs(*outputs).get_args(),
+            timeout=budget.left(),
+            memory_mb=mem,
+            what=f"taking the poster frame of {src.name!r}",
+        )
         frame_bytes = width * height * 3
-        found = [(t, Image.frombytes("RGB", (width, height), data)) for t, file in zip(times, files, strict=False)
-                 if file.is_file() and len(data := file.read_bytes()) == frame_bytes]
+        found = [
+            (t, Image.frombytes("RGB", (width, height), data))
+            for t, file in zip(times, files, strict=False)
+            if file.is_file() and len(data := file.read_bytes()) == frame_bytes
+        ]
     if not found:
-        raise MediaError(f"no picture of {src.name!r} could be decoded",
-                         "check that the video plays, or export it again")
+        raise MediaError(
+            f"no picture of {src.name!r} could be decoded",
+            "check that the video plays, or export it again",
+        )
     best = choose_poster([img for _, img in found])
     return found[best][1], found[best][0]
 
 
 def choose_poster(images: list[Image.Image]) -> int:
     """The index of the first frame that is neither dark nor flat; else the most varied one."""
-    stats = [ImageStat.Stat(img.convert("L").reduce(4) if min(img.size) >= 64 else img.convert("L"))
-             for img in images]
+    stats = [
+        ImageStat.Stat(img.convert("L").reduce(4) if min(img.size) >= 64 else img.convert("L"))
+        for img in images
+    ]
     for i, st in enumerate(stats):
         if st.mean[0] >= POSTER_MIN_MEAN and st.stddev[0] >= POSTER_MIN_STDDEV:
             return i
     return max(range(len(stats)), key=lambda i: (stats[i].stddev[0], stats[i].mean[0]))
-

@@ -27,17 +27,23 @@ def stamp(st: os.stat_result) -> list[int]:
 
 def is_stamped(entry: object, length: int) -> bool:
     """An entry read back from a memo file has the right form: a stamp and what follows it."""
-    return isinstance(entry, list) and len(entry) == length and all(type(n) is int for n in entry[:4])
+    return (
+        isinstance(entry, list) and len(entry) == length and all(type(n) is int for n in entry[:4])
+    )
 
 
-def save_stamped(path: Path, used: Stamped, known: Stamped, header: dict[str, Any] | None = None) -> None:
+def save_stamped(
+    path: Path, used: Stamped, known: Stamped, header: dict[str, Any] | None = None
+) -> None:
     """Keep this run's entries but the racily clean ones, when they differ from what was read;
     a memo that cannot be written only costs the work again next time."""
     racy = time.time_ns() - RACY_SECONDS * 1_000_000_000
     keep = {rel: entry for rel, entry in sorted(used.items()) if entry[1] < racy}
     if keep != known:
         with contextlib.suppress(OSError):
-            write_atomically(path, json.dumps({**(header or {}), "files": keep}, separators=(",", ":")).encode())
+            write_atomically(
+                path, json.dumps({**(header or {}), "files": keep}, separators=(",", ":")).encode()
+            )
 
 
 def write_atomically(path: Path, data: bytes) -> None:

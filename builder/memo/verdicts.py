@@ -30,10 +30,22 @@ from .store import is_stamped, save_stamped, stamp
 STORE = "checked.json"
 # The modules whose code decides whether a record's file passes: the inspection and the
 # decoders it runs (the recipes' own functions, memo/decoded.py's keys).
-_CHECK_MODULES = ("archive/folder.py", "archive/probe.py", "archive/config.py", "core/sniff.py",
-                  "core/markup.py", "core/names.py", "archive/inspect.py", "archive/decode.py",
-                  "media/images.py", "media/video.py", "media/audio.py", "media/tools.py",
-                  "core/media_plan.py", "memo/decoded.py")
+_CHECK_MODULES = (
+    "archive/folder.py",
+    "archive/probe.py",
+    "archive/config.py",
+    "core/sniff.py",
+    "core/markup.py",
+    "core/names.py",
+    "archive/inspect.py",
+    "archive/decode.py",
+    "media/images.py",
+    "media/video.py",
+    "media/audio.py",
+    "media/tools.py",
+    "core/media_plan.py",
+    "memo/decoded.py",
+)
 
 
 @functools.cache
@@ -51,7 +63,9 @@ class FileVerdicts:
         self.known = known or {}
         self.used: dict[str, list] = {}
 
-    def check(self, path: Path, rel: str, context: str, run: Callable[[], list[Problem]]) -> list[Problem]:
+    def check(
+        self, path: Path, rel: str, context: str, run: Callable[[], list[Problem]]
+    ) -> list[Problem]:
         """run()'s problems for the file at `path`, or [] without running it when the file
         passed against the same `context` and has not changed since."""
         try:
@@ -91,7 +105,9 @@ def _read(path: Path) -> dict[str, list]:
         data = json.loads(path.read_bytes())
         files = data["files"]
         if data["version"] == checks_version() and all(
-                isinstance(rel, str) and is_stamped(e, 5) and isinstance(e[4], str) for rel, e in files.items()):
+            isinstance(rel, str) and is_stamped(e, 5) and isinstance(e[4], str)
+            for rel, e in files.items()
+        ):
             return files
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass

@@ -54,20 +54,50 @@ def _record(ctx: SiteContext, rid: str) -> dict:
     lic = lookup(r.license)
     info = None if r.withdrawn else ctx.media.get(rid)
     return {
-        "id": r.id, "url": urls.record(r.id), "title": r.title, "type": r.type, "kind": r.kind,
+        "id": r.id,
+        "url": urls.record(r.id),
+        "title": r.title,
+        "type": r.type,
+        "kind": r.kind,
         "created": r.created.isoformat(),
-        "license": {"spdx": r.license, "name": lic.name if lic else None, "url": lic.url if lic else None},
-        "contributors": [{"handle": c.handle, "name": c.name, "role": c.role} for c in r.contributors],
-        "tags": list(r.tags), "collaboration": r.collaboration, "alt": r.alt,
-        "withdrawn": {"date": r.withdrawn.date.isoformat(), "reason": r.withdrawn.reason} if r.withdrawn else None,
-        "media": None if info is None else {
-            "width": info.width, "height": info.height, "duration": info.duration,
-            "derivatives": [{"role": d.role, "url": urls.record_media(r.id, d.file), "mime": d.mime,
-                             "width": d.width, "height": d.height, "bytes": d.bytes} for d in info.derivatives],
+        "license": {
+            "spdx": r.license,
+            "name": lic.name if lic else None,
+            "url": lic.url if lic else None,
         },
-        "sources": [{"title": s.title, "author": s.author, "url": s.url, "license": s.license}
-                    if isinstance(s, OutsideSource) else {"id": s.id, "url": urls.record(s.id)}
-                    for s in r.sources],
+        "contributors": [
+            {"handle": c.handle, "name": c.name, "role": c.role} for c in r.contributors
+        ],
+        "tags": list(r.tags),
+        "collaboration": r.collaboration,
+        "alt": r.alt,
+        "withdrawn": {"date": r.withdrawn.date.isoformat(), "reason": r.withdrawn.reason}
+        if r.withdrawn
+        else None,
+        "media": None
+        if info is None
+        else {
+            "width": info.width,
+            "height": info.height,
+            "duration": info.duration,
+            "derivatives": [
+                {
+                    "role": d.role,
+                    "url": urls.record_media(r.id, d.file),
+                    "mime": d.mime,
+                    "width": d.width,
+                    "height": d.height,
+                    "bytes": d.bytes,
+                }
+                for d in info.derivatives
+            ],
+        },
+        "sources": [
+            {"title": s.title, "author": s.author, "url": s.url, "license": s.license}
+            if isinstance(s, OutsideSource)
+            else {"id": s.id, "url": urls.record(s.id)}
+            for s in r.sources
+        ],
         "remixes": list(ctx.graph.remixes.get(r.id, ())),
         "credits": site_credits(ctx, r.id).to_json(),
     }

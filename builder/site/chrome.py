@@ -32,7 +32,9 @@ from mkdocs.utils import normalize_url
 #   footer    previous/next links, which only pages in the navigation have
 #   config    the script settings: base_url and the search worker's URL
 #   styles, libs, analytics, scripts: the theme's stylesheets and scripts
-BLOCKS = frozenset({"header", "site_nav", "footer", "config", "styles", "libs", "analytics", "scripts"})
+BLOCKS = frozenset(
+    {"header", "site_nav", "footer", "config", "styles", "libs", "analytics", "scripts"}
+)
 TITLE = "\x00showcase:title\x00"  # cannot occur in a title: page titles are YAML strings
 
 Key = tuple[str, ...]

@@ -29,13 +29,26 @@ class CollaborationView:
 
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
-    out = [GeneratedPage(urls.page_source(urls.collaboration(slug)), "showcase/collaboration.html", c.title,
-                         _context(ctx, slug), replaces=f"collaborations/{slug}.md")
-           for slug, c in ctx.archive.collaborations.items()]
+    out = [
+        GeneratedPage(
+            urls.page_source(urls.collaboration(slug)),
+            "showcase/collaboration.html",
+            c.title,
+            _context(ctx, slug),
+            replaces=f"collaborations/{slug}.md",
+        )
+        for slug, c in ctx.archive.collaborations.items()
+    ]
     index = ctx.root / "content" / "collaborations" / "index.md"
     if "index" not in ctx.archive.collaborations and not index.exists():
-        out.append(GeneratedPage(urls.page_source(urls.collaborations()), "showcase/collaboration.html", "Collaborations",
-                                 _index_context(ctx)))
+        out.append(
+            GeneratedPage(
+                urls.page_source(urls.collaborations()),
+                "showcase/collaboration.html",
+                "Collaborations",
+                _index_context(ctx),
+            )
+        )
     return out
 
 
@@ -44,29 +57,45 @@ def collaboration_view(ctx: SiteContext, slug: str) -> CollaborationView:
     answered = newest_first([r for r in ctx.archive.records.values() if r.collaboration == slug])
     is_open = c.status == "open"
     return CollaborationView(
-        slug, c.title, urls.collaboration(slug), is_open,
+        slug,
+        c.title,
+        urls.collaboration(slug),
+        is_open,
         c.deadline.isoformat() if c.deadline else None,
         safe_html(c.prompt, ctx.renderer) if c.prompt.strip() else "",
         tuple(record_item(ctx, r) for r in answered),
         ctx.contribute_url if is_open else None,
-        collaboration_feed(ctx, slug))
+        collaboration_feed(ctx, slug),
+    )
 
 
 def ordered(ctx: SiteContext) -> list[CollaborationView]:
     """Open ones first; within each, the nearest deadline first, then by title."""
     views = [collaboration_view(ctx, slug) for slug in ctx.archive.collaborations]
-    return sorted(views, key=lambda v: (not v.open, v.deadline is None, v.deadline or "",
-                                        v.title.casefold(), v.slug))
+    return sorted(
+        views,
+        key=lambda v: (
+            not v.open,
+            v.deadline is None,
+            v.deadline or "",
+            v.title.casefold(),
+            v.slug,
+        ),
+    )
 
 
 def _context(ctx: SiteContext, slug: str):
     def build() -> dict:
         return {"showcase_collaboration": collaboration_view(ctx, slug)}
+
     return build
 
 
 def _index_context(ctx: SiteContext):
     def build() -> dict:
-        return {"showcase_collaborations": tuple(ordered(ctx)),
-                "showcase_contribute_url": ctx.contribute_url}
+        return {
+            "showcase_collaborations": tuple(ordered(ctx)),
+            "showcase_contribute_url": ctx.contribute_url,
+        }
+
     return build

@@ -101,7 +101,7 @@ def percent(value: Fraction, total: Fraction) -> float:
 
 
 def times(start: Fraction, end: Fraction) -> str:
-    """"0:12–0:18"; what begins and ends within one second of the clock: "at 0:03"."""
+    """ "0:12–0:18"; what begins and ends within one second of the clock: "at 0:03"."""
     first, last = clock(start), clock(end)
     return f"at {first}" if first == last else f"{first}–{last}"
 
@@ -123,14 +123,17 @@ def diagram(edit: Edit, refs: Mapping[str, ClipRef]) -> Diagram | None:
     labels = track_labels(edit)
     # Editors draw the top video layer highest (it covers those below), sound underneath.
     ordered = tuple(reversed(edit.video_tracks())) + edit.audio_tracks()
-    rows = tuple(Row(labels[t.number], t.kind, blocks(t, labels[t.number], edit.duration, refs))
-                 for t in ordered)
+    rows = tuple(
+        Row(labels[t.number], t.kind, blocks(t, labels[t.number], edit.duration, refs))
+        for t in ordered
+    )
     width = min(max(float(edit.duration) * REM_PER_SECOND, MIN_REM), MAX_REM)
     return Diagram(rows, ruler(edit.duration), summary(edit), round(width, 1))
 
 
-def blocks(track: Track, label: str, total: Fraction,
-           refs: Mapping[str, ClipRef]) -> tuple[Block, ...]:
+def blocks(
+    track: Track, label: str, total: Fraction, refs: Mapping[str, ClipRef]
+) -> tuple[Block, ...]:
     out: list[Block] = []
     for index, item in enumerate(track.items):
         if isinstance(item, Clip):
@@ -153,24 +156,47 @@ def _ref(refs: Mapping[str, ClipRef], record_id: str) -> ClipRef:
 def clip_block(clip: Clip, track: str, total: Fraction, refs: Mapping[str, ClipRef]) -> Block:
     ref = _ref(refs, clip.record_id)
     name = f"{ref.title} (withdrawn)" if ref.withdrawn else ref.title
-    return Block("clip", percent(clip.start, total), percent(clip.duration, total),
-                 f"{name}, {track}, {times(clip.start, clip.end)}", ref.title, ref.url, ref.thumb,
-                 ref.type, clip.style, ref.withdrawn)
+    return Block(
+        "clip",
+        percent(clip.start, total),
+        percent(clip.duration, total),
+        f"{name}, {track}, {times(clip.start, clip.end)}",
+        ref.title,
+        ref.url,
+        ref.thumb,
+        ref.type,
+        clip.style,
+        ref.withdrawn,
+    )
 
 
 def gap_block(gap: Gap, track: str, total: Fraction) -> Block:
-    return Block("gap", percent(gap.start, total), percent(gap.duration, total),
-                 f"Gap, {track}, {times(gap.start, gap.start + gap.duration)}")
+    return Block(
+        "gap",
+        percent(gap.start, total),
+        percent(gap.duration, total),
+        f"Gap, {track}, {times(gap.start, gap.start + gap.duration)}",
+    )
 
 
-def dissolve_block(item: Dissolve, before: Item | None, after: Item | None, track: str,
-                   total: Fraction, refs: Mapping[str, ClipRef]) -> Block:
-    return Block("dissolve", percent(item.start, total), percent(item.end - item.start, total),
-                 f"{dissolve_words(before, after, refs)}, {track}, {times(item.start, item.end)}")
+def dissolve_block(
+    item: Dissolve,
+    before: Item | None,
+    after: Item | None,
+    track: str,
+    total: Fraction,
+    refs: Mapping[str, ClipRef],
+) -> Block:
+    return Block(
+        "dissolve",
+        percent(item.start, total),
+        percent(item.end - item.start, total),
+        f"{dissolve_words(before, after, refs)}, {track}, {times(item.start, item.end)}",
+    )
 
 
 def dissolve_words(before: Item | None, after: Item | None, refs: Mapping[str, ClipRef]) -> str:
-    """"Dissolve from A to B"; against a gap it is a fade: "Fade in to B", "Fade out from A"."""
+    """ "Dissolve from A to B"; against a gap it is a fade: "Fade in to B", "Fade out from A"."""
     first = _ref(refs, before.record_id).title if isinstance(before, Clip) else None
     second = _ref(refs, after.record_id).title if isinstance(after, Clip) else None
     if first and second:
@@ -198,8 +224,10 @@ def ruler(total: Fraction) -> tuple[Tick, ...]:
 
 def summary(edit: Edit) -> str:
     """One sentence over the drawing: what it holds and how long it is."""
-    parts = [_count(len(edit.video_tracks()), "video track"),
-             _count(len(edit.audio_tracks()), "audio track")]
+    parts = [
+        _count(len(edit.video_tracks()), "video track"),
+        _count(len(edit.audio_tracks()), "audio track"),
+    ]
     tracks = " and ".join(p for p in parts if p) or "No tracks"
     text = f"{tracks}, {clock(edit.duration)} long"
     if edit.roll.enabled and edit.roll.seconds > 0:
@@ -224,14 +252,20 @@ def used_in_index(archive: Archive, edits: Mapping[str, Edit]) -> dict[str, tupl
             continue
         for record_id, usage in usage_of(edit).items():
             when = stretches_text(usage.intervals)
-            found.setdefault(record_id, []).append(UsedIn(
-                production_id, production.title, urls.record(production_id), when,
-                production.created.isoformat()))
+            found.setdefault(record_id, []).append(
+                UsedIn(
+                    production_id,
+                    production.title,
+                    urls.record(production_id),
+                    when,
+                    production.created.isoformat(),
+                )
+            )
     return {rid: newest_first(items) for rid, items in found.items()}
 
 
 def stretches_text(intervals: tuple[tuple[Fraction, Fraction], ...]) -> str:
-    """"0:00–0:04, 0:09–0:12": stretches that read as touching at whole seconds (a pause of
+    """ "0:00–0:04, 0:09–0:12": stretches that read as touching at whole seconds (a pause of
     a fifth of a second, 0:01–0:03 then 0:03–0:04) are read as one (0:01–0:04)."""
     shown: list[list[str]] = []
     for start, end in intervals:

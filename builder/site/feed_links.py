@@ -32,9 +32,11 @@ class FeedLink:
 
 def site_feeds(title: str, published: set[str]) -> tuple[FeedLink, ...]:
     """The site-wide feeds that this build publishes, in the order a reader lists them."""
-    candidates = (FeedLink("feed.xml", f"{title}: productions", "productions"),
-                  FeedLink("podcast.xml", f"{title}: podcast", "podcast"),
-                  FeedLink("records/feed.xml", f"{title}: new records", "records"))
+    candidates = (
+        FeedLink("feed.xml", f"{title}: productions", "productions"),
+        FeedLink("podcast.xml", f"{title}: podcast", "podcast"),
+        FeedLink("records/feed.xml", f"{title}: new records", "records"),
+    )
     return tuple(link for link in candidates if link.url in published)
 
 
@@ -43,7 +45,9 @@ def collaboration_feed(ctx: SiteContext, slug: str) -> FeedLink | None:
     url = urls.collaboration_feed(slug)
     if url not in ctx.feeds:
         return None
-    return FeedLink(url, f"{ctx.archive.collaborations[slug].title}: records that answered", "collaboration")
+    return FeedLink(
+        url, f"{ctx.archive.collaborations[slug].title}: records that answered", "collaboration"
+    )
 
 
 def folder_sitemaps(base: str, feeds: list[FeedLink], page_urls: list[str]) -> dict[str, str]:
@@ -60,5 +64,7 @@ def folder_sitemaps(base: str, feeds: list[FeedLink], page_urls: list[str]) -> d
 
 def _sitemap(base: str, pages: list[str]) -> str:
     entries = "".join(f"  <url><loc>{escape(base + page)}</loc></url>\n" for page in pages)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
-            f"{entries}</urlset>\n")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+        f"{entries}</urlset>\n"
+    )

@@ -74,37 +74,79 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     archive = ctx.archive
     names = names_by_handle(ctx.archive)
     result = [
-        GeneratedPage(urls.page_source(urls.productions()), "showcase/productions.html", "Productions",
-                      lambda: {"showcase_years": productions_by_year(ctx)}, in_nav=True),
-        GeneratedPage(urls.page_source(urls.browse()), "showcase/browse.html", "Browse",
-                      lambda: {"showcase_browse": browse_index(ctx)}, in_nav=True),
-        GeneratedPage(urls.page_source(urls.tags()), "showcase/browse.html", "Tags",
-                      lambda: {"showcase_tags": tag_counts(ctx)}),
-        GeneratedPage("index.md", "showcase/home.html", "Home", lambda: home(ctx, names), keep_markdown=True),
+        GeneratedPage(
+            urls.page_source(urls.productions()),
+            "showcase/productions.html",
+            "Productions",
+            lambda: {"showcase_years": productions_by_year(ctx)},
+            in_nav=True,
+        ),
+        GeneratedPage(
+            urls.page_source(urls.browse()),
+            "showcase/browse.html",
+            "Browse",
+            lambda: {"showcase_browse": browse_index(ctx)},
+            in_nav=True,
+        ),
+        GeneratedPage(
+            urls.page_source(urls.tags()),
+            "showcase/browse.html",
+            "Tags",
+            lambda: {"showcase_tags": tag_counts(ctx)},
+        ),
+        GeneratedPage(
+            "index.md", "showcase/home.html", "Home", lambda: home(ctx, names), keep_markdown=True
+        ),
     ]
     for rid, record in archive.records.items():
         if record.kind == "production":
-            result.append(GeneratedPage(urls.page_source(urls.credits_page(rid)), "showcase/credits.html",
-                                        f"Credits: {record.title}", _credits_context(ctx, rid)))
+            result.append(
+                GeneratedPage(
+                    urls.page_source(urls.credits_page(rid)),
+                    "showcase/credits.html",
+                    f"Credits: {record.title}",
+                    _credits_context(ctx, rid),
+                )
+            )
     types = {r.type for r in archive.records.values()}
     for record_type in RECORD_TYPES:
         if record_type in types:
-            result.append(GeneratedPage(urls.page_source(urls.record_type(record_type)), "showcase/browse.html",
-                                        TYPE_LABELS[record_type], _grid_context(ctx, names, record_type=record_type)))
+            result.append(
+                GeneratedPage(
+                    urls.page_source(urls.record_type(record_type)),
+                    "showcase/browse.html",
+                    TYPE_LABELS[record_type],
+                    _grid_context(ctx, names, record_type=record_type),
+                )
+            )
     for tag, _count in tag_counts(ctx):
-        result.append(GeneratedPage(urls.page_source(urls.tag(tag)), "showcase/browse.html", f"Tag: {tag}",
-                                    _grid_context(ctx, names, tag=tag)))
+        result.append(
+            GeneratedPage(
+                urls.page_source(urls.tag(tag)),
+                "showcase/browse.html",
+                f"Tag: {tag}",
+                _grid_context(ctx, names, tag=tag),
+            )
+        )
     return result
 
 
 # -- views ------------------------------------------------------------------------------
 
 
-def card(ctx: SiteContext, record: Record, with_credits: bool = False,
-         names: dict[str, str] | None = None) -> Card:
+def card(
+    ctx: SiteContext,
+    record: Record,
+    with_credits: bool = False,
+    names: dict[str, str] | None = None,
+) -> Card:
     known = names if names is not None else {}
-    contributors = tuple(dict.fromkeys(c.name or known.get(c.handle, c.handle)
-                                       for c in sorted(record.contributors, key=lambda c: role_rank(c.role))))
+    contributors = tuple(
+        dict.fromkeys(
+            c.name or known.get(c.handle, c.handle)
+            for c in sorted(record.contributors, key=lambda c: role_rank(c.role))
+        )
+    )
     summary: tuple[str, ...] = ()
     more = 0
     credits_url = None
@@ -113,9 +155,15 @@ def card(ctx: SiteContext, record: Record, with_credits: bool = False,
         summary = tuple(p.name for p in people[:SUMMARY_NAMES])
         more = max(0, len(people) - SUMMARY_NAMES)
         credits_url = urls.credits_page(record.id)
-    return Card(**RecordRef.fields(record), year=record.created.year, contributors=contributors,
-                thumb=None if record.withdrawn else thumb(ctx, record),
-                credits_summary=summary, credits_more=more, credits_url=credits_url)
+    return Card(
+        **RecordRef.fields(record),
+        year=record.created.year,
+        contributors=contributors,
+        thumb=None if record.withdrawn else thumb(ctx, record),
+        credits_summary=summary,
+        credits_more=more,
+        credits_url=credits_url,
+    )
 
 
 def thumb(ctx: SiteContext, record: Record) -> Thumb | None:
@@ -124,9 +172,13 @@ def thumb(ctx: SiteContext, record: Record) -> Thumb | None:
     if not images:
         return None
     smallest, biggest = images[0], images[-1]
-    return Thumb(urls.record_media(record.id, smallest.file),
-                 tuple((urls.record_media(record.id, d.file), d.width or 0) for d in images if d.width),
-                 biggest.width or 0, biggest.height or 0, record.alt or "")
+    return Thumb(
+        urls.record_media(record.id, smallest.file),
+        tuple((urls.record_media(record.id, d.file), d.width or 0) for d in images if d.width),
+        biggest.width or 0,
+        biggest.height or 0,
+        record.alt or "",
+    )
 
 
 def productions_by_year(ctx: SiteContext) -> list[tuple[int, list[Card]]]:
@@ -144,19 +196,31 @@ def tag_counts(ctx: SiteContext) -> list[tuple[str, int]]:
 def browse_index(ctx: SiteContext) -> dict:
     counts = Counter(r.type for r in ctx.archive.records.values())
     return {
-        "types": [(TYPE_LABELS[t], urls.record_type(t), counts[t]) for t in RECORD_TYPES if counts[t]],
+        "types": [
+            (TYPE_LABELS[t], urls.record_type(t), counts[t]) for t in RECORD_TYPES if counts[t]
+        ],
         "tags": [(tag, urls.tag(tag), n) for tag, n in tag_counts(ctx)],
     }
 
 
-def _grid_context(ctx: SiteContext, names: dict[str, str], record_type: str | None = None,
-                  tag: str | None = None):
+def _grid_context(
+    ctx: SiteContext, names: dict[str, str], record_type: str | None = None, tag: str | None = None
+):
     def build() -> dict:
-        chosen = [r for r in ctx.archive.records.values()
-                  if (record_type is None or r.type == record_type) and (tag is None or tag in r.tags)]
+        chosen = [
+            r
+            for r in ctx.archive.records.values()
+            if (record_type is None or r.type == record_type) and (tag is None or tag in r.tags)
+        ]
         heading = TYPE_LABELS[record_type] if record_type else f"Tagged “{tag}”"
-        return {"showcase_grid": {"heading": heading, "tag": tag,
-                                  "cards": [card(ctx, r, names=names) for r in newest_first(chosen)]}}
+        return {
+            "showcase_grid": {
+                "heading": heading,
+                "tag": tag,
+                "cards": [card(ctx, r, names=names) for r in newest_first(chosen)],
+            }
+        }
+
     return build
 
 
@@ -168,19 +232,37 @@ def credits_view(ctx: SiteContext, record_id: str) -> dict:
     for p in credits.people:
         profile = urls.person(p.handle)  # every contributor has a page (builder/site/people.py)
         for role in p.roles:
-            via = tuple((r.title, urls.record(r.id), r.withdrawn) for r in p.records if role in r.roles)
+            via = tuple(
+                (r.title, urls.record(r.id), r.withdrawn) for r in p.records if role in r.roles
+            )
             by_role.setdefault(role, []).append((p.name, profile, via))
-    roles = [RoleGroup(role.replace("-", " ").capitalize(), tuple(by_role[role]))
-             for role in sorted(by_role, key=role_rank)]
-    outside = [OutsideWork(o.title, o.author, o.license, o.url,
-                           tuple((records[rid].title, urls.record(rid)) for rid in o.used_by))
-               for o in credits.outside]
-    return {"id": record_id, "title": credits.title, "url": urls.record(record_id),
-            "json": urls.credits_json(record_id), "roles": roles, "outside": outside,
-            "people": len(credits.people),
-            # Made from a timeline: what the cut uses, in order of first appearance.
-            "used": [UsedLine(u.title, urls.record(u.id), when_text(u.usage), u.what)
-                     for u in credits.used]}
+    roles = [
+        RoleGroup(role.replace("-", " ").capitalize(), tuple(by_role[role]))
+        for role in sorted(by_role, key=role_rank)
+    ]
+    outside = [
+        OutsideWork(
+            o.title,
+            o.author,
+            o.license,
+            o.url,
+            tuple((records[rid].title, urls.record(rid)) for rid in o.used_by),
+        )
+        for o in credits.outside
+    ]
+    return {
+        "id": record_id,
+        "title": credits.title,
+        "url": urls.record(record_id),
+        "json": urls.credits_json(record_id),
+        "roles": roles,
+        "outside": outside,
+        "people": len(credits.people),
+        # Made from a timeline: what the cut uses, in order of first appearance.
+        "used": [
+            UsedLine(u.title, urls.record(u.id), when_text(u.usage), u.what) for u in credits.used
+        ],
+    }
 
 
 def _credits_context(ctx: SiteContext, record_id: str):
@@ -197,14 +279,26 @@ def first_line(text: str) -> str:
 
 
 def home(ctx: SiteContext, names: dict[str, str]) -> dict:
-    latest = newest_first(r for r in ctx.archive.records.values()
-                          if r.kind == "production" and r.withdrawn is None)[:HOME_PRODUCTIONS]
-    open_collabs = sorted((c for c in ctx.archive.collaborations.values() if c.status == "open"),
-                          key=lambda c: (c.deadline is None, c.deadline or 0, c.slug))
-    return {"showcase_home": {
-        "latest": [card(ctx, r, names=names) for r in latest],
-        "productions_url": urls.productions(),
-        "collaborations": [(c.title, urls.collaboration(c.slug), first_line(c.prompt),
-                            c.deadline.isoformat() if c.deadline else None) for c in open_collabs],
-        "contribute_url": ctx.contribute_url,
-    }}
+    latest = newest_first(
+        r for r in ctx.archive.records.values() if r.kind == "production" and r.withdrawn is None
+    )[:HOME_PRODUCTIONS]
+    open_collabs = sorted(
+        (c for c in ctx.archive.collaborations.values() if c.status == "open"),
+        key=lambda c: (c.deadline is None, c.deadline or 0, c.slug),
+    )
+    return {
+        "showcase_home": {
+            "latest": [card(ctx, r, names=names) for r in latest],
+            "productions_url": urls.productions(),
+            "collaborations": [
+                (
+                    c.title,
+                    urls.collaboration(c.slug),
+                    first_line(c.prompt),
+                    c.deadline.isoformat() if c.deadline else None,
+                )
+                for c in open_collabs
+            ],
+            "contribute_url": ctx.contribute_url,
+        }
+    }

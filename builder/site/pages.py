@@ -32,8 +32,12 @@ from . import urls
 from .edit_diagram import UsedIn, used_in_index
 
 # Each module defines `pages(ctx: SiteContext) -> list[GeneratedPage]`.
-PAGE_MODULES = ("builder.site.records", "builder.site.people", "builder.site.collaborations",
-                "builder.site.lists")
+PAGE_MODULES = (
+    "builder.site.records",
+    "builder.site.people",
+    "builder.site.collaborations",
+    "builder.site.lists",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,9 @@ class SiteContext:
     site_url: str | None
     contribute_url: str | None  # the contribute page's URL, when the archive has one
     feeds: frozenset[str] = frozenset()  # site paths of the feeds this build publishes
-    cache_dir: Path | None = None  # the media cache folder (podcast artwork is kept there); None: none
+    cache_dir: Path | None = (
+        None  # the media cache folder (podcast artwork is kept there); None: none
+    )
     renderer: Renderer = field(default_factory=Renderer)
     # record id -> the cut of every record whose file is a readable timeline (Loaded.edits)
     edits: Mapping[str, Edit] = field(default_factory=lambda: MappingProxyType({}))
@@ -90,9 +96,15 @@ def site_pages(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def page_file(config: MkDocsConfig, page: GeneratedPage) -> File:
-    file = File.generated(config, page.src, content="",
-                          inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
-    ViewPage(None, file, config)  # becomes file.page, which mkdocs then uses (as Material's blog posts do)
+    file = File.generated(
+        config,
+        page.src,
+        content="",
+        inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+    )
+    ViewPage(
+        None, file, config
+    )  # becomes file.page, which mkdocs then uses (as Material's blog posts do)
     return file
 
 
@@ -131,7 +143,7 @@ def text_html(root: Path, archive: Archive, record_id: str, renderer: Renderer) 
         data = (root / record.folder / record.file).read_bytes()
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         if record.file.endswith(".txt"):  # plain text: keep its lines, no Markdown meaning
-            return "<pre class=\"sc-plain\">" + _escape(text) + "</pre>"
+            return '<pre class="sc-plain">' + _escape(text) + "</pre>"
         return renderer.render(text)
     except (OSError, UnicodeDecodeError, MarkupLimit):
         return ""
@@ -204,10 +216,13 @@ def _link(src: str, dest: str) -> None:
         os.link(src, dest)
 
 
-def media_file(config: MkDocsConfig, record_id: str, name: str, abs_src_path: Path,
-               cached: bool = False) -> File:
+def media_file(
+    config: MkDocsConfig, record_id: str, name: str, abs_src_path: Path, cached: bool = False
+) -> File:
     kind = CachedMediaFile if cached else MediaFile
-    return kind.generated(config, urls.record_media(record_id, name), abs_src_path=str(abs_src_path))
+    return kind.generated(
+        config, urls.record_media(record_id, name), abs_src_path=str(abs_src_path)
+    )
 
 
 def autoescape_showcase(name: str | None) -> bool:

@@ -69,12 +69,24 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
         # A profile's own page (content/people/<handle>.md) is replaced: its body is
         # rendered by the view, sanitized, at the same URL as a person without one.
         replaces = f"people/{handle}.md" if handle in ctx.archive.people else None
-        out.append(GeneratedPage(urls.page_source(urls.person(handle)), "showcase/person.html",
-                                 index.name(handle), _person_context(ctx, handle, index),
-                                 replaces=replaces))
+        out.append(
+            GeneratedPage(
+                urls.page_source(urls.person(handle)),
+                "showcase/person.html",
+                index.name(handle),
+                _person_context(ctx, handle, index),
+                replaces=replaces,
+            )
+        )
     if "index" not in ctx.archive.people:  # content/people/index.md would be a profile page
-        out.append(GeneratedPage(urls.page_source(urls.people()), "showcase/person.html", "People",
-                                 _index_context(ctx, handles, index)))
+        out.append(
+            GeneratedPage(
+                urls.page_source(urls.people()),
+                "showcase/person.html",
+                "People",
+                _index_context(ctx, handles, index),
+            )
+        )
     return out
 
 
@@ -104,7 +116,8 @@ class _People:
                 roles.setdefault(c.handle, []).append(c.role)
             for handle, mine in roles.items():
                 self._records.setdefault(handle, []).append(
-                    record_item(ctx, record, tuple(sorted(set(mine), key=role_rank))))
+                    record_item(ctx, record, tuple(sorted(set(mine), key=role_rank)))
+                )
         self._credits: dict[str, list[ProductionCredit]] | None = None
 
     def name(self, handle: str) -> str:
@@ -117,12 +130,19 @@ class _People:
         if self._credits is None:
             self._credits = {}
             archive = self.ctx.archive
-            productions = newest_first([r for r in archive.records.values() if r.kind == "production"])
+            productions = newest_first(
+                [r for r in archive.records.values() if r.kind == "production"]
+            )
             for prod in productions:
                 for p in credits_of(archive, self.ctx.graph, prod.id).people:
-                    self._credits.setdefault(p.handle, []).append(ProductionCredit(
-                        **RecordRef.fields(prod), thumb=thumbnail(self.ctx.media, prod), roles=p.roles,
-                        via=tuple((r.title, urls.record(r.id)) for r in p.records)))
+                    self._credits.setdefault(p.handle, []).append(
+                        ProductionCredit(
+                            **RecordRef.fields(prod),
+                            thumb=thumbnail(self.ctx.media, prod),
+                            roles=p.roles,
+                            via=tuple((r.title, urls.record(r.id)) for r in p.records),
+                        )
+                    )
         return self._credits.get(handle, [])
 
 
@@ -132,11 +152,21 @@ def person_view(ctx: SiteContext, handle: str, index: _People) -> PersonView:
     bio = ""
     avatar = None
     if person is not None:
-        links = tuple(link for link in person.links if link.lower().startswith(("http://", "https://")))
+        links = tuple(
+            link for link in person.links if link.lower().startswith(("http://", "https://"))
+        )
         bio = safe_html(person.bio, ctx.renderer) if person.bio.strip() else ""
         avatar = avatar_url(ctx, person.avatar)
-    return PersonView(handle, index.name(handle), person is not None, links, bio, avatar,
-                      tuple(index.records(handle)), tuple(index.credits(handle)))
+    return PersonView(
+        handle,
+        index.name(handle),
+        person is not None,
+        links,
+        bio,
+        avatar,
+        tuple(index.records(handle)),
+        tuple(index.credits(handle)),
+    )
 
 
 def avatar_url(ctx: SiteContext, name: str | None) -> str | None:
@@ -150,15 +180,23 @@ def avatar_url(ctx: SiteContext, name: str | None) -> str | None:
 
 def _person_context(ctx: SiteContext, handle: str, index: _People):
     def build() -> dict:
-        return {"showcase_person": person_view(ctx, handle, index),
-                "showcase_contribute_url": ctx.contribute_url}
+        return {
+            "showcase_person": person_view(ctx, handle, index),
+            "showcase_contribute_url": ctx.contribute_url,
+        }
+
     return build
 
 
 def _index_context(ctx: SiteContext, handles: list[str], index: _People):
     def build() -> dict:
-        entries = [PersonEntry(h, index.name(h), urls.person(h), len(index.records(h)),
-                               len(index.credits(h))) for h in handles]
+        entries = [
+            PersonEntry(
+                h, index.name(h), urls.person(h), len(index.records(h)), len(index.credits(h))
+            )
+            for h in handles
+        ]
         entries.sort(key=lambda e: (e.name.casefold(), e.handle))
         return {"showcase_people": tuple(entries)}
+
     return build

@@ -12,13 +12,21 @@ from .views import RecordView, description_html, record_view
 
 
 def pages(ctx: SiteContext) -> list[GeneratedPage]:
-    return [GeneratedPage(urls.page_source(urls.record(rid)), "showcase/record.html", record.title,
-                          _context(ctx, rid), search_html=_search(ctx, rid))
-            for rid, record in ctx.archive.records.items()]
+    return [
+        GeneratedPage(
+            urls.page_source(urls.record(rid)),
+            "showcase/record.html",
+            record.title,
+            _context(ctx, rid),
+            search_html=_search(ctx, rid),
+        )
+        for rid, record in ctx.archive.records.items()
+    ]
 
 
 def _search(ctx: SiteContext, record_id: str):
     """Title, contributors, tags and description: what search should find a record by."""
+
     def build() -> str:
         r = ctx.archive.records[record_id]
         people = ", ".join(f"{c.name or c.handle} ({c.role})" for c in r.contributors)
@@ -26,6 +34,7 @@ def _search(ctx: SiteContext, record_id: str):
         if r.tags:
             parts.append(f"<p>Tags: {escape(', '.join(r.tags))}</p>")
         return "".join(parts) + description_html(r, ctx.renderer)
+
     return build
 
 
@@ -38,10 +47,20 @@ def _context(ctx: SiteContext, record_id: str):
     def build() -> dict:
         return {
             "showcase_record": _with_inline_captions(
-                ctx, record_view(ctx.archive, ctx.graph, ctx.media, record_id, ctx.site_url,
-                                 ctx.renderer, ctx.edits.get(record_id),
-                                 ctx.used_in.get(record_id, ()))),
+                ctx,
+                record_view(
+                    ctx.archive,
+                    ctx.graph,
+                    ctx.media,
+                    record_id,
+                    ctx.site_url,
+                    ctx.renderer,
+                    ctx.edits.get(record_id),
+                    ctx.used_in.get(record_id, ()),
+                ),
+            ),
             "showcase_text_html": text_html(ctx.root, ctx.archive, record_id, ctx.renderer),
             "showcase_contribute_url": ctx.contribute_url,
         }
+
     return build

@@ -41,9 +41,15 @@ class RecordRef:
 
     @staticmethod
     def fields(record: Record) -> dict[str, Any]:
-        return {"id": record.id, "title": record.title, "url": urls.record(record.id), "type": record.type,
-                "kind": record.kind, "created": record.created.isoformat(),
-                "withdrawn": record.withdrawn is not None}
+        return {
+            "id": record.id,
+            "title": record.title,
+            "url": urls.record(record.id),
+            "type": record.type,
+            "kind": record.kind,
+            "created": record.created.isoformat(),
+            "withdrawn": record.withdrawn is not None,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,16 @@ class TreeNode:
 
 
 def _node(leaf: TreeNode, children: tuple[TreeNode, ...]) -> TreeNode:
-    return TreeNode(leaf.label, leaf.url, leaf.thumb, leaf.withdrawn, leaf.outside, leaf.note,
-                    children, sum(1 + c.size for c in children))
+    return TreeNode(
+        leaf.label,
+        leaf.url,
+        leaf.thumb,
+        leaf.withdrawn,
+        leaf.outside,
+        leaf.note,
+        children,
+        sum(1 + c.size for c in children),
+    )
 
 
 # A tree stays readable with dozens of records and needs no script: the first two
@@ -121,32 +135,54 @@ class RecordView:
     used_in: tuple[UsedIn, ...] = ()  # the productions whose cut uses this record, newest first
 
 
-def record_view(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str,
-                site_url: str | None = None, renderer: Renderer | None = None,
-                edit: Edit | None = None, used_in: tuple[UsedIn, ...] = ()) -> RecordView:
+def record_view(
+    archive: Archive,
+    graph: RemixGraph,
+    media: dict[str, MediaInfo],
+    record_id: str,
+    site_url: str | None = None,
+    renderer: Renderer | None = None,
+    edit: Edit | None = None,
+    used_in: tuple[UsedIn, ...] = (),
+) -> RecordView:
     r = archive.records[record_id]
     info = media.get(record_id)
     lic = lookup(r.license)
     visual = _visual(r.id, info) if info and not r.withdrawn else None
     absolute = (lambda path: site_url.rstrip("/") + "/" + path) if site_url else None
     return RecordView(
-        id=r.id, title=r.title, type=r.type, kind=r.kind, alt=r.alt,
+        id=r.id,
+        title=r.title,
+        type=r.type,
+        kind=r.kind,
+        alt=r.alt,
         description_html=description_html(r, renderer or Renderer()),
         created=r.created.isoformat(),
-        contributors=tuple((c.name or c.handle, c.role, urls.person(c.handle))
-                           for c in sorted(r.contributors, key=lambda c: role_rank(c.role))),
-        license_spdx=r.license, license_name=lic.name if lic else r.license,
-        license_url=lic.url if lic else None, license_badge=lic.short if lic else r.license,
+        contributors=tuple(
+            (c.name or c.handle, c.role, urls.person(c.handle))
+            for c in sorted(r.contributors, key=lambda c: role_rank(c.role))
+        ),
+        license_spdx=r.license,
+        license_name=lic.name if lic else r.license,
+        license_url=lic.url if lic else None,
+        license_badge=lic.short if lic else r.license,
         attribution=attribution(r),
         tags=r.tags,
-        collaboration=((archive.collaborations[r.collaboration].title, urls.collaboration(r.collaboration))
-                       if r.collaboration in archive.collaborations else None),
+        collaboration=(
+            (archive.collaborations[r.collaboration].title, urls.collaboration(r.collaboration))
+            if r.collaboration in archive.collaborations
+            else None
+        ),
         withdrawn=(r.withdrawn.date.isoformat(), r.withdrawn.reason) if r.withdrawn else None,
         visual=visual,
-        media_url=_playable(r, info), media_mime=_playable_mime(r, info),
-        captions_url=urls.record_media(r.id, r.captions) if r.captions and not r.withdrawn else None,
+        media_url=_playable(r, info),
+        media_mime=_playable_mime(r, info),
+        captions_url=urls.record_media(r.id, r.captions)
+        if r.captions and not r.withdrawn
+        else None,
         waveform_url=_first(r.id, info, "waveform"),
-        download_url=_first(r.id, info, "original"), download_name=_first_name(info, "original"),
+        download_url=_first(r.id, info, "original"),
+        download_name=_first_name(info, "original"),
         duration=info.duration if info else None,
         duration_text=_clock(info.duration) if info and info.duration else None,
         sources=folded(_up(archive, media, r.id, set())),
@@ -174,16 +210,29 @@ def clip_refs(archive: Archive, media: dict[str, MediaInfo], edit: Edit) -> dict
     return refs
 
 
-_SCHEMA_TYPES = {"image": "ImageObject", "audio": "AudioObject", "video": "VideoObject", "text": "CreativeWork"}
+_SCHEMA_TYPES = {
+    "image": "ImageObject",
+    "audio": "AudioObject",
+    "video": "VideoObject",
+    "text": "CreativeWork",
+}
 
 
-def _jsonld(archive: Archive, r: Record, info: MediaInfo | None, visual: Visual | None, absolute) -> str:
+def _jsonld(
+    archive: Archive, r: Record, info: MediaInfo | None, visual: Visual | None, absolute
+) -> str:
     """schema.org description of the record, with its lineage (isBasedOn) and credits."""
     link = absolute or (lambda path: path)
     data: dict = {
-        "@context": "https://schema.org", "@type": _SCHEMA_TYPES[r.type], "name": r.title,
-        "url": link(urls.record(r.id)), "dateCreated": r.created.isoformat(),
-        "contributor": [{"@type": "Person", "name": c.name or c.handle, "roleName": c.role} for c in r.contributors],
+        "@context": "https://schema.org",
+        "@type": _SCHEMA_TYPES[r.type],
+        "name": r.title,
+        "url": link(urls.record(r.id)),
+        "dateCreated": r.created.isoformat(),
+        "contributor": [
+            {"@type": "Person", "name": c.name or c.handle, "roleName": c.role}
+            for c in r.contributors
+        ],
     }
     lic = lookup(r.license)
     if lic:
@@ -193,10 +242,17 @@ def _jsonld(archive: Archive, r: Record, info: MediaInfo | None, visual: Visual 
     based_on = []
     for src in r.sources:
         if isinstance(src, OutsideSource):
-            based_on.append({"@type": "CreativeWork", "name": src.title, "url": src.url, "author": src.author})
+            based_on.append(
+                {"@type": "CreativeWork", "name": src.title, "url": src.url, "author": src.author}
+            )
         elif src.id in archive.records:
-            based_on.append({"@type": "CreativeWork", "name": archive.records[src.id].title,
-                             "url": link(urls.record(src.id))})
+            based_on.append(
+                {
+                    "@type": "CreativeWork",
+                    "name": archive.records[src.id].title,
+                    "url": link(urls.record(src.id)),
+                }
+            )
     if based_on:
         data["isBasedOn"] = based_on
     if visual and visual.preview:
@@ -210,7 +266,11 @@ def _jsonld(archive: Archive, r: Record, info: MediaInfo | None, visual: Visual 
 
 def _clock(seconds: float) -> str:
     whole = round(seconds)
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
+    return (
+        f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+        if whole >= 3600
+        else f"{whole // 60}:{whole % 60:02d}"
+    )
 
 
 def _iso_duration(seconds: float) -> str:
@@ -245,9 +305,12 @@ def _visual(record_id: str, info: MediaInfo) -> Visual | None:
     if not images and not preview:
         return None
     biggest = images[-1] if images else preview[0]
-    return Visual(tuple((urls.record_media(record_id, d.file), d.width or 0) for d in images),
-                  urls.record_media(record_id, preview[0].file) if preview else None,
-                  biggest.width, biggest.height)
+    return Visual(
+        tuple((urls.record_media(record_id, d.file), d.width or 0) for d in images),
+        urls.record_media(record_id, preview[0].file) if preview else None,
+        biggest.width,
+        biggest.height,
+    )
 
 
 def _first(record_id: str, info: MediaInfo | None, role: str) -> str | None:
@@ -307,42 +370,66 @@ def lineage_summary(archive: Archive, graph: RemixGraph, record_id: str) -> tupl
     a lineage of dozens is read from its size first, then its tree."""
     up = [rid for rid in graph.ancestors(record_id) if rid in archive.records]
     people = {c.handle for rid in up for c in archive.records[rid].contributors}
-    outside = {(s.title, s.url) for rid in [record_id, *up] for s in archive.records[rid].sources
-               if isinstance(s, OutsideSource)}
+    outside = {
+        (s.title, s.url)
+        for rid in [record_id, *up]
+        for s in archive.records[rid].sources
+        if isinstance(s, OutsideSource)
+    }
     parts = []
     if up:
-        parts.append(f"Made from {_count(len(up), 'record')} by {_count(len(people), 'person', 'people')}")
+        parts.append(
+            f"Made from {_count(len(up), 'record')} by {_count(len(people), 'person', 'people')}"
+        )
     if outside:
         parts.append(("and " if parts else "Made from ") + _count(len(outside), "outside work"))
     down = [rid for rid in graph.descendants(record_id) if rid in archive.records]
-    return (", ".join(parts) + "." if parts else "",
-            f"Used by {_count(len(down), 'record')}." if down else "")
+    return (
+        ", ".join(parts) + "." if parts else "",
+        f"Used by {_count(len(down), 'record')}." if down else "",
+    )
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _up(archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str]) -> tuple[TreeNode, ...]:
+def _up(
+    archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str]
+) -> tuple[TreeNode, ...]:
     """Where a record came from: its sources, theirs, ... (outside works as leaves)."""
     return _tree(archive, media, lambda rid: archive.records[rid].sources, record_id, seen)
 
 
-def _down(archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str,
-          seen: set[str]) -> tuple[TreeNode, ...]:
+def _down(
+    archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str, seen: set[str]
+) -> tuple[TreeNode, ...]:
     """Where a record went: everything that uses it, and what uses those, ..."""
     return _tree(archive, media, lambda rid: graph.remixes.get(rid, ()), record_id, seen)
 
 
-def _tree(archive: Archive, media: dict[str, MediaInfo], next_of, record_id: str, seen: set[str],
-          depth: int = 0) -> tuple[TreeNode, ...]:
+def _tree(
+    archive: Archive,
+    media: dict[str, MediaInfo],
+    next_of,
+    record_id: str,
+    seen: set[str],
+    depth: int = 0,
+) -> tuple[TreeNode, ...]:
     """One direction of a remix tree, depth first: every record drawn once (later
     meetings say "shown above"), cut at MAX_TREE_DEPTH ("more on its page")."""
     nodes = []
     for step in next_of(record_id):
         if isinstance(step, OutsideSource):
-            nodes.append(TreeNode(f"“{step.title}” by {step.author}", step.url, None, outside=True,
-                                  note=f"outside work, {step.license}"))
+            nodes.append(
+                TreeNode(
+                    f"“{step.title}” by {step.author}",
+                    step.url,
+                    None,
+                    outside=True,
+                    note=f"outside work, {step.license}",
+                )
+            )
             continue
         rid = step if isinstance(step, str) else step.id
         if rid not in archive.records:
@@ -353,11 +440,22 @@ def _tree(archive: Archive, media: dict[str, MediaInfo], next_of, record_id: str
             nodes.append(_leaf(archive, media, rid, note=CONTINUES))
         else:
             seen.add(rid)
-            nodes.append(_node(_leaf(archive, media, rid), _tree(archive, media, next_of, rid, seen, depth + 1)))
+            nodes.append(
+                _node(
+                    _leaf(archive, media, rid), _tree(archive, media, next_of, rid, seen, depth + 1)
+                )
+            )
     return tuple(nodes)
 
 
-def _leaf(archive: Archive, media: dict[str, MediaInfo], record_id: str, note: str = "") -> TreeNode:
+def _leaf(
+    archive: Archive, media: dict[str, MediaInfo], record_id: str, note: str = ""
+) -> TreeNode:
     r = archive.records[record_id]
-    return TreeNode(r.title, urls.record(record_id), thumbnail(media, r),
-                    withdrawn=r.withdrawn is not None, note=note or ("withdrawn" if r.withdrawn else r.type))
+    return TreeNode(
+        r.title,
+        urls.record(record_id),
+        thumbnail(media, r),
+        withdrawn=r.withdrawn is not None,
+        note=note or ("withdrawn" if r.withdrawn else r.type),
+    )

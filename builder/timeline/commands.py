@@ -28,15 +28,20 @@ from .rules import is_timeline
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     render = sub.add_parser(
-        "render", parents=[common], help="render one timeline production for a local preview",
+        "render",
+        parents=[common],
+        help="render one timeline production for a local preview",
         description="Check the archive, then render the production whose file is a timeline "
-                    "(.otio) exactly as `showcase build` does, with its end-credits roll; the "
-                    "render is kept in the build's cache. Exit 1 with the problems when it cannot "
-                    "be rendered.")
+        "(.otio) exactly as `showcase build` does, with its end-credits roll; the "
+        "render is kept in the build's cache. Exit 1 with the problems when it cannot "
+        "be rendered.",
+    )
     render.add_argument("id", metavar="ID", help="the production's id (its folder name)")
-    render.add_argument("--out", metavar="FILE",
-                        help="also copy the render to FILE "
-                             "(an existing folder: FILE/<id>.mp4 or .mp3)")
+    render.add_argument(
+        "--out",
+        metavar="FILE",
+        help="also copy the render to FILE (an existing folder: FILE/<id>.mp4 or .mp3)",
+    )
     render.set_defaults(run=run_render)
 
 
@@ -50,8 +55,11 @@ def run_render(args: argparse.Namespace, root: Path) -> int:
     with kept_renders(cache) as renderer:  # the texts' renders, kept for the next build too
         report, loaded = warm_check(root, cache, renderer)
     if args.id in loaded.archive.unreadable:  # its record.yaml has problems: they are the answer
-        sys.stdout.write(RENDERERS["text"](
-            Report.of([p for p in report.problems if p.record == args.id], report.checked)))
+        sys.stdout.write(
+            RENDERERS["text"](
+                Report.of([p for p in report.problems if p.record == args.id], report.checked)
+            )
+        )
         return 1
     record = _timeline_record(loaded.archive.records, args.id)
     edit = loaded.edits.get(args.id)
@@ -75,13 +83,16 @@ def _timeline_record(records: Mapping[str, Record], record_id: str) -> Record:
     if record.withdrawn is not None or record.file is None:
         raise CommandError(f"'{record_id}' is withdrawn: it is not rendered")
     if not is_timeline(record):
-        raise CommandError(f"'{record_id}' is not a timeline: its file is {record.file}, and "
-                           "only a production whose `file` is an .otio timeline is rendered")
+        raise CommandError(
+            f"'{record_id}' is not a timeline: its file is {record.file}, and "
+            "only a production whose `file` is an .otio timeline is rendered"
+        )
     return record
 
 
-def blocking_problems(problems: list[Problem], record: Record,
-                      cut: Iterable[str] = ()) -> list[Problem]:
+def blocking_problems(
+    problems: list[Problem], record: Record, cut: Iterable[str] = ()
+) -> list[Problem]:
     """The problems that stop this render: the record's own and those of the records it uses
     (its `sources`, and the records its cut uses, listed there or not)."""
     used = {record.id, *cut} | {s.id for s in record.record_sources}
@@ -91,8 +102,11 @@ def blocking_problems(problems: list[Problem], record: Record,
 def _note_others(report: Report, blocking: list[Problem]) -> None:
     others = len(report.problems) - len(blocking)
     if others:
-        print(f"note: {others} problem{'s' if others != 1 else ''} elsewhere in the archive "
-              "(`showcase check` lists them); they do not change this render", file=sys.stderr)
+        print(
+            f"note: {others} problem{'s' if others != 1 else ''} elsewhere in the archive "
+            "(`showcase check` lists them); they do not change this render",
+            file=sys.stderr,
+        )
 
 
 def _render(root: Path, cache: Path, loaded: Loaded, record_id: str, out: str | None) -> int:
@@ -113,8 +127,9 @@ def _render(root: Path, cache: Path, loaded: Loaded, record_id: str, out: str | 
     result = media.results[record_id]
     made = [d for d in result.info.derivatives if d.role in ("video", "audio")]
     if not made:
-        raise CommandError(f"the render of '{record_id}' made no video or audio; "
-                           "please report this")
+        raise CommandError(
+            f"the render of '{record_id}' made no video or audio; please report this"
+        )
     rendered = result.folder / made[0].file
     how = "rendered" if media.ran else "already rendered (from the cache)"
     length = f", {result.info.duration:.2f} s" if result.info.duration else ""

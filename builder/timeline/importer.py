@@ -53,21 +53,29 @@ _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `timeline` command group (its first subcommand: `import`) to the CLI."""
-    group = sub.add_parser("timeline", parents=[common],
-                           help="timelines: import an editor's export",
-                           description="Work with productions made as timelines.")
+    group = sub.add_parser(
+        "timeline",
+        parents=[common],
+        help="timelines: import an editor's export",
+        description="Work with productions made as timelines.",
+    )
     commands = group.add_subparsers(dest="timeline_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(
-        "import", parents=[common], help="make a production record from an editor's timeline",
+        "import",
+        parents=[common],
+        help="make a production record from an editor's timeline",
         description="Read FILE (OpenTimelineIO .otio, CMX 3600 EDL or FCP 7 XML), match each "
-                    "clip's media file to a record (by its bytes, else its file name) and write "
-                    "records/ID/ with the timeline and a record.yaml. Lists the clips that match "
-                    "no record and writes nothing (exit 1). Never overwrites.")
+        "clip's media file to a record (by its bytes, else its file name) and write "
+        "records/ID/ with the timeline and a record.yaml. Lists the clips that match "
+        "no record and writes nothing (exit 1). Never overwrites.",
+    )
     imp.add_argument("file", metavar="FILE", help="the timeline the editor exported")
     imp.add_argument("--id", required=True, help="the new record's id, its permanent address")
-    imp.add_argument("--rate", metavar="FPS",
-                     help="an EDL's frame rate (EDLs do not say it): 24, 25, 29.97, "
-                          "30000/1001, ...")
+    imp.add_argument(
+        "--rate",
+        metavar="FPS",
+        help="an EDL's frame rate (EDLs do not say it): 24, 25, 29.97, 30000/1001, ...",
+    )
     imp.add_argument("--title", help="the production's title (default: FILL ME)")
     imp.set_defaults(run=run_import)
 
@@ -85,16 +93,25 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
     if not clips:
         raise CommandError(f"{args.file}: the timeline holds no clips")
     loaded = load_archive(root, inspect=lambda _: False)
-    index = RecordIndex(tuple(RecordFile(r.id, r.file, root / "records" / r.id / r.file)
-                              for r in loaded.archive.records.values()
-                              if r.file and not r.withdrawn))
+    index = RecordIndex(
+        tuple(
+            RecordFile(r.id, r.file, root / "records" / r.id / r.file)
+            for r in loaded.archive.records.values()
+            if r.file and not r.withdrawn
+        )
+    )
     matches = [match_clip(ref, index) for ref in clips]
     if any(m.record_id is None for m in matches):
         print(unmatched_report(args.file, clips, matches))
         return 1
     repoint(timeline, clips, matches)
-    draft = Draft(id=args.id, type=production_type(timeline), file=f"{args.id}.otio",
-                  created=dt.date.today(), title=args.title)
+    draft = Draft(
+        id=args.id,
+        type=production_type(timeline),
+        file=f"{args.id}.otio",
+        created=dt.date.today(),
+        title=args.title,
+    )
     used = records_used(clips, matches)
     yaml_text = production_yaml(draft, used, loaded.config.licenses)
     if why := readback_problem(args.id, yaml_text):
@@ -149,32 +166,36 @@ def read_timeline(path: Path, rate: Fraction | None) -> otio.schema.Timeline:
     if kind is None:
         raise CommandError(f"{path}: not an OpenTimelineIO (.otio), CMX 3600 EDL or FCP 7 XML file")
     if kind == "cmx_3600" and rate is None:
-        raise CommandError(f"{path}: an EDL does not say its frame rate: "
-                           "give it with --rate (e.g. 25)")
+        raise CommandError(
+            f"{path}: an EDL does not say its frame rate: give it with --rate (e.g. 25)"
+        )
     try:
         if kind == "otio_json":
             result = otio.adapters.otio_json.read_from_string(text)
         elif kind == "cmx_3600":
             result = _adapter("otio_cmx3600_adapter", "cmx_3600").read_from_string(
-                text, rate=float(rate))
+                text, rate=float(rate)
+            )
         else:
             result = _adapter("otio_fcp_adapter", "fcp_xml").read_from_string(text)
     except CommandError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told in one line
-        raise CommandError(f"{path}: could not read it as {_LABELS[kind]}: {type(exc).__name__}: "
-                           f"{_first_line(exc)}") from None
+        raise CommandError(
+            f"{path}: could not read it as {_LABELS[kind]}: {type(exc).__name__}: "
+            f"{_first_line(exc)}"
+        ) from None
     if isinstance(result, otio.schema.SerializableCollection):  # FCP XML may hold several
         timelines = list(result.find_children(descended_from_type=otio.schema.Timeline))
         result = timelines[0] if len(timelines) == 1 else result
     if not isinstance(result, otio.schema.Timeline):
-        raise CommandError(f"{path}: holds a {type(result).__name__}, not one timeline: "
-                           "export a single sequence")
+        raise CommandError(
+            f"{path}: holds a {type(result).__name__}, not one timeline: export a single sequence"
+        )
     return result
 
 
-_LABELS = {"otio_json": "OpenTimelineIO JSON", "cmx_3600": "a CMX 3600 EDL",
-           "fcp_xml": "FCP 7 XML"}
+_LABELS = {"otio_json": "OpenTimelineIO JSON", "cmx_3600": "a CMX 3600 EDL", "fcp_xml": "FCP 7 XML"}
 
 
 def _first_line(exc: Exception) -> str:
@@ -205,8 +226,10 @@ def _adapter(package: str, module: str) -> Any:
         return sys.modules[name]
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise CommandError(f"the {package} package is missing: install the `editors` extra "
-                           "(pip install -c constraints.txt -e '.[editors]')")
+        raise CommandError(
+            f"the {package} package is missing: install the `editors` extra "
+            "(pip install -c constraints.txt -e '.[editors]')"
+        )
     location = Path(next(iter(spec.submodule_search_locations))) / f"{module}.py"
     module_spec = importlib.util.spec_from_file_location(name, location)
     loaded = importlib.util.module_from_spec(module_spec)
@@ -257,11 +280,21 @@ def _clip_ref(clip: Any, track: Any, label: str, index: int, start: Any, base: P
     url = _reference_url(clip)
     path = local_path(url, base) if url else None
     # Without a path (an EDL clip with no `FROM CLIP:`), its names are the file's.
-    names = ((file_name(url),) if url else
-             tuple(n for n in (clip.media_reference.name, clip.name) if n))
+    names = (
+        (file_name(url),) if url else tuple(n for n in (clip.media_reference.name, clip.name) if n)
+    )
     seconds_in = Fraction(at.to_seconds()).limit_denominator(10**6)
-    return ClipRef(clip, label, index, clip.name, seconds_in,
-                   _timecode(at if start is None else at + start), url, path, names)
+    return ClipRef(
+        clip,
+        label,
+        index,
+        clip.name,
+        seconds_in,
+        _timecode(at if start is None else at + start),
+        url,
+        path,
+        names,
+    )
 
 
 def _reference_url(clip: Any) -> str | None:
@@ -269,7 +302,7 @@ def _reference_url(clip: Any) -> str | None:
     comment: the EDL adapter gives that clip the event's `FROM CLIP:`, the outgoing clip's file."""
     for comment in clip.metadata.get("cmx_3600", {}).get("comments", ()):
         if isinstance(comment, str) and comment.startswith("TO CLIP:"):
-            return comment[len("TO CLIP:"):].strip() or None
+            return comment[len("TO CLIP:") :].strip() or None
     return getattr(clip.media_reference, "target_url", None) or None
 
 
@@ -369,7 +402,7 @@ class Match:
 def match_clip(ref: ClipRef, index: RecordIndex) -> Match:
     """The record behind a clip: by its file's bytes, else by its file name."""
     if ref.url and ref.url.startswith(SCHEME):  # already points at a record
-        rid = ref.url[len(SCHEME):]
+        rid = ref.url[len(SCHEME) :]
         return Match(rid, "id") if rid in index.ids() else Match(None, f"no live record {rid!r}")
     by_content = index.by_content(ref.path) if ref.path else []
     by_name = match_name(ref.names, index.files)
@@ -377,8 +410,11 @@ def match_clip(ref: ClipRef, index: RecordIndex) -> Match:
         return Match(by_content[0], "content")
     if by_content:  # identical files in several records: the name decides between them
         among = [rid for rid in by_name if rid in by_content]
-        return (Match(among[0], "content") if len(among) == 1 else
-                Match(None, "the same bytes are in several records: " + ", ".join(by_content)))
+        return (
+            Match(among[0], "content")
+            if len(among) == 1
+            else Match(None, "the same bytes are in several records: " + ", ".join(by_content))
+        )
     if len(by_name) == 1:
         return Match(by_name[0], "name")
     if by_name:
@@ -392,8 +428,9 @@ def match_name(names: Iterable[str], files: Iterable[RecordFile]) -> list[str]:
     files = tuple(files)
     for name in names:
         key, stem = name.casefold(), PurePath(name).stem.casefold()
-        found = sorted({f.record_id for f in files
-                        if f.name.casefold() == key or f.record_id == stem})
+        found = sorted(
+            {f.record_id for f in files if f.name.casefold() == key or f.record_id == stem}
+        )
         if found:
             return found
     return []
@@ -416,10 +453,12 @@ def repoint(timeline: otio.schema.Timeline, clips: list[ClipRef], matches: list[
             kept = ref.clip.source_range
             ref.clip.source_range = otio.opentime.TimeRange(kept.start_time - offset, kept.duration)
         if available is not None:
-            available = otio.opentime.TimeRange(otio.opentime.RationalTime(0, offset.rate),
-                                                available.duration)
+            available = otio.opentime.TimeRange(
+                otio.opentime.RationalTime(0, offset.rate), available.duration
+            )
         ref.clip.media_reference = otio.schema.ExternalReference(
-            target_url=f"{SCHEME}{found.record_id}", available_range=available)
+            target_url=f"{SCHEME}{found.record_id}", available_range=available
+        )
         ref.clip.media_reference.name = getattr(old, "name", "") or ""
     for obj in _with_metadata(timeline):
         _scrub(obj.metadata, local)
@@ -480,8 +519,11 @@ def _without_paths(value: Any, local: set[str]) -> Any:
 
 def production_type(timeline: otio.schema.Timeline) -> str:
     """video when a video track holds a clip, else audio (a mix)."""
-    return "video" if any(track.kind == "Video" and track.find_clips()
-                          for track in timeline.tracks) else "audio"
+    return (
+        "video"
+        if any(track.kind == "Video" and track.find_clips() for track in timeline.tracks)
+        else "audio"
+    )
 
 
 def records_used(clips: list[ClipRef], matches: list[Match]) -> list[str]:
@@ -498,8 +540,11 @@ def production_yaml(draft: Draft, sources: list[str], licenses: tuple[str, ...])
     lines[0] = lines[0].replace("`showcase new`", "`showcase timeline import`")
     at = next(i for i, line in enumerate(lines) if line.startswith("file:")) + 1
     lines[at:at] = ["kind: production"]
-    lines += ["# Every record the timeline uses (their licenses must allow this production's):",
-              "sources:", *(f"  - {rid}" for rid in sources)]
+    lines += [
+        "# Every record the timeline uses (their licenses must allow this production's):",
+        "sources:",
+        *(f"  - {rid}" for rid in sources),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -515,24 +560,31 @@ def unmatched_report(shown: str, clips: list[ClipRef], matches: list[Match]) -> 
     missing = [(ref, m) for ref, m in zip(clips, matches) if m.record_id is None]
     noun = "clip matches" if len(missing) == 1 else "clips match"
     lines = [f"{shown}: {len(missing)} {noun} no record; nothing was written:"]
-    lines += [f"  {ref.track} item {ref.index} {ref.name!r} at {_at(ref)}: {m.how}"
-              for ref, m in missing]
-    lines.append("Add each missing file as a record first (showcase new FILE), or edit with the "
-                 "records' own files, then import again.")
+    lines += [
+        f"  {ref.track} item {ref.index} {ref.name!r} at {_at(ref)}: {m.how}" for ref, m in missing
+    ]
+    lines.append(
+        "Add each missing file as a record first (showcase new FILE), or edit with the "
+        "records' own files, then import again."
+    )
     return "\n".join(lines)
 
 
-def created_report(folder: str, draft: Draft, clips: list[ClipRef], matches: list[Match],
-                   used: list[str]) -> str:
-    lines = [f"Created {folder}/",
-             f"  {folder}/{draft.file}  (the timeline: {len(clips)} clips of {len(used)} records)",
-             f"  {folder}/record.yaml  (sources: {', '.join(used)})"]
+def created_report(
+    folder: str, draft: Draft, clips: list[ClipRef], matches: list[Match], used: list[str]
+) -> str:
+    lines = [
+        f"Created {folder}/",
+        f"  {folder}/{draft.file}  (the timeline: {len(clips)} clips of {len(used)} records)",
+        f"  {folder}/record.yaml  (sources: {', '.join(used)})",
+    ]
     by_name = sorted({m.record_id for m in matches if m.how == "name"})
     if by_name:
-        lines.append("Matched by file name only, not by content (check these are the right "
-                     "records): " + ", ".join(by_name))
+        lines.append(
+            "Matched by file name only, not by content (check these are the right "
+            "records): " + ", ".join(by_name)
+        )
     if left := draft.unfilled():
         lines.append(f"Still to fill in {folder}/record.yaml (marked FILL ME): " + ", ".join(left))
     lines.append("Then run: showcase check")
     return "\n".join(lines)
-

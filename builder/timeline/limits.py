@@ -22,14 +22,15 @@ MAX_DEPTH = 64
 MAX_ITEMS = 2000  # clips, gaps and transitions
 MAX_TRACKS = 16
 MAX_SECONDS = 3600  # the longest track, the roll not included
-MAX_INTEGER = 2 ** 53  # beyond it a JSON integer no longer reads the same as a C++ double
+MAX_INTEGER = 2**53  # beyond it a JSON integer no longer reads the same as a C++ double
 RATE_TOLERANCE = 0.001  # 23.976 and 29.97 are the NTSC rates, written as floats
 
 # Everything up to the next bracket outside a string (strings whole, escapes included; an
 # unterminated one runs to the end), then that bracket, or the end of the text. Possessive:
 # the scan never backtracks, and each match is one bracket, so Python loops per bracket.
-_TOKEN = re.compile(rb'(?:[^"{}\[\]]++|"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z))*+([{}\[\]]|\Z)',
-                    re.DOTALL)
+_TOKEN = re.compile(
+    rb'(?:[^"{}\[\]]++|"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z))*+([{}\[\]]|\Z)', re.DOTALL
+)
 _RATES = tuple((float(rate), rate) for rate in RATES)
 _ITEM_SCHEMAS = ("Clip", "Gap", "Transition")
 
@@ -53,13 +54,21 @@ class JsonObject(dict):
 def check_and_parse(data: bytes) -> tuple[Any, Limit | None]:
     """The parsed JSON tree of a timeline within every limit, or the first limit it breaks."""
     if len(data) > MAX_BYTES:
-        return None, Limit("timeline-limit", 1, f"the file is {len(data) // 1024} KiB, over the "
-                           f"limit of {MAX_BYTES // 1024 // 1024} MiB",
-                           "split the production into shorter ones")
+        return None, Limit(
+            "timeline-limit",
+            1,
+            f"the file is {len(data) // 1024} KiB, over the "
+            f"limit of {MAX_BYTES // 1024 // 1024} MiB",
+            "split the production into shorter ones",
+        )
     lines, deep = scan(data)
     if deep is not None:
-        return None, Limit("timeline-limit", deep, f"the JSON is nested more than {MAX_DEPTH} "
-                           "levels deep", "export the timeline again from your editor")
+        return None, Limit(
+            "timeline-limit",
+            deep,
+            f"the JSON is nested more than {MAX_DEPTH} levels deep",
+            "export the timeline again from your editor",
+        )
     tree, limit = parse(data, lines)
     if limit is not None:
         return None, limit
@@ -105,8 +114,12 @@ def parse(data: bytes, lines: list[int]) -> tuple[Any, Limit | None]:
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        return None, _invalid(data, exc.start, "the file is not UTF-8 text",
-                              "save the timeline as OpenTimelineIO JSON (.otio)")
+        return None, _invalid(
+            data,
+            exc.start,
+            "the file is not UTF-8 text",
+            "save the timeline as OpenTimelineIO JSON (.otio)",
+        )
     order = iter(lines)
 
     def on_object(pairs: list[tuple[str, Any]]) -> JsonObject:
@@ -133,17 +146,31 @@ def parse(data: bytes, lines: list[int]) -> tuple[Any, Limit | None]:
         return int(text)
 
     try:
-        tree = json.loads(text, object_pairs_hook=on_object, parse_constant=on_constant,
-                          parse_float=on_float, parse_int=on_int)
+        tree = json.loads(
+            text,
+            object_pairs_hook=on_object,
+            parse_constant=on_constant,
+            parse_float=on_float,
+            parse_int=on_int,
+        )
     except _Refused as exc:
-        return None, Limit("timeline-invalid", 1, str(exc),
-                           "export the timeline again from your editor")
+        return None, Limit(
+            "timeline-invalid", 1, str(exc), "export the timeline again from your editor"
+        )
     except json.JSONDecodeError as exc:
-        return None, Limit("timeline-invalid", exc.lineno, f"the file is not JSON ({exc.msg})",
-                           "save the timeline as OpenTimelineIO JSON (.otio)")
+        return None, Limit(
+            "timeline-invalid",
+            exc.lineno,
+            f"the file is not JSON ({exc.msg})",
+            "save the timeline as OpenTimelineIO JSON (.otio)",
+        )
     except (ValueError, RecursionError) as exc:
-        return None, Limit("timeline-invalid", 1, f"the file is not JSON ({exc})",
-                           "save the timeline as OpenTimelineIO JSON (.otio)")
+        return None, Limit(
+            "timeline-invalid",
+            1,
+            f"the file is not JSON ({exc})",
+            "save the timeline as OpenTimelineIO JSON (.otio)",
+        )
     return tree, None
 
 
@@ -158,9 +185,13 @@ def _invalid(data: bytes, offset: int, message: str, fix: str) -> Limit:
 def measure(tree: Any) -> Limit | None:
     """The size of a parsed timeline: items, tracks, each track's length, every time's rate."""
     if not isinstance(tree, dict) or not str(tree.get("OTIO_SCHEMA", "")).startswith("Timeline."):
-        return Limit("timeline-invalid", 1, "the file is not an OpenTimelineIO timeline (its "
-                     "outermost object must have \"OTIO_SCHEMA\": \"Timeline.1\")",
-                     "export the timeline from your editor as OpenTimelineIO (.otio)")
+        return Limit(
+            "timeline-invalid",
+            1,
+            "the file is not an OpenTimelineIO timeline (its "
+            'outermost object must have "OTIO_SCHEMA": "Timeline.1")',
+            "export the timeline from your editor as OpenTimelineIO (.otio)",
+        )
     found: dict[str, list[dict]] = {"RationalTime": [], "Track": [], "Item": []}
     for obj in objects(tree):
         schema = schema_name(obj)
@@ -177,19 +208,30 @@ def measure(tree: Any) -> Limit | None:
         if schema in _ITEM_SCHEMAS:
             items += 1
             if items > MAX_ITEMS:
-                return Limit("timeline-limit", _line(obj), f"the timeline has more than "
-                             f"{MAX_ITEMS} clips, gaps and transitions",
-                             "split the production into shorter ones")
+                return Limit(
+                    "timeline-limit",
+                    _line(obj),
+                    f"the timeline has more than {MAX_ITEMS} clips, gaps and transitions",
+                    "split the production into shorter ones",
+                )
         elif schema == "Track":
             tracks += 1
             if tracks > MAX_TRACKS:
-                return Limit("timeline-limit", _line(obj), f"the timeline has more than "
-                             f"{MAX_TRACKS} tracks", "merge tracks, or split the production")
+                return Limit(
+                    "timeline-limit",
+                    _line(obj),
+                    f"the timeline has more than {MAX_TRACKS} tracks",
+                    "merge tracks, or split the production",
+                )
             length = track_seconds(obj)
             if length is not None and length > MAX_SECONDS:
-                return Limit("timeline-limit", _line(obj), f"a track is {length / 60:.0f} "
-                             f"minutes long, over the limit of {MAX_SECONDS // 60} minutes",
-                             "split the production into shorter ones")
+                return Limit(
+                    "timeline-limit",
+                    _line(obj),
+                    f"a track is {length / 60:.0f} "
+                    f"minutes long, over the limit of {MAX_SECONDS // 60} minutes",
+                    "split the production into shorter ones",
+                )
     return None
 
 
@@ -206,7 +248,7 @@ def objects(tree: Any) -> Iterator[dict]:
 
 
 def schema_name(obj: dict) -> str:
-    """"Clip" for {"OTIO_SCHEMA": "Clip.2"}; "" for an object without a schema."""
+    """ "Clip" for {"OTIO_SCHEMA": "Clip.2"}; "" for an object without a schema."""
     schema = obj.get("OTIO_SCHEMA")
     return schema.split(".", 1)[0] if isinstance(schema, str) else ""
 
@@ -243,16 +285,28 @@ def time_seconds(value: Any) -> float | None:
 def check_time(obj: dict) -> Limit | None:
     number, rate = obj.get("value"), obj.get("rate")
     if not _is_number(number) or not _is_number(rate):
-        return Limit("timeline-invalid", _line(obj), "a time has no numeric value and rate",
-                     "export the timeline again from your editor")
+        return Limit(
+            "timeline-invalid",
+            _line(obj),
+            "a time has no numeric value and rate",
+            "export the timeline again from your editor",
+        )
     if match_rate(rate) is None:
         known = ", ".join(f"{float(r):.3f}".rstrip("0").rstrip(".") for r in RATES)
-        return Limit("timeline-invalid", _line(obj), f"the frame rate {rate:g} is not one a "
-                     f"production may use ({known})", "set the project's frame rate to one of "
-                     "these in your editor and export the timeline again")
+        return Limit(
+            "timeline-invalid",
+            _line(obj),
+            f"the frame rate {rate:g} is not one a production may use ({known})",
+            "set the project's frame rate to one of "
+            "these in your editor and export the timeline again",
+        )
     if abs(number / rate) > MAX_SECONDS * 24:
-        return Limit("timeline-limit", _line(obj), f"a time of {number / rate:.0f} seconds is "
-                     "out of range", "export the timeline again from your editor")
+        return Limit(
+            "timeline-limit",
+            _line(obj),
+            f"a time of {number / rate:.0f} seconds is out of range",
+            "export the timeline again from your editor",
+        )
     return None
 
 

@@ -19,8 +19,9 @@ from .rules import Measured, check_timeline, is_timeline
 TEXT_LIMIT = 2 * 1024 * 1024  # as archive/folder.py reads texts
 
 
-def check_timelines(root: Path, archive: Archive, edits: Mapping[str, Edit],
-                    only: Iterable[str] | None = None) -> list[Problem]:
+def check_timelines(
+    root: Path, archive: Archive, edits: Mapping[str, Edit], only: Iterable[str] | None = None
+) -> list[Problem]:
     """The timeline rules for every readable timeline (or those in `only`)."""
     chosen = sorted(edits if only is None else set(only) & set(edits))
     used = sorted({rid for key in chosen for rid in edits[key].record_ids})
@@ -73,6 +74,7 @@ def media_seconds(path: Path) -> tuple[float | None, str]:
     except tools.ToolsError as exc:
         return None, str(exc)
     streams = data.get("streams") or [{}]
-    seconds = tools.probe_duration(data.get("format", {}).get("duration"),
-                                   *(s.get("duration") for s in streams))
+    seconds = tools.probe_duration(
+        data.get("format", {}).get("duration"), *(s.get("duration") for s in streams)
+    )
     return seconds, "" if seconds is not None else "ffprobe gives no duration"

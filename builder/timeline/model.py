@@ -21,8 +21,14 @@ ClipStyle = Literal["clip", "still", "title", "lower-third", "sound"]
 
 # Frame rates a timeline may use (NTSC rates as exact fractions).
 RATES: tuple[Fraction, ...] = (
-    Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
-    Fraction(50), Fraction(60000, 1001), Fraction(60),
+    Fraction(24000, 1001),
+    Fraction(24),
+    Fraction(25),
+    Fraction(30000, 1001),
+    Fraction(30),
+    Fraction(50),
+    Fraction(60000, 1001),
+    Fraction(60),
 )
 
 
@@ -154,6 +160,7 @@ class Edit:
 def edit_to_json(edit: Edit) -> dict:
     """The edit as JSON-able data, times as exact "num/den" strings (canonical: equal edits give
     equal JSON, so the media cache key of a render is stable)."""
+
     def convert(value):  # noqa: ANN001, ANN202 - any dataclass field
         if isinstance(value, Fraction):
             return f"{value.numerator}/{value.denominator}"
@@ -182,17 +189,40 @@ def edit_from_json(data: dict) -> Edit:
         kind = d.pop("type")
         w = where(d.pop("where"))
         if kind == "clip":
-            return Clip(record_id=d["record_id"], where=w, style=d["style"], start=frac(d["start"]),
-                        duration=frac(d["duration"]), source_start=frac(d["source_start"]),
-                        head=frac(d["head"]), tail=frac(d["tail"]), gain_db=float(d["gain_db"]),
-                        zoom=float(d["zoom"]),
-                        lines=tuple(d["lines"]) if d.get("lines") else None)
+            return Clip(
+                record_id=d["record_id"],
+                where=w,
+                style=d["style"],
+                start=frac(d["start"]),
+                duration=frac(d["duration"]),
+                source_start=frac(d["source_start"]),
+                head=frac(d["head"]),
+                tail=frac(d["tail"]),
+                gain_db=float(d["gain_db"]),
+                zoom=float(d["zoom"]),
+                lines=tuple(d["lines"]) if d.get("lines") else None,
+            )
         if kind == "gap":
             return Gap(w, frac(d["start"]), frac(d["duration"]))
         return Dissolve(w, frac(d["cut"]), frac(d["in_offset"]), frac(d["out_offset"]))
 
-    tracks = tuple(Track(t["kind"], t["number"], t["name"], tuple(item(i) for i in t["items"]),
-                         frac(t["duration"])) for t in data["tracks"])
+    tracks = tuple(
+        Track(
+            t["kind"],
+            t["number"],
+            t["name"],
+            tuple(item(i) for i in t["items"]),
+            frac(t["duration"]),
+        )
+        for t in data["tracks"]
+    )
     roll = Roll(bool(data["roll"]["enabled"]), frac(data["roll"]["seconds"]))
-    return Edit(frac(data["rate"]), tracks, frac(data["duration"]), roll, data["name"],
-                int(data["width"]), int(data["height"]))
+    return Edit(
+        frac(data["rate"]),
+        tracks,
+        frac(data["duration"]),
+        roll,
+        data["name"],
+        int(data["width"]),
+        int(data["height"]),
+    )

@@ -70,8 +70,10 @@ def layout(pieces: list[Piece], name: str, rate: Fraction = RATE):  # -> otio.sc
     import opentimelineio as otio
 
     timeline = otio.schema.Timeline(name=name)
-    timeline.metadata["showcase"] = {"roll": {"enabled": True, "seconds": ROLL_SECONDS},
-                                     "size": list(SIZE)}
+    timeline.metadata["showcase"] = {
+        "roll": {"enabled": True, "seconds": ROLL_SECONDS},
+        "size": list(SIZE),
+    }
     pictures = [p for p in pieces if p.type != "audio"]
     sounds = [p for p in pieces if p.type == "audio"]
     if pictures:
@@ -82,8 +84,9 @@ def layout(pieces: list[Piece], name: str, rate: Fraction = RATE):  # -> otio.sc
     if any(p.has_sound for p in pictures):
         timeline.tracks.append(_video_sound(otio, pictures, rate))
     if sounds:
-        audio = otio.schema.Track(name=f"A{len(timeline.audio_tracks()) + 1}",
-                                  kind=otio.schema.TrackKind.Audio)
+        audio = otio.schema.Track(
+            name=f"A{len(timeline.audio_tracks()) + 1}", kind=otio.schema.TrackKind.Audio
+        )
         for piece in sounds:
             audio.append(_clip(otio, piece, rate))
         timeline.tracks.append(audio)
@@ -106,10 +109,12 @@ def _clip(otio, piece: Piece, rate: Fraction):  # noqa: ANN001 - the module
     used = otio.opentime.TimeRange(_time(otio, 0, rate), _time(otio, frames, rate))
     available = None
     if piece.duration is not None:  # what the editor may extend the trim to
-        available = otio.opentime.TimeRange(_time(otio, 0, rate),
-                                            _time(otio, math.floor(piece.duration * rate), rate))
-    reference = otio.schema.ExternalReference(target_url=f"showcase:{piece.record_id}",
-                                              available_range=available)
+        available = otio.opentime.TimeRange(
+            _time(otio, 0, rate), _time(otio, math.floor(piece.duration * rate), rate)
+        )
+    reference = otio.schema.ExternalReference(
+        target_url=f"showcase:{piece.record_id}", available_range=available
+    )
     clip = otio.schema.Clip(name=piece.title, media_reference=reference, source_range=used)
     if piece.type == "text":
         clip.metadata["showcase"] = {"style": "title"}
@@ -129,8 +134,11 @@ def production_yaml(text: str, sources: list[str]) -> str:
     at_file = next(i for i, line in enumerate(lines) if line.startswith("file: "))
     lines.insert(at_file + 1, "kind: production")
     at_created = next(i for i, line in enumerate(lines) if line.startswith("created: "))
-    listed = ["# every record the timeline uses: the license rules cover them all", "sources:",
-              *(f"  - {rid}" for rid in sources)]
+    listed = [
+        "# every record the timeline uses: the license rules cover them all",
+        "sources:",
+        *(f"  - {rid}" for rid in sources),
+    ]
     lines[at_created:at_created] = listed
     return "\n".join(lines) + "\n"
 
@@ -150,12 +158,18 @@ def run_new_timeline(args: argparse.Namespace, root: Path) -> int:
     from ..archive.config import read_config
     from ..archive.load import load_archive
     from ..scaffold import (
-        _create, _draft_from_flags, _parse_created, _records_folder, _refuse_existing, _self_check,
+        _create,
+        _draft_from_flags,
+        _parse_created,
+        _records_folder,
+        _refuse_existing,
+        _self_check,
     )
 
     if args.file is not None or args.type is not None or args.gps is not None:
-        raise CommandError("--timeline takes record ids only: "
-                           "leave out FILE, --type and the GPS options")
+        raise CommandError(
+            "--timeline takes record ids only: leave out FILE, --type and the GPS options"
+        )
     records = _records_folder(root)
     config, _ = read_config(root)
     created = _parse_created(args.created)
@@ -193,15 +207,21 @@ def _measure(root: Path, archive: Archive, record_id: str) -> Piece:
     """The record as a piece of the cut; refuses (exit 2) what no timeline can use."""
     record = archive.records.get(record_id)
     if record is None:
-        why = ("is unreadable: run `showcase check`" if record_id in archive.unreadable
-               else "does not exist")
+        why = (
+            "is unreadable: run `showcase check`"
+            if record_id in archive.unreadable
+            else "does not exist"
+        )
         raise CommandError(f"record '{record_id}' {why}; nothing was created")
     if record.withdrawn is not None or record.file is None:
-        raise CommandError(f"record '{record_id}' is withdrawn and cannot be used; "
-                           "nothing was created")
+        raise CommandError(
+            f"record '{record_id}' is withdrawn and cannot be used; nothing was created"
+        )
     if record.file.lower().endswith(".otio"):
-        raise CommandError(f"record '{record_id}' is a timeline itself: use the records it cuts "
-                           "together; nothing was created")
+        raise CommandError(
+            f"record '{record_id}' is a timeline itself: use the records it cuts "
+            "together; nothing was created"
+        )
     if record.type in ("image", "text"):
         return Piece(record_id, record.type, record.title)
     duration, sound = _probe(root / record.folder / record.file, record_id, record.type)
@@ -219,8 +239,10 @@ def _probe(path: Path, record_id: str, kind: str) -> tuple[Fraction, bool]:
 
     seconds, why = media_seconds(path)
     if seconds is None or seconds <= 0:
-        raise CommandError(f"record '{record_id}': {path.name} cannot be measured "
-                           f"({why or 'no duration'}): run `showcase check`; nothing was created")
+        raise CommandError(
+            f"record '{record_id}': {path.name} cannot be measured "
+            f"({why or 'no duration'}): run `showcase check`; nothing was created"
+        )
     if kind != "video":
         return Fraction(str(seconds)), False
     try:
@@ -231,18 +253,28 @@ def _probe(path: Path, record_id: str, kind: str) -> tuple[Fraction, bool]:
     return Fraction(str(seconds)), sound
 
 
-def _report(root: Path, folder: Path, file: str, pieces: list[Piece], timeline,  # noqa: ANN001
-            unfilled: list[str]) -> None:
+def _report(
+    root: Path,
+    folder: Path,
+    file: str,
+    pieces: list[Piece],
+    timeline,  # noqa: ANN001
+    unfilled: list[str],
+) -> None:
     shown = folder.relative_to(root).as_posix()
     length = timeline.duration().to_seconds()
-    print(f"Created {shown}/: {file} ({len(pieces)} clip{'s' if len(pieces) != 1 else ''}, "
-          f"{length:.2f} s) and record.yaml")
+    print(
+        f"Created {shown}/: {file} ({len(pieces)} clip{'s' if len(pieces) != 1 else ''}, "
+        f"{length:.2f} s) and record.yaml"
+    )
     for track in timeline.tracks:
         names = [c.media_reference.target_url.removeprefix("showcase:") for c in track.find_clips()]
         print(f"  {track.name}: {', '.join(names) if names else '(empty)'}")
     if unfilled:
         print(f"Fill in {', '.join(unfilled)} in {shown}/record.yaml (marked FILL ME).")
     preview = "preview.mp3" if all(p.type == "audio" for p in pieces) else "preview.mp4"
-    print(f"Preview it: `showcase render {folder.name} --out {preview}`. To recut it, open "
-          f"{file} in Kdenlive or DaVinci Resolve and relink its clips to the records' files; "
-          "`showcase timeline import` brings the export back (see content/contribute.md).")
+    print(
+        f"Preview it: `showcase render {folder.name} --out {preview}`. To recut it, open "
+        f"{file} in Kdenlive or DaVinci Resolve and relink its clips to the records' files; "
+        "`showcase timeline import` brings the export back (see content/contribute.md)."
+    )

@@ -34,9 +34,14 @@ class Span:
     style: str  # model.ClipStyle: how it is drawn (clip, still, title, lower-third, sound)
 
     def to_json(self) -> dict:
-        return {"track": self.track, "kind": self.kind, "start": seconds(self.start),
-                "end": seconds(self.end), "source_start": seconds(self.source_start),
-                "source_end": seconds(self.source_end)}
+        return {
+            "track": self.track,
+            "kind": self.kind,
+            "start": seconds(self.start),
+            "end": seconds(self.end),
+            "source_start": seconds(self.source_start),
+            "source_end": seconds(self.source_end),
+        }
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,15 @@ def span_of(clip: Clip, number: int, kind: TrackKind, limit: Fraction) -> Span:
     # Clamped to the production's clock: a handle is never shown before 0 or after the end.
     start = max(Fraction(0), clip.start - clip.head)
     end = min(limit, clip.end + clip.tail)
-    return Span(number, kind, start, end, clip.source_start - (clip.start - start),
-                clip.source_end + (end - clip.end), clip.style)
+    return Span(
+        number,
+        kind,
+        start,
+        end,
+        clip.source_start - (clip.start - start),
+        clip.source_end + (end - clip.end),
+        clip.style,
+    )
 
 
 def usage_of(edit: Edit) -> dict[str, Usage]:
@@ -92,8 +104,10 @@ def usage_of(edit: Edit) -> dict[str, Usage]:
             span = span_of(clip, track.number, track.kind, edit.duration)
             if span.end > span.start:
                 found.setdefault(clip.record_id, []).append(span)
-    usages = {rid: Usage(tuple(sorted(spans, key=lambda s: (s.start, s.track, s.end))))
-              for rid, spans in found.items()}
+    usages = {
+        rid: Usage(tuple(sorted(spans, key=lambda s: (s.start, s.track, s.end))))
+        for rid, spans in found.items()
+    }
     return dict(sorted(usages.items(), key=lambda item: (item[1].first, item[0])))
 
 
@@ -115,7 +129,7 @@ def duration_text(value: Fraction | float) -> str:
 
 
 def when_text(usage: Usage) -> str:
-    """"0:00–0:28 (28 s)"; several stretches: "0:00–0:12, 0:20–0:28 (20 s)"."""
+    """ "0:00–0:28 (28 s)"; several stretches: "0:00–0:12, 0:20–0:28 (20 s)"."""
     stretches = ", ".join(f"{clock(a)}–{clock(b)}" for a, b in usage.intervals)
     return f"{stretches} ({duration_text(usage.seconds)})"
 
@@ -145,8 +159,12 @@ def heard_stretches(usage: dict[str, Usage]) -> tuple[Heard, ...]:
         _, rid, span = min(heard, key=lambda h: (h[0], h[1]))
         source_start = span.source_start + (start - span.start)
         last = stretches[-1] if stretches else None
-        if (last and last.record_id == rid and last.end == start
-                and last.source_start + (last.end - last.start) == source_start):
+        if (
+            last
+            and last.record_id == rid
+            and last.end == start
+            and last.source_start + (last.end - last.start) == source_start
+        ):
             stretches[-1] = Heard(rid, last.start, end, last.source_start)
         else:
             stretches.append(Heard(rid, start, end, source_start))

@@ -44,33 +44,85 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 PYTHON = Path(sys.executable)
 SHOWCASE = PYTHON.parent / "showcase"
-PHOTO_CACHE = Path(os.environ.get("SHOWCASE_BENCH_CACHE", Path.home() / ".cache" / "showcase-bench"))
+PHOTO_CACHE = Path(
+    os.environ.get("SHOWCASE_BENCH_CACHE", Path.home() / ".cache" / "showcase-bench")
+)
 
 # Debian (bookworm) packages whose files are used, and the real photographs chosen from them:
 # camera photos only (wallpaper packages also ship rendered artwork and illustrations, left
 # out by looking at every candidate). Download sizes: 15.8 + 11.4 + 25.8 + 46.6 + 94.0 MB.
-PACKAGES = ("lomiri-wallpapers-16.04", "lomiri-wallpapers-20.04", "lxqt-themes", "mate-backgrounds",
-            "plasma-workspace-wallpapers")
+PACKAGES = (
+    "lomiri-wallpapers-16.04",
+    "lomiri-wallpapers-20.04",
+    "lxqt-themes",
+    "mate-backgrounds",
+    "plasma-workspace-wallpapers",
+)
 _LOMIRI = "usr/share/backgrounds/"
 _MATE = "usr/share/backgrounds/mate/nature/"
 _LXQT = "usr/share/lxqt/wallpapers/"
 _PLASMA = "usr/share/wallpapers/{}/contents/images/2560x1600.jpg"
 PHOTOS: tuple[tuple[str, str], ...] = (
-    *(("lomiri-wallpapers-16.04", _LOMIRI + name) for name in (
-        "Bridge_by_Sander_Klootwijk.jpg", "Dragonfly_by_Bolly.jpg", "Picture_0B_by_freespace.jpg",
-        "Wine_by_Jakkub_Mede.jpg", "aitzgorri_by_Aitzol_Berasategi.jpg", "analogpattern_by_Peter_Nerlich.jpg",
-        "free_by_Peter_Nerlich.jpg", "friends_by_Aitzol_Berasategi.jpg", "greentock_by_Peter_Nerlich.jpg",
-        "life_by_Aitzol_Berasategi.jpg", "picosdeeuropa_by_Aitzol_Berasategi.jpg",
-        "seeding_by_Clements_Engelhardt.jpg", "sunset_by_Aitzol_Berasategi.jpg")),
+    *(
+        ("lomiri-wallpapers-16.04", _LOMIRI + name)
+        for name in (
+            "Bridge_by_Sander_Klootwijk.jpg",
+            "Dragonfly_by_Bolly.jpg",
+            "Picture_0B_by_freespace.jpg",
+            "Wine_by_Jakkub_Mede.jpg",
+            "aitzgorri_by_Aitzol_Berasategi.jpg",
+            "analogpattern_by_Peter_Nerlich.jpg",
+            "free_by_Peter_Nerlich.jpg",
+            "friends_by_Aitzol_Berasategi.jpg",
+            "greentock_by_Peter_Nerlich.jpg",
+            "life_by_Aitzol_Berasategi.jpg",
+            "picosdeeuropa_by_Aitzol_Berasategi.jpg",
+            "seeding_by_Clements_Engelhardt.jpg",
+            "sunset_by_Aitzol_Berasategi.jpg",
+        )
+    ),
     ("lomiri-wallpapers-20.04", _LOMIRI + "Kleiber_by_Lukas_Baubkus.jpg"),
-    *(("lxqt-themes", _LXQT + name) for name in (
-        "after-the-rain.jpg", "fog.jpg", "this-is-not-windows.jpg", "Butterfly-Kenneth-Wimer.jpg")),
-    *(("mate-backgrounds", _MATE + name) for name in (
-        "Aqua.jpg", "Garden.jpg", "LadyBird.jpg", "TwoWings.jpg", "Wood.jpg", "YellowFlower.jpg", "Blinds.jpg",
-        "Storm.jpg", "RainDrops.jpg", "Dune.jpg", "FreshFlower.jpg")),
-    *(("plasma-workspace-wallpapers", _PLASMA.format(name)) for name in (
-        "BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf", "Grey", "Kite",
-        "OneStandsOut", "Path", "summer_1am")),
+    *(
+        ("lxqt-themes", _LXQT + name)
+        for name in (
+            "after-the-rain.jpg",
+            "fog.jpg",
+            "this-is-not-windows.jpg",
+            "Butterfly-Kenneth-Wimer.jpg",
+        )
+    ),
+    *(
+        ("mate-backgrounds", _MATE + name)
+        for name in (
+            "Aqua.jpg",
+            "Garden.jpg",
+            "LadyBird.jpg",
+            "TwoWings.jpg",
+            "Wood.jpg",
+            "YellowFlower.jpg",
+            "Blinds.jpg",
+            "Storm.jpg",
+            "RainDrops.jpg",
+            "Dune.jpg",
+            "FreshFlower.jpg",
+        )
+    ),
+    *(
+        ("plasma-workspace-wallpapers", _PLASMA.format(name))
+        for name in (
+            "BytheWater",
+            "ColdRipple",
+            "ColorfulCups",
+            "DarkestHour",
+            "EveningGlow",
+            "FallenLeaf",
+            "Grey",
+            "Kite",
+            "OneStandsOut",
+            "Path",
+            "summer_1am",
+        )
+    ),
 )
 MIN_PIXELS = 1_500_000
 
@@ -90,8 +142,10 @@ def ensure_photos(cache: Path) -> list[Path]:
         _download(cache, missing)
     lost = [str(p) for p in paths if not p.is_file()]
     if lost:
-        raise NoPhotos("these photos are not in their packages any more (another Debian release?): "
-                       + ", ".join(lost[:5]))
+        raise NoPhotos(
+            "these photos are not in their packages any more (another Debian release?): "
+            + ", ".join(lost[:5])
+        )
     return paths
 
 
@@ -102,16 +156,22 @@ def _download(cache: Path, packages: list[str]) -> None:
         have = sorted(debs.glob(f"{pkg}_*.deb"))
         if not have:
             if not shutil.which("apt-get"):
-                raise NoPhotos(f"the photos come from Debian packages and apt-get is not here: put the .deb files of "
-                               f"{', '.join(packages)} (Debian bookworm) in {debs} and run again")
+                raise NoPhotos(
+                    f"the photos come from Debian packages and apt-get is not here: put the .deb files of "
+                    f"{', '.join(packages)} (Debian bookworm) in {debs} and run again"
+                )
             print(f"downloading {pkg} into {debs} (once) ...", flush=True)
             got = _apt_download(pkg, debs)
-            if got.returncode != 0 and os.geteuid() == 0:  # stale or empty package lists: refresh, retry
+            if (
+                got.returncode != 0 and os.geteuid() == 0
+            ):  # stale or empty package lists: refresh, retry
                 subprocess.run(["apt-get", "update"], check=False, capture_output=True)
                 got = _apt_download(pkg, debs)
             if got.returncode != 0:
-                raise NoPhotos(f"`apt-get download {pkg}` failed: {' '.join(got.stderr.strip().splitlines()[-1:])} "
-                               "(run `apt-get update` as root first?)")
+                raise NoPhotos(
+                    f"`apt-get download {pkg}` failed: {' '.join(got.stderr.strip().splitlines()[-1:])} "
+                    "(run `apt-get update` as root first?)"
+                )
             have = sorted(debs.glob(f"{pkg}_*.deb"))
         wanted = {rel for p, rel in PHOTOS if p == pkg}
         extract_deb(have[-1], cache / "extracted" / pkg, wanted)
@@ -127,9 +187,9 @@ def extract_deb(deb: Path, target: Path, wanted: set[str]) -> None:
         raise NoPhotos(f"{deb} is not a Debian package")
     pos = 8
     while pos + 60 <= len(data):
-        name = data[pos:pos + 16].decode().strip().rstrip("/")
-        size = int(data[pos + 48:pos + 58].decode().strip())
-        body = data[pos + 60:pos + 60 + size]
+        name = data[pos : pos + 16].decode().strip().rstrip("/")
+        size = int(data[pos + 48 : pos + 58].decode().strip())
+        body = data[pos + 60 : pos + 60 + size]
         pos += 60 + size + (size & 1)
         if not name.startswith("data.tar"):
             continue
@@ -145,7 +205,9 @@ def extract_deb(deb: Path, target: Path, wanted: set[str]) -> None:
 
 
 def _apt_download(pkg: str, folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["apt-get", "download", pkg], check=False, cwd=folder, capture_output=True, text=True)
+    return subprocess.run(
+        ["apt-get", "download", pkg], check=False, cwd=folder, capture_output=True, text=True
+    )
 
 
 def describe_photos(paths: list[Path]) -> list[dict]:
@@ -170,8 +232,18 @@ def describe_photos(paths: list[Path]) -> list[dict]:
             raise NoPhotos(f"{p} is the same photo as another in the set")
         hashes.add(digest)
         looks.add(look)
-        facts.append({"path": str(p), "w": w, "h": h, "mp": w * h / 1e6, "progressive": progressive,
-                      "mode": im.mode, "camera": camera, "bytes": p.stat().st_size})
+        facts.append(
+            {
+                "path": str(p),
+                "w": w,
+                "h": h,
+                "mp": w * h / 1e6,
+                "progressive": progressive,
+                "mode": im.mode,
+                "camera": camera,
+                "bytes": p.stat().st_size,
+            }
+        )
     return facts
 
 
@@ -195,8 +267,15 @@ def _author(path: Path) -> str:
     return _slug(path.stem.split("_by_")[1])[:39] if "_by_" in path.stem else "debian-artwork"
 
 
-def _yaml(title: str, rtype: str, file: str, handle: str, role: str, alt: str | None = None,
-          extra: str = "") -> str:
+def _yaml(
+    title: str,
+    rtype: str,
+    file: str,
+    handle: str,
+    role: str,
+    alt: str | None = None,
+    extra: str = "",
+) -> str:
     text = textwrap.dedent(f"""\
         title: {title}
         type: {rtype}
@@ -229,13 +308,18 @@ def without_gps(data: bytes) -> bytes:
     if exif_payload is None and b"GPSLatitude" not in data and b"GPSLongitude" not in data:
         return data
     out, pos = [data[:2]], 2
-    while pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] != 0xDA:  # segments before the scan
-        length = int.from_bytes(data[pos + 2:pos + 4], "big")
-        segment, body = data[pos:pos + 2 + length], data[pos + 4:pos + 2 + length]
+    while (
+        pos + 4 <= len(data) and data[pos] == 0xFF and data[pos + 1] != 0xDA
+    ):  # segments before the scan
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        segment, body = data[pos : pos + 2 + length], data[pos + 4 : pos + 2 + length]
         if data[pos + 1] == 0xE1 and body.startswith(b"Exif\x00\x00") and exif_payload is not None:
             segment = b"\xff\xe1" + (len(exif_payload) + 2).to_bytes(2, "big") + exif_payload
-        elif data[pos + 1] == 0xE1 and body.startswith(b"http://ns.adobe.com/xap/") and (
-                b"GPSLatitude" in body or b"GPSLongitude" in body):
+        elif (
+            data[pos + 1] == 0xE1
+            and body.startswith(b"http://ns.adobe.com/xap/")
+            and (b"GPSLatitude" in body or b"GPSLongitude" in body)
+        ):
             segment = b""
         out.append(segment)
         pos += 2 + length
@@ -247,9 +331,16 @@ def add_photo(root: Path, rid: str, data: bytes, source: Path) -> None:
     folder = root / "records" / rid
     folder.mkdir(parents=True)
     (folder / "photo.jpg").write_bytes(without_gps(data))
-    (folder / "record.yaml").write_text(_yaml(rid.removeprefix("photo-").replace("-", " ").capitalize(), "image",
-                                              "photo.jpg", _author(source), "photographer",
-                                              alt=f"A photograph ({source.name})"))
+    (folder / "record.yaml").write_text(
+        _yaml(
+            rid.removeprefix("photo-").replace("-", " ").capitalize(),
+            "image",
+            "photo.jpg",
+            _author(source),
+            "photographer",
+            alt=f"A photograph ({source.name})",
+        )
+    )
 
 
 def find_ffmpeg() -> str:
@@ -258,7 +349,9 @@ def find_ffmpeg() -> str:
     except ImportError:
         found = shutil.which("ffmpeg")
         if not found:
-            raise SystemExit("no ffmpeg: install it (apt-get install ffmpeg) to make the audio and video records")
+            raise SystemExit(
+                "no ffmpeg: install it (apt-get install ffmpeg) to make the audio and video records"
+            )
         return found
     return find_tools().ffmpeg
 
@@ -269,11 +362,49 @@ def _ffmpeg(ffmpeg: str, *args: str) -> None:
 
 # Audio and video from ffmpeg's test sources: (id, file, ffmpeg output arguments, needs a transcode?)
 VIDEOS = (
-    ("video-testcard-mp4", "clip.mp4", "1280x720", 8,
-     ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart"]),
-    ("video-fade-in-mp4", "fade.mp4", "1280x720", 6,
-     ["-vf", "fade=in:0:45", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac"]),
-    ("video-testcard-mkv", "clip.mkv", "960x540", 6, ["-c:v", "mpeg4", "-q:v", "5", "-c:a", "libvorbis"]),
+    (
+        "video-testcard-mp4",
+        "clip.mp4",
+        "1280x720",
+        8,
+        [
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-movflags",
+            "+faststart",
+        ],
+    ),
+    (
+        "video-fade-in-mp4",
+        "fade.mp4",
+        "1280x720",
+        6,
+        [
+            "-vf",
+            "fade=in:0:45",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+        ],
+    ),
+    (
+        "video-testcard-mkv",
+        "clip.mkv",
+        "960x540",
+        6,
+        ["-c:v", "mpeg4", "-q:v", "5", "-c:a", "libvorbis"],
+    ),
 )
 AUDIOS = (
     ("audio-sine-wav", "tone.wav", 30, ["-c:a", "pcm_s16le"], False),
@@ -281,15 +412,23 @@ AUDIOS = (
     ("audio-sine-mp3", "tone.mp3", 60, ["-c:a", "libmp3lame", "-b:a", "128k"], False),
     ("audio-with-cover-ogg", "tone.ogg", 30, ["-c:a", "libvorbis"], True),
 )
-TEXTS = ("a-lantern-at-the-harbor", "copper-winter", "the-quiet-signal", "paper-tide", "ember-meadow")
+TEXTS = (
+    "a-lantern-at-the-harbor",
+    "copper-winter",
+    "the-quiet-signal",
+    "paper-tide",
+    "ember-meadow",
+)
 
 
 def build_archive(root: Path, photos: list[Path], ffmpeg: str | None) -> dict:
     (root / "records").mkdir(parents=True)
     (root / "content").mkdir()
     (root / "content" / "index.md").write_text("# Media bench\n")
-    (root / "mkdocs.yml").write_text("site_name: Media bench\ndocs_dir: content\ntheme:\n  name: material\n"
-                                     "plugins:\n  - showcase\n")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Media bench\ndocs_dir: content\ntheme:\n  name: material\n"
+        "plugins:\n  - showcase\n"
+    )
     ids = []
     for p in photos:
         rid = _photo_id(p)
@@ -299,28 +438,61 @@ def build_archive(root: Path, photos: list[Path], ffmpeg: str | None) -> dict:
     for rid in TEXTS:
         folder = root / "records" / rid
         folder.mkdir()
-        lines = "\n".join(f"Line {i} of {rid.replace('-', ' ')}, about the river and the night train." for i in
-                          range(1, 13))
+        lines = "\n".join(
+            f"Line {i} of {rid.replace('-', ' ')}, about the river and the night train."
+            for i in range(1, 13)
+        )
         (folder / "poem.md").write_text(f"# {rid.replace('-', ' ').title()}\n\n{lines}\n")
-        (folder / "record.yaml").write_text(_yaml(rid.replace("-", " ").capitalize(), "text", "poem.md", "ana",
-                                                  "writer"))
+        (folder / "record.yaml").write_text(
+            _yaml(rid.replace("-", " ").capitalize(), "text", "poem.md", "ana", "writer")
+        )
     others = list(TEXTS)
     if ffmpeg:
         for rid, file, size, seconds, codec in VIDEOS:
             folder = root / "records" / rid
             folder.mkdir()
-            _ffmpeg(ffmpeg, "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=30:duration={seconds}",
-                    "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-                    "-shortest", *codec, str(folder / file))
-            (folder / "record.yaml").write_text(_yaml(rid.replace("-", " ").capitalize(), "video", file, "cy",
-                                                      "director", alt="ffmpeg's moving test card"))
+            _ffmpeg(
+                ffmpeg,
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={size}:rate=30:duration={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                "-shortest",
+                *codec,
+                str(folder / file),
+            )
+            (folder / "record.yaml").write_text(
+                _yaml(
+                    rid.replace("-", " ").capitalize(),
+                    "video",
+                    file,
+                    "cy",
+                    "director",
+                    alt="ffmpeg's moving test card",
+                )
+            )
             others.append(rid)
         cover = photos[0]
         for rid, file, seconds, codec, with_cover in AUDIOS:
             folder = root / "records" / rid
             folder.mkdir()
-            _ffmpeg(ffmpeg, "-f", "lavfi", "-i", f"sine=frequency=330:beep_factor=4:duration={seconds}",
-                    "-ac", "2", "-ar", "44100", *codec, str(folder / file))
+            _ffmpeg(
+                ffmpeg,
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=330:beep_factor=4:duration={seconds}",
+                "-ac",
+                "2",
+                "-ar",
+                "44100",
+                *codec,
+                str(folder / file),
+            )
             extra = ""
             if with_cover:
                 from PIL import Image
@@ -329,8 +501,16 @@ def build_archive(root: Path, photos: list[Path], ffmpeg: str | None) -> dict:
                     im.draft("RGB", (1600, 1600))
                     im.convert("RGB").save(folder / "cover.jpg", quality=88)
                 extra = "poster: cover.jpg\n"
-            (folder / "record.yaml").write_text(_yaml(rid.replace("-", " ").capitalize(), "audio", file, "dee",
-                                                      "composer", extra=extra))
+            (folder / "record.yaml").write_text(
+                _yaml(
+                    rid.replace("-", " ").capitalize(),
+                    "audio",
+                    file,
+                    "dee",
+                    "composer",
+                    extra=extra,
+                )
+            )
             others.append(rid)
     return {"photos": ids, "others": others}
 
@@ -351,11 +531,14 @@ def build_double(src: Path, dst: Path, facts: dict, photos: list[Path]) -> None:
 
 
 def showcase_check(root: Path) -> None:
-    got = subprocess.run([str(SHOWCASE), "check", "--root", str(root)], check=False, capture_output=True,
-                         text=True)
+    got = subprocess.run(
+        [str(SHOWCASE), "check", "--root", str(root)], check=False, capture_output=True, text=True
+    )
     if got.returncode != 0:
         print(got.stdout[-3000:], got.stderr[-3000:], sep="\n", file=sys.stderr)
-        raise SystemExit(f"the bench archive does not pass `showcase check` (exit {got.returncode}): see above")
+        raise SystemExit(
+            f"the bench archive does not pass `showcase check` (exit {got.returncode}): see above"
+        )
 
 
 # --- the phases (each in a fresh process) ----------------------------------------------------------
@@ -417,7 +600,9 @@ def _decode(path: str) -> int:
 def phase_floor(args: argparse.Namespace) -> dict:
     paths = [str(p) for p in sorted((Path(args.root) / "records").glob("*/photo.jpg"))]
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
-        for _ in pool.map(_decode, paths[:args.workers]):  # start the workers, import Pillow: not timed
+        for _ in pool.map(
+            _decode, paths[: args.workers]
+        ):  # start the workers, import Pillow: not timed
             pass
         start = time.perf_counter()
         pixels = sum(pool.map(_decode, paths, chunksize=1))
@@ -445,7 +630,9 @@ def phase_build(args: argparse.Namespace) -> dict:
         profiler.enable()
     with TreeRss() as tree:
         start = time.perf_counter()
-        run = run_media(root, jobs, Path(args.cache), settings, workers=args.workers, progress=False)
+        run = run_media(
+            root, jobs, Path(args.cache), settings, workers=args.workers, progress=False
+        )
         wall = time.perf_counter() - start
     if profiler:
         profiler.disable()
@@ -459,17 +646,39 @@ def phase_build(args: argparse.Namespace) -> dict:
         out_bytes += sum(d.bytes for d in result.info.derivatives)
     self_ = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"wall": wall, "plan": planned, "jobs": len(jobs), "ran": run.ran, "reused": run.reused,
-            "seconds": run.seconds, "problems": [str(p) for p in run.problems][:20], "n_problems": len(run.problems),
-            "by_recipe": by_recipe, "derivatives": derivatives, "out_bytes": out_bytes,
-            "rss_self_kb": self_, "rss_child_kb": children, "rss_tree_sampled": tree.peak}
+    return {
+        "wall": wall,
+        "plan": planned,
+        "jobs": len(jobs),
+        "ran": run.ran,
+        "reused": run.reused,
+        "seconds": run.seconds,
+        "problems": [str(p) for p in run.problems][:20],
+        "n_problems": len(run.problems),
+        "by_recipe": by_recipe,
+        "derivatives": derivatives,
+        "out_bytes": out_bytes,
+        "rss_self_kb": self_,
+        "rss_child_kb": children,
+        "rss_tree_sampled": tree.peak,
+    }
 
 
-def run_phase(name: str, root: Path, cache: Path | None, workers: int, *extra: str,
-              required: bool = True) -> dict:
+def run_phase(
+    name: str, root: Path, cache: Path | None, workers: int, *extra: str, required: bool = True
+) -> dict:
     """Runs one phase in a fresh process; its figures, or {"error": output tail} if it failed."""
-    cmd = [str(PYTHON), str(Path(__file__).resolve()), "--phase", name, "--root", str(root), "--workers",
-           str(workers), *extra]
+    cmd = [
+        str(PYTHON),
+        str(Path(__file__).resolve()),
+        "--phase",
+        name,
+        "--root",
+        str(root),
+        "--workers",
+        str(workers),
+        *extra,
+    ]
     if cache is not None:
         cmd += ["--cache", str(cache)]
     with tempfile.TemporaryFile() as out:
@@ -484,7 +693,7 @@ def run_phase(name: str, root: Path, cache: Path | None, workers: int, *extra: s
         if required:
             raise SystemExit(f"phase {name} {' '.join(extra)} failed (exit {code})")
         return {"error": f"exit {code}: " + (text.strip().splitlines() or ["no output"])[-1][:300]}
-    result = json.loads(lines[-1][len("RESULT "):])
+    result = json.loads(lines[-1][len("RESULT ") :])
     result["rss_phase_kb"] = usage.ru_maxrss  # the phase process itself (os.wait4)
     return result
 
@@ -498,10 +707,15 @@ def settings_line() -> str:
     from builder.media import images
 
     s = MediaSettings()
-    knobs = ", ".join(f"{name}={getattr(getattr(images, name), 'name', getattr(images, name))}" for name in ("WEBP_METHOD", "RESAMPLE", "REDUCING_GAP")
-                      if hasattr(images, name))
-    return (f"WebP widths {list(s.widths)} q{s.webp_quality}, preview JPEG {s.preview_width} px q{s.jpeg_quality}"
-            + (f"; images.py {knobs}" if knobs else ""))
+    knobs = ", ".join(
+        f"{name}={getattr(getattr(images, name), 'name', getattr(images, name))}"
+        for name in ("WEBP_METHOD", "RESAMPLE", "REDUCING_GAP")
+        if hasattr(images, name)
+    )
+    return (
+        f"WebP widths {list(s.widths)} q{s.webp_quality}, preview JPEG {s.preview_width} px q{s.jpeg_quality}"
+        + (f"; images.py {knobs}" if knobs else "")
+    )
 
 
 def pil_version() -> str:
@@ -516,13 +730,27 @@ def mb(kb: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of the floor, the cold image build and the warm "
-                                                            "rebuild (default 3; median and min are shown)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all "
-                                                                                  "cores)")
-    parser.add_argument("--profile", action="store_true",
-                        help="also profile the image recipe in-process (workers=1) with cProfile: hot spots")
-    parser.add_argument("--keep", action="store_true", help="keep the archives and caches and print where they are")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="runs of the floor, the cold image build and the warm "
+        "rebuild (default 3; median and min are shown)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile the image recipe in-process (workers=1) with cProfile: hot spots",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the archives and caches and print where they are"
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -536,7 +764,10 @@ def main() -> int:
         return 0
 
     if not SHOWCASE.exists():
-        print(f"no showcase command next to {PYTHON}: install the project (pip install -e .)", file=sys.stderr)
+        print(
+            f"no showcase command next to {PYTHON}: install the project (pip install -e .)",
+            file=sys.stderr,
+        )
         return 2
     try:
         photos = ensure_photos(PHOTO_CACHE)
@@ -560,33 +791,46 @@ def main() -> int:
         prog = sum(f["progressive"] for f in facts)
         mps = [f["mp"] for f in facts]
         cams = sum(bool(f["camera"]) for f in facts)
-        print(f"photos: {n} distinct JPEGs from {len(PACKAGES)} Debian packages ({prog} progressive, "
-              f"{n - prog} baseline; {min(mps):.1f}-{max(mps):.1f} MP, median {statistics.median(mps):.1f}, "
-              f"total {sum(mps):.0f} MP, {sum(f['bytes'] for f in facts) / 1e6:.0f} MB; {cams} with a camera "
-              f"model in EXIF) in {PHOTO_CACHE}")
-        print(f"archive: {n} photos + {len(archive['others'])} others (texts, ffmpeg test-source audio/video); "
-              f"2N archive: {2 * n} photos; built and checked in {time.perf_counter() - t0:.1f} s at {tmp}")
-        print(f"python {sys.version.split()[0]}, Pillow {pil_version()}, {os.cpu_count()} CPUs, {workers} workers, "
-              f"load average {os.getloadavg()[0]:.2f} before the runs")
+        print(
+            f"photos: {n} distinct JPEGs from {len(PACKAGES)} Debian packages ({prog} progressive, "
+            f"{n - prog} baseline; {min(mps):.1f}-{max(mps):.1f} MP, median {statistics.median(mps):.1f}, "
+            f"total {sum(mps):.0f} MP, {sum(f['bytes'] for f in facts) / 1e6:.0f} MB; {cams} with a camera "
+            f"model in EXIF) in {PHOTO_CACHE}"
+        )
+        print(
+            f"archive: {n} photos + {len(archive['others'])} others (texts, ffmpeg test-source audio/video); "
+            f"2N archive: {2 * n} photos; built and checked in {time.perf_counter() - t0:.1f} s at {tmp}"
+        )
+        print(
+            f"python {sys.version.split()[0]}, Pillow {pil_version()}, {os.cpu_count()} CPUs, {workers} workers, "
+            f"load average {os.getloadavg()[0]:.2f} before the runs"
+        )
         print(f"settings: {settings_line()}\n")
 
         # Floor and cold runs alternate, so that a load that comes and goes touches both alike.
         floors, colds = [], []
         for i in range(args.runs):
             floors.append(run_phase("floor", root, None, workers))
-            colds.append(run_phase("build", root, tmp / f"cache-images-{i}", workers, "--images-only"))
+            colds.append(
+                run_phase("build", root, tmp / f"cache-images-{i}", workers, "--images-only")
+            )
         cold_all = run_phase("build", root, tmp / "cache-all", workers, required=False)
         # The warm and changed rebuilds use the whole archive's cache; if the whole archive could
         # not be built (a recipe failing outside its job), they use the image-only cache instead.
-        scope = ("whole archive", tmp / "cache-all", ()) if "error" not in cold_all else (
-            "image jobs only", tmp / "cache-images-0", ("--images-only",))
+        scope = (
+            ("whole archive", tmp / "cache-all", ())
+            if "error" not in cold_all
+            else ("image jobs only", tmp / "cache-images-0", ("--images-only",))
+        )
         warms = [run_phase("build", root, scope[1], workers, *scope[2]) for _ in range(args.runs)]
         # one record changed: one photo re-saved at another quality
         from PIL import Image
 
         changed = root / "records" / archive["photos"][n // 2] / "photo.jpg"
         with Image.open(changed) as im:
-            im.save(changed.with_suffix(".tmp.jpg"), "JPEG", quality=83, exif=im.getexif().tobytes())
+            im.save(
+                changed.with_suffix(".tmp.jpg"), "JPEG", quality=83, exif=im.getexif().tobytes()
+            )
         os.replace(changed.with_suffix(".tmp.jpg"), changed)
         after_change = run_phase("build", root, scope[1], workers, *scope[2])
         double = run_phase("build", root2, tmp / "cache-2x", workers, "--images-only")
@@ -596,70 +840,133 @@ def main() -> int:
         cold_ms = statistics.median(c["wall"] for c in colds) * 1000 / n
         cold_min = min(c["wall"] for c in colds) * 1000 / n
         c0 = colds[0]
-        print(f"{'measurement':52} {'median':>9} {'min':>9} {'unit':11} {'ran':>4} {'reused':>6} "
-              f"{'peak tree RSS MB':>16}")
+        print(
+            f"{'measurement':52} {'median':>9} {'min':>9} {'unit':11} {'ran':>4} {'reused':>6} "
+            f"{'peak tree RSS MB':>16}"
+        )
 
         def row(label: str, med: float, low: float, unit: str, r: dict | None) -> None:
-            extra = f"{r['ran']:4d} {r['reused']:6d} {mb(r['rss_tree_sampled'] / 1024):>16}" if r else ""
+            extra = (
+                f"{r['ran']:4d} {r['reused']:6d} {mb(r['rss_tree_sampled'] / 1024):>16}"
+                if r
+                else ""
+            )
             print(f"{label:52} {med:9.1f} {low:9.1f} {unit:11} {extra}")
 
-        row(f"decode floor: Image.open().load(), {workers} procs", floor_ms, floor_min, "ms/photo", None)
+        row(
+            f"decode floor: Image.open().load(), {workers} procs",
+            floor_ms,
+            floor_min,
+            "ms/photo",
+            None,
+        )
         row("cold: image jobs only, empty cache", cold_ms, cold_min, "ms/photo", c0)
         if "error" in cold_all:
             print(f"{'cold: whole archive, empty cache':52} FAILED: {cold_all['error']}")
         else:
-            row("cold: whole archive, empty cache", cold_all["wall"] * 1000, cold_all["wall"] * 1000, "ms total",
-                cold_all)
+            row(
+                "cold: whole archive, empty cache",
+                cold_all["wall"] * 1000,
+                cold_all["wall"] * 1000,
+                "ms total",
+                cold_all,
+            )
         warm_ms = [w["wall"] * 1000 for w in warms]
-        row(f"warm rebuild, same cache ({scope[0]})", statistics.median(warm_ms), min(warm_ms), "ms total", warms[0])
-        row(f"one photo changed, same cache ({scope[0]})", after_change["wall"] * 1000, after_change["wall"] * 1000,
-            "ms total", after_change)
-        row(f"cold: image jobs only, 2N = {2 * n} photos", double["wall"] * 1000 / (2 * n),
-            double["wall"] * 1000 / (2 * n), "ms/photo", double)
+        row(
+            f"warm rebuild, same cache ({scope[0]})",
+            statistics.median(warm_ms),
+            min(warm_ms),
+            "ms total",
+            warms[0],
+        )
+        row(
+            f"one photo changed, same cache ({scope[0]})",
+            after_change["wall"] * 1000,
+            after_change["wall"] * 1000,
+            "ms total",
+            after_change,
+        )
+        row(
+            f"cold: image jobs only, 2N = {2 * n} photos",
+            double["wall"] * 1000 / (2 * n),
+            double["wall"] * 1000 / (2 * n),
+            "ms/photo",
+            double,
+        )
         print()
-        print(f"  cold image build: {c0['derivatives']} derivatives from {c0['ran']} jobs, "
-              f"{c0['out_bytes'] / 1e6:.1f} MB written; load+plan {c0['plan'] * 1000:.0f} ms (not in the figures)")
+        print(
+            f"  cold image build: {c0['derivatives']} derivatives from {c0['ran']} jobs, "
+            f"{c0['out_bytes'] / 1e6:.1f} MB written; load+plan {c0['plan'] * 1000:.0f} ms (not in the figures)"
+        )
         if "error" not in cold_all:
-            print(f"  whole archive: jobs by recipe {cold_all['by_recipe']}, {cold_all['derivatives']} derivatives, "
-                  f"{cold_all['out_bytes'] / 1e6:.1f} MB; problems: {cold_all['n_problems']}")
+            print(
+                f"  whole archive: jobs by recipe {cold_all['by_recipe']}, {cold_all['derivatives']} derivatives, "
+                f"{cold_all['out_bytes'] / 1e6:.1f} MB; problems: {cold_all['n_problems']}"
+            )
             for p in cold_all["problems"]:
                 print(f"    {p}")
-        print("  peak tree RSS: the summed RSS of the phase process and all its descendants (forkserver, workers, "
-              "ffmpeg), sampled every 20 ms from /proc; shared pages count once per process, so it is an upper "
-              "bound. getrusage(RUSAGE_CHILDREN) cannot see the workers: they are the forkserver's children, "
-              "not ours")
-        print(f"  phase process itself (os.wait4 maxrss): N {mb(c0['rss_phase_kb'])} MB, "
-              f"2N {mb(double['rss_phase_kb'])} MB; RUSAGE_SELF + RUSAGE_CHILDREN maxrss: "
-              f"N {mb(c0['rss_self_kb'] + c0['rss_child_kb'])} MB, "
-              f"2N {mb(double['rss_self_kb'] + double['rss_child_kb'])} MB")
+        print(
+            "  peak tree RSS: the summed RSS of the phase process and all its descendants (forkserver, workers, "
+            "ffmpeg), sampled every 20 ms from /proc; shared pages count once per process, so it is an upper "
+            "bound. getrusage(RUSAGE_CHILDREN) cannot see the workers: they are the forkserver's children, "
+            "not ours"
+        )
+        print(
+            f"  phase process itself (os.wait4 maxrss): N {mb(c0['rss_phase_kb'])} MB, "
+            f"2N {mb(double['rss_phase_kb'])} MB; RUSAGE_SELF + RUSAGE_CHILDREN maxrss: "
+            f"N {mb(c0['rss_self_kb'] + c0['rss_child_kb'])} MB, "
+            f"2N {mb(double['rss_self_kb'] + double['rss_child_kb'])} MB"
+        )
         print()
         ratio = cold_ms / floor_ms
         verdicts = [
-            ("cold image build within 1.5x of the decode floor", ratio <= 1.5,
-             f"{cold_ms:.1f} / {floor_ms:.1f} ms per photo = {ratio:.2f}x"),
-            ("warm rebuild runs no media job", all(w["ran"] == 0 for w in warms),
-             (f"ran {[w['ran'] for w in warms]}, reused {warms[0]['reused']} of {warms[0]['jobs']}, "
-              f"{statistics.median(warm_ms):.0f} ms")),
-            ("one photo changed reruns exactly that job", after_change["ran"] == 1,
-             f"ran {after_change['ran']}, reused {after_change['reused']}"),
-            ("peak memory flat from N to 2N photos",
-             double["rss_tree_sampled"] <= 1.15 * c0["rss_tree_sampled"] + 20 * 2**20,
-             (f"peak tree RSS {mb(c0['rss_tree_sampled'] / 1024)} MB at {n} photos, "
-              f"{mb(double['rss_tree_sampled'] / 1024)} MB at {2 * n}")),
-            ("cold builds run and report no problem",
-             cold_all.get("n_problems", 1) == 0 and all(c["n_problems"] == 0 for c in colds),
-             cold_all.get("error") or f"{cold_all['n_problems']} in the whole archive, "
-                                      f"{sum(c['n_problems'] for c in colds)} in the image builds"),
+            (
+                "cold image build within 1.5x of the decode floor",
+                ratio <= 1.5,
+                f"{cold_ms:.1f} / {floor_ms:.1f} ms per photo = {ratio:.2f}x",
+            ),
+            (
+                "warm rebuild runs no media job",
+                all(w["ran"] == 0 for w in warms),
+                (
+                    f"ran {[w['ran'] for w in warms]}, reused {warms[0]['reused']} of {warms[0]['jobs']}, "
+                    f"{statistics.median(warm_ms):.0f} ms"
+                ),
+            ),
+            (
+                "one photo changed reruns exactly that job",
+                after_change["ran"] == 1,
+                f"ran {after_change['ran']}, reused {after_change['reused']}",
+            ),
+            (
+                "peak memory flat from N to 2N photos",
+                double["rss_tree_sampled"] <= 1.15 * c0["rss_tree_sampled"] + 20 * 2**20,
+                (
+                    f"peak tree RSS {mb(c0['rss_tree_sampled'] / 1024)} MB at {n} photos, "
+                    f"{mb(double['rss_tree_sampled'] / 1024)} MB at {2 * n}"
+                ),
+            ),
+            (
+                "cold builds run and report no problem",
+                cold_all.get("n_problems", 1) == 0 and all(c["n_problems"] == 0 for c in colds),
+                cold_all.get("error")
+                or f"{cold_all['n_problems']} in the whole archive, "
+                f"{sum(c['n_problems'] for c in colds)} in the image builds",
+            ),
         ]
         for label, ok, detail in verdicts:
             print(f"{'MEETS ' if ok else 'MISSES'} {label}: {detail}")
 
         if args.profile:
             prof = tmp / "images.prof"
-            run_phase("build", root, tmp / "cache-profile", 1, "--images-only", "--profile-out", str(prof))
+            run_phase(
+                "build", root, tmp / "cache-profile", 1, "--images-only", "--profile-out", str(prof)
+            )
             import pstats
 
-            print(f"\ncProfile of the {n} image jobs in-process (workers=1; top 15 by own time, then cumulative):")
+            print(
+                f"\ncProfile of the {n} image jobs in-process (workers=1; top 15 by own time, then cumulative):"
+            )
             stats = pstats.Stats(str(prof))
             stats.strip_dirs().sort_stats("tottime").print_stats(15)
             stats.sort_stats("cumulative").print_stats(15)

@@ -71,7 +71,9 @@ REPO = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
 SHOWCASE = PYTHON.parent / "showcase"
 MKDOCS = PYTHON.parent / "mkdocs"
-CACHE = Path(os.environ.get("SHOWCASE_BENCH_SITE_CACHE", Path.home() / ".cache" / "showcase-bench-site"))
+CACHE = Path(
+    os.environ.get("SHOWCASE_BENCH_SITE_CACHE", Path.home() / ".cache" / "showcase-bench-site")
+)
 GENERATOR = 1  # bump when the generated records change: the pool is made again
 SEED = 20240611
 TARGET = 1.5
@@ -79,26 +81,49 @@ SITE_URL = "https://bench.example.org/"
 
 # --- the records, as data (prefix-stable: the first N records never depend on how many follow) ----
 
-FIRST = ("ana alba bo cyrus dana eli farah gus hana ivo jun kai lea milo nia omar pia quin rosa sami tomas "
-         "uma vera wen xavi yara zeno").split()
+FIRST = (
+    "ana alba bo cyrus dana eli farah gus hana ivo jun kai lea milo nia omar pia quin rosa sami tomas "
+    "uma vera wen xavi yara zeno"
+).split()
 LAST = "lima berg okafor tanaka novak silva moreau haddad kowalski reyes".split()
-WORDS = ("night train river lantern harbor echo copper winter field glass orbit paper tide ember meadow signal "
-         "quiet thunder velvet chalk salt morning hollow ferry static moss cinder loom ash kite").split()
-TAGS = ("field-recording ambient poem sketch loop collage portrait night city sea voice drums ink watercolor short "
-        "remix chime drone piano tape lofi zine typography photo film noise choir bass synth rain birds street "
-        "archive letter story map dream winter summer studio").split()
-ROLES = {"text": ("writer", "writer", "editor", "translator"),
-         "image": ("illustrator", "photographer", "designer", "illustrator"),
-         "audio": ("composer", "performer", "sound-designer", "voice", "producer"),
-         "video": ("director", "animator", "editor", "camera")}
-ROOT_LICENSES = ("CC0-1.0", "CC-BY-4.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0",
-                 "CC-BY-NC-SA-4.0", "CC-BY-ND-4.0")
+WORDS = (
+    "night train river lantern harbor echo copper winter field glass orbit paper tide ember meadow signal "
+    "quiet thunder velvet chalk salt morning hollow ferry static moss cinder loom ash kite"
+).split()
+TAGS = (
+    "field-recording ambient poem sketch loop collage portrait night city sea voice drums ink watercolor short "
+    "remix chime drone piano tape lofi zine typography photo film noise choir bass synth rain birds street "
+    "archive letter story map dream winter summer studio"
+).split()
+ROLES = {
+    "text": ("writer", "writer", "editor", "translator"),
+    "image": ("illustrator", "photographer", "designer", "illustrator"),
+    "audio": ("composer", "performer", "sound-designer", "voice", "producer"),
+    "video": ("director", "animator", "editor", "camera"),
+}
+ROOT_LICENSES = (
+    "CC0-1.0",
+    "CC-BY-4.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC-BY-NC-SA-4.0",
+    "CC-BY-ND-4.0",
+)
 OUTSIDE_LICENSES = ("CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0")
-COLLABS = {"night-sounds": ("Night Sounds", "open", "2027-03-01"), "river-stories": ("River Stories", "closed", None),
-           "winter-zine": ("Winter Zine", "open", None)}
-HANDLES = tuple(f"{FIRST[i % len(FIRST)]}-{LAST[(i * 7) % len(LAST)]}" + (f"{i // 50}" if i >= 50 else "")
-                for i in range(100))
-HANDLE_WEIGHTS = tuple(1 / (k + 1) ** 0.9 for k in range(len(HANDLES)))  # a few prolific, many occasional
+COLLABS = {
+    "night-sounds": ("Night Sounds", "open", "2027-03-01"),
+    "river-stories": ("River Stories", "closed", None),
+    "winter-zine": ("Winter Zine", "open", None),
+}
+HANDLES = tuple(
+    f"{FIRST[i % len(FIRST)]}-{LAST[(i * 7) % len(LAST)]}" + (f"{i // 50}" if i >= 50 else "")
+    for i in range(100)
+)
+HANDLE_WEIGHTS = tuple(
+    1 / (k + 1) ** 0.9 for k in range(len(HANDLES))
+)  # a few prolific, many occasional
 PROFILES = HANDLES[:30:2] + HANDLES[40:100:12]  # people with a content/people/<handle>.md
 TAG_WEIGHTS = tuple(1 / (k + 1) ** 0.7 for k in range(len(TAGS)))
 
@@ -115,26 +140,39 @@ def plan_records(n: int, seed: int = SEED) -> list[dict]:
     for i in range(n):
         production = i >= 20 and rng.random() < 0.06
         withdrawn = not production and i >= 10 and rng.random() < 0.01
-        rtype = rng.choices(("text", "image", "audio", "video"),
-                            (2, 2, 4, 2) if production else (30, 38, 24, 8))[0]
+        rtype = rng.choices(
+            ("text", "image", "audio", "video"), (2, 2, 4, 2) if production else (30, 38, 24, 8)
+        )[0]
         rid = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{i:04d}"
         title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5))).capitalize()
-        spec: dict = {"id": rid, "i": i, "type": rtype, "title": title,
-                      "kind": "production" if production else None, "seed": rng.randrange(1 << 30)}
+        spec: dict = {
+            "id": rid,
+            "i": i,
+            "type": rtype,
+            "title": title,
+            "kind": "production" if production else None,
+            "seed": rng.randrange(1 << 30),
+        }
         # Sources: remixes of recent records (lineages) or of anything, sometimes an outside work.
         parents: list[int] = []
         if usable and (production or rng.random() < 0.55):
-            for _ in range(rng.randint(2, 5) if production else rng.choices((1, 2, 3), (6, 3, 1))[0]):
+            for _ in range(
+                rng.randint(2, 5) if production else rng.choices((1, 2, 3), (6, 3, 1))[0]
+            ):
                 pool = usable[-30:] if rng.random() < 0.6 else usable
                 parents.append(rng.choice(pool))
             parents = list(dict.fromkeys(parents))
         outside = None
         if rng.random() < 0.06:
-            outside = {"title": f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}",
-                       "author": display_name(rng.choice(HANDLES)) + " (elsewhere)",
-                       "url": f"https://example.org/works/{rng.randrange(10**6)}",
-                       "license": rng.choice(OUTSIDE_LICENSES)}
-        parent_lics = [specs[p]["license"] for p in parents] + ([outside["license"]] if outside else [])
+            outside = {
+                "title": f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}",
+                "author": display_name(rng.choice(HANDLES)) + " (elsewhere)",
+                "url": f"https://example.org/works/{rng.randrange(10**6)}",
+                "license": rng.choice(OUTSIDE_LICENSES),
+            }
+        parent_lics = [specs[p]["license"] for p in parents] + (
+            [outside["license"]] if outside else []
+        )
         lic = remix_license(rng, parent_lics) if parent_lics else rng.choice(ROOT_LICENSES)
         while lic is None:  # incompatible sources: keep the first only
             parents, outside = parents[:1], None
@@ -150,33 +188,57 @@ def plan_records(n: int, seed: int = SEED) -> list[dict]:
         spec["contributors"] = list({(h, r): (h, r, nm) for h, r, nm in people}.values())
         year = 2019 + min(7, i // 150)  # later records are newer
         spec["created"] = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        spec["tags"] = (list(dict.fromkeys(rng.choices(TAGS, TAG_WEIGHTS, k=rng.randint(1, 4))))
-                        if rng.random() < 0.8 else [])
+        spec["tags"] = (
+            list(dict.fromkeys(rng.choices(TAGS, TAG_WEIGHTS, k=rng.randint(1, 4))))
+            if rng.random() < 0.8
+            else []
+        )
         spec["collaboration"] = rng.choice(sorted(COLLABS)) if rng.random() < 0.08 else None
         spec["description"] = None
         if rng.random() < 0.4 or production:
-            spec["description"] = (f"Made from *{rng.choice(WORDS)}* and {rng.choice(WORDS)}, on a "
-                                   f"{rng.choice(WORDS)} evening.\n\n- take {rng.randint(1, 9)}\n- "
-                                   f"mixed at [the studio](https://example.org/studio)\n")
+            spec["description"] = (
+                f"Made from *{rng.choice(WORDS)}* and {rng.choice(WORDS)}, on a "
+                f"{rng.choice(WORDS)} evening.\n\n- take {rng.randint(1, 9)}\n- "
+                f"mixed at [the studio](https://example.org/studio)\n"
+            )
         # Media: the file, a poster, captions, a transcript.
-        spec["withdrawn"] = ({"date": f"{year}-12-30", "reason": "Taken back by its contributor."}
-                             if withdrawn else None)
+        spec["withdrawn"] = (
+            {"date": f"{year}-12-30", "reason": "Taken back by its contributor."}
+            if withdrawn
+            else None
+        )
         spec["file"] = spec["poster"] = spec["captions"] = spec["transcript"] = spec["alt"] = None
         spec["media"] = None
         if not withdrawn:
             if rtype == "text":
                 ext = ".md" if rng.random() < 0.85 else ".txt"
-                spec["file"], spec["media"] = f"{rng.choice(WORDS)}{ext}", {"lines": rng.randint(4, 24)}
+                spec["file"], spec["media"] = (
+                    f"{rng.choice(WORDS)}{ext}",
+                    {"lines": rng.randint(4, 24)},
+                )
             elif rtype == "image":
                 ext = ".jpg" if rng.random() < 0.7 else ".png"
-                w, h = rng.choice(((480, 360), (640, 480), (800, 600), (1024, 768), (1200, 900), (600, 800),
-                                   (900, 1200), (1000, 1000)))
+                w, h = rng.choice(
+                    (
+                        (480, 360),
+                        (640, 480),
+                        (800, 600),
+                        (1024, 768),
+                        (1200, 900),
+                        (600, 800),
+                        (900, 1200),
+                        (1000, 1000),
+                    )
+                )
                 spec["file"], spec["media"] = f"{rng.choice(WORDS)}{ext}", {"size": (w, h)}
             elif rtype == "audio":
                 ext = rng.choices((".mp3", ".ogg", ".flac", ".wav"), (35, 25, 15, 25))[0]
                 spec["file"] = f"{rng.choice(WORDS)}{ext}"
-                spec["media"] = {"seconds": round(rng.uniform(1.5, 6.0), 1), "freq": rng.randint(110, 1200),
-                                 "stereo": rng.random() < 0.5}
+                spec["media"] = {
+                    "seconds": round(rng.uniform(1.5, 6.0), 1),
+                    "freq": rng.randint(110, 1200),
+                    "stereo": rng.random() < 0.5,
+                }
                 if rng.random() < 0.12 or (production and rng.random() < 0.5):
                     spec["poster"] = "cover.jpg"
                 if rng.random() < 0.1:
@@ -184,14 +246,19 @@ def plan_records(n: int, seed: int = SEED) -> list[dict]:
             else:
                 ext = ".mp4" if rng.random() < 0.8 else ".webm"
                 spec["file"] = f"{rng.choice(WORDS)}{ext}"
-                spec["media"] = {"seconds": rng.choice((1, 1, 2)), "hue": rng.randint(0, 359),
-                                 "freq": rng.randint(110, 1200)}
+                spec["media"] = {
+                    "seconds": rng.choice((1, 1, 2)),
+                    "hue": rng.randint(0, 359),
+                    "freq": rng.randint(110, 1200),
+                }
                 if rng.random() < 0.25:
                     spec["captions"] = "captions.vtt"
                 if rng.random() < 0.1:
                     spec["poster"] = "poster.jpg"
             if rtype in ("image", "video") or spec["poster"]:
-                spec["alt"] = f"A {rng.choice(WORDS)} {rng.choice(WORDS)} in {rng.choice(WORDS)} light"
+                spec["alt"] = (
+                    f"A {rng.choice(WORDS)} {rng.choice(WORDS)} in {rng.choice(WORDS)} light"
+                )
         spec["explicit"] = False if production and rtype in ("audio", "video") else None
         specs.append(spec)
         if "ND" not in elements(lic) and not withdrawn:
@@ -213,7 +280,9 @@ def record_yaml(spec: dict) -> str:
         if named:
             lines.append(f"    name: {display_name(handle)}")
     lines += [f"license: {spec['license']}", f"created: {spec['created']}"]
-    lines += [f"{key}: {spec[key]}" for key in ("alt", "poster", "captions", "transcript") if spec[key]]
+    lines += [
+        f"{key}: {spec[key]}" for key in ("alt", "poster", "captions", "transcript") if spec[key]
+    ]
     if spec["sources"]:
         lines.append("sources:")
         for source in spec["sources"]:
@@ -232,7 +301,11 @@ def record_yaml(spec: dict) -> str:
     if spec["explicit"] is not None:
         lines.append(f"explicit: {'true' if spec['explicit'] else 'false'}")
     if spec["withdrawn"]:
-        lines += ["withdrawn:", f"  date: {spec['withdrawn']['date']}", f"  reason: {spec['withdrawn']['reason']}"]
+        lines += [
+            "withdrawn:",
+            f"  date: {spec['withdrawn']['date']}",
+            f"  reason: {spec['withdrawn']['reason']}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -242,8 +315,11 @@ def record_yaml(spec: dict) -> str:
 def ffmpeg(*args: str) -> None:
     from builder.media.tools import find_tools
 
-    subprocess.run([find_tools().ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args],
-                   check=True, timeout=120)
+    subprocess.run(
+        [find_tools().ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args],
+        check=True,
+        timeout=120,
+    )
 
 
 def draw_image(path: Path, size: tuple[int, int], seed: int, photo: bool) -> None:
@@ -254,14 +330,20 @@ def draw_image(path: Path, size: tuple[int, int], seed: int, photo: bool) -> Non
     rng = random.Random(seed)
     w, h = size
     colour = lambda: tuple(rng.randrange(256) for _ in range(3))  # noqa: E731
-    base = ImageOps.colorize(Image.linear_gradient("L").rotate(rng.randrange(360)).resize((w, h)), colour(), colour())
+    base = ImageOps.colorize(
+        Image.linear_gradient("L").rotate(rng.randrange(360)).resize((w, h)), colour(), colour()
+    )
     draw = ImageDraw.Draw(base)
     for _ in range(rng.randint(6, 30)):
         x, y = rng.randrange(w), rng.randrange(h)
         r = rng.randint(10, max(11, min(w, h) // 3))
-        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)((x - r, y - r, x + r, y + r), fill=colour())
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(
+            (x - r, y - r, x + r, y + r), fill=colour()
+        )
     if photo:
-        grain = Image.frombytes("RGB", (w // 3, h // 3), rng.randbytes((w // 3) * (h // 3) * 3)).resize((w, h))
+        grain = Image.frombytes(
+            "RGB", (w // 3, h // 3), rng.randbytes((w // 3) * (h // 3) * 3)
+        ).resize((w, h))
         base = Image.blend(base, grain, 0.12)
         base.save(path, "JPEG", quality=88)
     else:
@@ -275,10 +357,14 @@ def make_media(folder: Path, spec: dict) -> None:
         return
     out = folder / spec["file"]
     if kind == "text":
-        lines = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) for _ in range(m["lines"])]
+        lines = [
+            " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) for _ in range(m["lines"])
+        ]
         if out.suffix == ".md":
             body = f"# {spec['title']}\n\n" + "\n".join(
-                (f"*{ln}*" if k % 5 == 4 else ln) + ("\n" if k % 4 == 3 else "  ") for k, ln in enumerate(lines))
+                (f"*{ln}*" if k % 5 == 4 else ln) + ("\n" if k % 4 == 3 else "  ")
+                for k, ln in enumerate(lines)
+            )
         else:
             body = spec["title"] + "\n\n" + "\n".join(lines)
         out.write_text(body + "\n", encoding="utf-8")
@@ -286,31 +372,88 @@ def make_media(folder: Path, spec: dict) -> None:
         draw_image(out, m["size"], seed, out.suffix == ".jpg")
     elif kind == "audio":
         d, f = m["seconds"], m["freq"]
-        args = ["-f", "lavfi", "-i", f"sine=f={f}:sample_rate=44100:d={d}",
-                "-f", "lavfi", "-i", f"anoisesrc=d={d}:c=pink:a=0.04:seed={seed % 100000}:r=44100",
-                "-filter_complex", "[0:a][1:a]amix=inputs=2:normalize=0" + (",aformat=channel_layouts=stereo"
-                                                                            if m["stereo"] else ""),
-                "-map_metadata", "-1", "-fflags", "+bitexact"]
-        codec = {".mp3": ["-c:a", "libmp3lame", "-b:a", "96k"], ".ogg": ["-c:a", "libvorbis", "-q:a", "3"],
-                 ".flac": ["-c:a", "flac"], ".wav": ["-c:a", "pcm_s16le"]}[out.suffix]
+        args = [
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=f={f}:sample_rate=44100:d={d}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anoisesrc=d={d}:c=pink:a=0.04:seed={seed % 100000}:r=44100",
+            "-filter_complex",
+            "[0:a][1:a]amix=inputs=2:normalize=0"
+            + (",aformat=channel_layouts=stereo" if m["stereo"] else ""),
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+        ]
+        codec = {
+            ".mp3": ["-c:a", "libmp3lame", "-b:a", "96k"],
+            ".ogg": ["-c:a", "libvorbis", "-q:a", "3"],
+            ".flac": ["-c:a", "flac"],
+            ".wav": ["-c:a", "pcm_s16le"],
+        }[out.suffix]
         ffmpeg(*args, *codec, str(out))
     else:
         d, hue, f = m["seconds"], m["hue"], m["freq"]
-        args = ["-f", "lavfi", "-i", f"testsrc2=s=192x144:r=24:d={d}", "-f", "lavfi", "-i", f"sine=f={f}:d={d}",
-                "-vf", f"hue=h={hue}", "-map_metadata", "-1", "-fflags", "+bitexact", "-shortest"]
+        args = [
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=s=192x144:r=24:d={d}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=f={f}:d={d}",
+            "-vf",
+            f"hue=h={hue}",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-shortest",
+        ]
         if out.suffix == ".mp4":
-            codec = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
-                     "-movflags", "+faststart"]
+            codec = [
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                "-movflags",
+                "+faststart",
+            ]
         else:
-            codec = ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "200k",
-                     "-c:a", "libvorbis", "-q:a", "2"]
+            codec = [
+                "-c:v",
+                "libvpx",
+                "-deadline",
+                "realtime",
+                "-cpu-used",
+                "8",
+                "-b:v",
+                "200k",
+                "-c:a",
+                "libvorbis",
+                "-q:a",
+                "2",
+            ]
         ffmpeg(*args, *codec, str(out))
     if spec["poster"]:
         draw_image(folder / spec["poster"], (480, 480), seed + 1, True)
     for name in (spec["captions"], spec["transcript"]):
         if name:
-            cues = "\n".join(f"00:00:{k:02d}.000 --> 00:00:{k + 1:02d}.000\n{rng.choice(WORDS)} {rng.choice(WORDS)}\n"
-                             for k in range(3))
+            cues = "\n".join(
+                f"00:00:{k:02d}.000 --> 00:00:{k + 1:02d}.000\n{rng.choice(WORDS)} {rng.choice(WORDS)}\n"
+                for k in range(3)
+            )
             (folder / name).write_text(f"WEBVTT\n\n{cues}", encoding="utf-8")
 
 
@@ -320,7 +463,11 @@ def make_pool(pool: Path, n: int) -> list[dict]:
     specs = plan_records(n)
     if stamp.is_file():
         made = json.loads(stamp.read_text())
-        if made.get("generator") == GENERATOR and made.get("seed") == SEED and made.get("n", 0) >= n:
+        if (
+            made.get("generator") == GENERATOR
+            and made.get("seed") == SEED
+            and made.get("n", 0) >= n
+        ):
             return specs
     shutil.rmtree(pool, ignore_errors=True)
     (pool / "records").mkdir(parents=True)
@@ -347,8 +494,12 @@ class _EnvLoader(yaml.SafeLoader):
     pass
 
 
-_EnvLoader.add_constructor("!ENV", lambda loader, node: (
-    loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None))
+_EnvLoader.add_constructor(
+    "!ENV",
+    lambda loader, node: (
+        loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None
+    ),
+)
 
 
 def repo_settings() -> dict:
@@ -364,17 +515,30 @@ def repo_settings() -> dict:
             search = opts or {}
         elif name == "showcase":
             showcase = dict(opts or {})
-    return {"theme": theme, "markdown_extensions": cfg.get("markdown_extensions") or [],
-            "use_directory_urls": cfg.get("use_directory_urls", True), "search": search, "showcase": showcase}
+    return {
+        "theme": theme,
+        "markdown_extensions": cfg.get("markdown_extensions") or [],
+        "use_directory_urls": cfg.get("use_directory_urls", True),
+        "search": search,
+        "showcase": showcase,
+    }
 
 
 def _common(settings: dict, name: str, docs: str) -> dict:
-    return {"site_name": name, "site_description": "A synthetic archive for benchmarks.", "site_url": SITE_URL,
-            "docs_dir": docs, "site_dir": "site", "use_directory_urls": settings["use_directory_urls"],
-            "theme": settings["theme"]}
+    return {
+        "site_name": name,
+        "site_description": "A synthetic archive for benchmarks.",
+        "site_url": SITE_URL,
+        "docs_dir": docs,
+        "site_dir": "site",
+        "use_directory_urls": settings["use_directory_urls"],
+        "theme": settings["theme"],
+    }
 
 
-def make_archive(root: Path, specs: list[dict], pool: Path, settings: dict, media_cache: Path) -> None:
+def make_archive(
+    root: Path, specs: list[dict], pool: Path, settings: dict, media_cache: Path
+) -> None:
     """The archive of the first len(specs) records of the pool; reused when already made."""
     stamp = root / "archive.json"
     want = {"generator": GENERATOR, "seed": SEED, "n": len(specs)}
@@ -386,21 +550,30 @@ def make_archive(root: Path, specs: list[dict], pool: Path, settings: dict, medi
         content = root / "content"
         for sub in ("people", "collaborations"):
             (content / sub).mkdir(parents=True)
-        (content / "index.md").write_text("# Bench archive\n\nA synthetic archive for the site benchmark.\n")
-        (content / "contribute.md").write_text("# Contribute\n\nOpen a pull request with a record.\n")
+        (content / "index.md").write_text(
+            "# Bench archive\n\nA synthetic archive for the site benchmark.\n"
+        )
+        (content / "contribute.md").write_text(
+            "# Contribute\n\nOpen a pull request with a record.\n"
+        )
         for slug, (title, status, deadline) in COLLABS.items():
-            front = f"title: {title}\nstatus: {status}\n" + (f"deadline: {deadline}\n" if deadline else "")
+            front = f"title: {title}\nstatus: {status}\n" + (
+                f"deadline: {deadline}\n" if deadline else ""
+            )
             (content / "collaborations" / f"{slug}.md").write_text(
-                f"---\n{front}---\n\nMake something about *{title.lower()}*. Remixes welcome.\n")
+                f"---\n{front}---\n\nMake something about *{title.lower()}*. Remixes welcome.\n"
+            )
         for k, handle in enumerate(PROFILES):
             avatar = f"{handle}.png" if k % 3 == 0 else None
             if avatar:
                 draw_image(content / "people" / avatar, (96, 96), k, False)
             (content / "people" / f"{handle}.md").write_text(
                 f"---\nname: {display_name(handle)}\nlinks:\n  - https://example.org/{handle}\n"
-                + (f"avatar: {avatar}\n" if avatar else "") + "---\n\n"
+                + (f"avatar: {avatar}\n" if avatar else "")
+                + "---\n\n"
                 f"Works with {random.Random(k).choice(WORDS)} and {random.Random(k + 1).choice(WORDS)}. "
-                "Based somewhere *quiet*.\n")
+                "Based somewhere *quiet*.\n"
+            )
         stamp.write_text(json.dumps(want))
     showcase = {**settings["showcase"], "cache_dir": str(media_cache)}
     feeds = _feeds(dict(showcase.get("feeds") or {}))
@@ -411,7 +584,10 @@ def make_archive(root: Path, specs: list[dict], pool: Path, settings: dict, medi
             cover.parent.mkdir(parents=True, exist_ok=True)
             draw_image(cover, (1400, 1400), 1400, cover.suffix.lower() in (".jpg", ".jpeg"))
     config = _common(settings, "Bench archive", "content")
-    config["plugins"] = [{"search": settings["search"]} if settings["search"] else "search", {"showcase": showcase}]
+    config["plugins"] = [
+        {"search": settings["search"]} if settings["search"] else "search",
+        {"showcase": showcase},
+    ]
     config["markdown_extensions"] = settings["markdown_extensions"]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))
 
@@ -434,15 +610,19 @@ def _feeds(feeds: dict) -> dict:
     return feeds
 
 
-PARAGRAPH = ("The {w1} {w2} came in with the {w3}, and nobody on the {w4} said a word about it. "
-             "We kept the recording running through the {w5} and the {w6}, then cut it down to what "
-             "mattered: a few seconds of {w7}, a {w8} held a little too long, the {w9} at the end.")
+PARAGRAPH = (
+    "The {w1} {w2} came in with the {w3}, and nobody on the {w4} said a word about it. "
+    "We kept the recording running through the {w5} and the {w6}, then cut it down to what "
+    "mattered: a few seconds of {w7}, a {w8} held a little too long, the {w9} at the end."
+)
 
 
 def make_floor(root: Path, pages: int, settings: dict) -> None:
     """A plain mkdocs-material project: a home, a contribute page (in the nav, like the archive's)
     and `pages` plain pages left out of the nav."""
-    if (root / "floor.json").is_file() and json.loads((root / "floor.json").read_text()) == {"pages": pages}:
+    if (root / "floor.json").is_file() and json.loads((root / "floor.json").read_text()) == {
+        "pages": pages
+    }:
         return
     shutil.rmtree(root, ignore_errors=True)
     docs = root / "docs"
@@ -453,7 +633,9 @@ def make_floor(root: Path, pages: int, settings: dict) -> None:
     for k in range(pages):
         words = {f"w{j}": rng.choice(WORDS) for j in range(1, 10)}
         title = " ".join(rng.choice(WORDS) for _ in range(3)).capitalize()
-        (docs / "pages" / f"page-{k:05d}.md").write_text(f"# {title}\n\n{PARAGRAPH.format(**words)}\n")
+        (docs / "pages" / f"page-{k:05d}.md").write_text(
+            f"# {title}\n\n{PARAGRAPH.format(**words)}\n"
+        )
     config = _common(settings, "Floor", "docs")
     config["not_in_nav"] = "/pages/"
     config["plugins"] = [{"search": settings["search"]} if settings["search"] else "search"]
@@ -475,10 +657,18 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int, int, str, float]:
         elapsed = time.perf_counter() - start
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss, text, usage.ru_utime + usage.ru_stime
+    return (
+        elapsed,
+        os.waitstatus_to_exitcode(status),
+        usage.ru_maxrss,
+        text,
+        usage.ru_utime + usage.ru_stime,
+    )
 
 
-def run_ok(label: str, cmd: list[str], cwd: Path, retries: int = 3) -> tuple[float, int, str, float]:
+def run_ok(
+    label: str, cmd: list[str], cwd: Path, retries: int = 3
+) -> tuple[float, int, str, float]:
     """run(), retried after a minute when it fails (the builder may be mid-edit)."""
     for attempt in range(retries + 1):
         elapsed, code, rss, text, cpu = run(cmd, cwd)
@@ -493,7 +683,9 @@ def run_ok(label: str, cmd: list[str], cwd: Path, retries: int = 3) -> tuple[flo
 
 
 def media_line(text: str) -> str:
-    return next((ln.strip() for ln in text.splitlines() if ln.strip().startswith("media:")), "no media line")
+    return next(
+        (ln.strip() for ln in text.splitlines() if ln.strip().startswith("media:")), "no media line"
+    )
 
 
 def count_pages(site: Path) -> int:
@@ -508,7 +700,10 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
     # Warm-up, untimed: makes any missing media (the first time), compiles .pyc, fills the OS cache.
     t0 = time.perf_counter()
     _, _, text, _ = run_ok(f"showcase build ({n})", showcase_cmd, arch)
-    print(f"{n} records: warm-up build in {time.perf_counter() - t0:.1f} s ({media_line(text)})", flush=True)
+    print(
+        f"{n} records: warm-up build in {time.perf_counter() - t0:.1f} s ({media_line(text)})",
+        flush=True,
+    )
     pages = count_pages(arch / "site-showcase")
     floors = {}
     for label, count in ((f"floor N ({n} pages)", n), (f"floor P ({pages} pages)", pages - 2)):
@@ -516,8 +711,11 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
         make_floor(root, count, settings)
         floors[label] = root
         run_ok(label, [str(MKDOCS), "build", "-q"], root)  # warm-up
-    commands = {**{label: ([str(MKDOCS), "build", "-q"], root) for label, root in floors.items()},
-                "showcase build": (showcase_cmd, arch), "mkdocs build (archive)": (mkdocs_cmd, arch)}
+    commands = {
+        **{label: ([str(MKDOCS), "build", "-q"], root) for label, root in floors.items()},
+        "showcase build": (showcase_cmd, arch),
+        "mkdocs build (archive)": (mkdocs_cmd, arch),
+    }
     times: dict[str, list[float]] = {k: [] for k in commands}
     cpus: dict[str, list[float]] = {k: [] for k in commands}
     rss: dict[str, int] = dict.fromkeys(commands, 0)
@@ -529,32 +727,52 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
             if line and not line.startswith("media: 0 jobs run"):
                 # The media cache was invalidated (a recipe or tool version changed): not a warm
                 # build. Drop the sample; this build has warmed the cache again.
-                notes.append(f"dropped a showcase build that ran media jobs ({line}) and ran it again")
+                notes.append(
+                    f"dropped a showcase build that ran media jobs ({line}) and ran it again"
+                )
                 elapsed, peak, text, cpu = run_ok(label, cmd, cwd)
             times[label].append(elapsed)
             cpus[label].append(cpu)
             rss[label] = max(rss[label], peak)
-    rows = {label: {"median": statistics.median(t), "min": min(t), "rss": rss[label],
-                    "cpu": statistics.median(cpus[label])} for label, t in times.items()}
+    rows = {
+        label: {
+            "median": statistics.median(t),
+            "min": min(t),
+            "rss": rss[label],
+            "cpu": statistics.median(cpus[label]),
+        }
+        for label, t in times.items()
+    }
     # Each round times floor N and showcase build back to back: the ratio within a round is
     # untouched by the machine's drift between rounds, so its median is the steadiest figure.
     floor_n = next(iter(floors))
     paired = statistics.median(s / f for s, f in zip(times["showcase build"], times[floor_n]))
-    return {"n": n, "pages": pages, "rows": rows, "floors": list(floors), "notes": notes, "paired": paired}
+    return {
+        "n": n,
+        "pages": pages,
+        "rows": rows,
+        "floors": list(floors),
+        "notes": notes,
+        "paired": paired,
+    }
 
 
 def report(results: list[dict], runs: int) -> bool:
     print(f"\nmedian of {runs} warm builds each, interleaved; peak RSS of the process (os.wait4)")
-    print(f"{'records':>7} {'pages':>6}  {'command':26} {'median s':>9} {'min s':>7} {'ms/record':>9} "
-          f"{'x floor N':>9} {'x floor P':>9} {'peak RSS MB':>11} {'CPU s':>6} {'CPU x N':>7}")
+    print(
+        f"{'records':>7} {'pages':>6}  {'command':26} {'median s':>9} {'min s':>7} {'ms/record':>9} "
+        f"{'x floor N':>9} {'x floor P':>9} {'peak RSS MB':>11} {'CPU s':>6} {'CPU x N':>7}"
+    )
     met = True
     for res in results:
         rows, (fn, fp) = res["rows"], res["floors"]
         for label, row in rows.items():
             per = row["median"] / res["n"] * 1000
-            print(f"{res['n']:7d} {res['pages']:6d}  {label:26} {row['median']:9.2f} {row['min']:7.2f} {per:9.2f} "
-                  f"{row['median'] / rows[fn]['median']:9.2f} {row['median'] / rows[fp]['median']:9.2f} "
-                  f"{row['rss'] / 1024:11.0f} {row['cpu']:6.2f} {row['cpu'] / rows[fn]['cpu']:7.2f}")
+            print(
+                f"{res['n']:7d} {res['pages']:6d}  {label:26} {row['median']:9.2f} {row['min']:7.2f} {per:9.2f} "
+                f"{row['median'] / rows[fn]['median']:9.2f} {row['median'] / rows[fp]['median']:9.2f} "
+                f"{row['rss'] / 1024:11.0f} {row['cpu']:6.2f} {row['cpu'] / rows[fn]['cpu']:7.2f}"
+            )
         print()
     for res in results:
         rows, (fn, fp) = res["rows"], res["floors"]
@@ -562,36 +780,55 @@ def report(results: list[dict], runs: int) -> bool:
         ok = res["paired"] <= TARGET
         met &= ok
         sb = rows["showcase build"]
-        print(f"{res['n']:5d} records: showcase build {sb['median']:.2f} s = {ratio:.2f}x floor N "
-              f"({rows[fn]['median']:.2f} s), {sb['median'] / rows[fp]['median']:.2f}x floor P "
-              f"({rows[fp]['median']:.2f} s); minimums {sb['min'] / rows[fn]['min']:.2f}x and "
-              f"{sb['min'] / rows[fp]['min']:.2f}x; CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x "
-              f"floor N's\n      median of the rounds' own ratios to floor N {res['paired']:.2f}x: "
-              f"{'MEETS' if ok else 'MISSES'} the {TARGET}x target")
+        print(
+            f"{res['n']:5d} records: showcase build {sb['median']:.2f} s = {ratio:.2f}x floor N "
+            f"({rows[fn]['median']:.2f} s), {sb['median'] / rows[fp]['median']:.2f}x floor P "
+            f"({rows[fp]['median']:.2f} s); minimums {sb['min'] / rows[fn]['min']:.2f}x and "
+            f"{sb['min'] / rows[fp]['min']:.2f}x; CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x "
+            f"floor N's\n      median of the rounds' own ratios to floor N {res['paired']:.2f}x: "
+            f"{'MEETS' if ok else 'MISSES'} the {TARGET}x target"
+        )
         for note in res["notes"]:
             print(f"  NOTE: {note}")
     if len(results) > 1:
-        print("\nScaling: marginal seconds per 100 records between sizes (linear when they stay level), and a "
-              "least-squares line; on the medians, then on the minimums (other load only adds time, so on a "
-              "shared machine the minimum is the steadier figure)")
+        print(
+            "\nScaling: marginal seconds per 100 records between sizes (linear when they stay level), and a "
+            "least-squares line; on the medians, then on the minimums (other load only adds time, so on a "
+            "shared machine the minimum is the steadier figure)"
+        )
         for stat in ("median", "min"):
             for name in ("showcase build", "mkdocs build (archive)", "floor N", "floor P"):
                 xs = [r["n"] for r in results]
                 ys = [_stat(r, name, stat) for r in results]
-                steps = [(xs[k], xs[k + 1], (ys[k + 1] - ys[k]) / (xs[k + 1] - xs[k]) * 100)
-                         for k in range(len(xs) - 1)]
+                steps = [
+                    (xs[k], xs[k + 1], (ys[k + 1] - ys[k]) / (xs[k + 1] - xs[k]) * 100)
+                    for k in range(len(xs) - 1)
+                ]
                 slope, intercept = _fit(xs, ys)
                 worst = max(abs(y - (slope * x + intercept)) / y for x, y in zip(xs, ys))
-                print(f"  {stat:6} {name:24} " + "  ".join(f"{a}->{b}: {s:5.2f} s" for a, b, s in steps)
-                      + f"   fit {intercept:5.2f} s + {slope * 1000:5.2f} ms/record, worst deviation {worst:.1%}")
+                print(
+                    f"  {stat:6} {name:24} "
+                    + "  ".join(f"{a}->{b}: {s:5.2f} s" for a, b, s in steps)
+                    + f"   fit {intercept:5.2f} s + {slope * 1000:5.2f} ms/record, worst deviation {worst:.1%}"
+                )
         for stat in ("median", "min"):
-            per = [(_stat(b, "showcase build", stat) - _stat(a, "showcase build", stat)) / (b["n"] - a["n"])
-                   for a, b in zip(results, results[1:])]
+            per = [
+                (_stat(b, "showcase build", stat) - _stat(a, "showcase build", stat))
+                / (b["n"] - a["n"])
+                for a, b in zip(results, results[1:])
+            ]
             if len(per) > 1 and min(per) > 0:
-                verdict = ("linear" if max(per) / min(per) <= 1.3 else
-                           "super-linear" if per[-1] == max(per) else "sub-linear (fixed costs weigh on the small sizes)")
-                print(f"  showcase build ({stat}s): the marginal cost per record varies {max(per) / min(per):.2f}x "
-                      f"across sizes: {verdict} (linear when <= 1.3x)")
+                verdict = (
+                    "linear"
+                    if max(per) / min(per) <= 1.3
+                    else "super-linear"
+                    if per[-1] == max(per)
+                    else "sub-linear (fixed costs weigh on the small sizes)"
+                )
+                print(
+                    f"  showcase build ({stat}s): the marginal cost per record varies {max(per) / min(per):.2f}x "
+                    f"across sizes: {verdict} (linear when <= 1.3x)"
+                )
     return met
 
 
@@ -711,19 +948,38 @@ def profile(n: int) -> None:
     arch = CACHE / f"archive-{n}"
     out = Path(tempfile.mkdtemp(prefix="showcase-bench-site-"))
     try:
-        print(f"\nWhere one warm `showcase build` of {n} records spends its time (in-process, timed by "
-              "wrappers, no profiler; it replaces a site, as in the table):")
+        print(
+            f"\nWhere one warm `showcase build` of {n} records spends its time (in-process, timed by "
+            "wrappers, no profiler; it replaces a site, as in the table):"
+        )
         for site in ("site-a", "site-b"):  # the measured builds replace a site, as in the table
             run([str(SHOWCASE), "build", "--site-dir", str(out / site)], arch)
         subprocess.run([str(PYTHON), "-c", BREAKDOWN, str(out / "site-a")], cwd=arch, check=False)
         prof = out / "build.prof"
         for attempt in range(4):  # cProfile exits 0 whatever the build did: look for its last line
-            done = subprocess.run([str(PYTHON), "-m", "cProfile", "-o", str(prof), "-m", "builder.cli", "build",
-                                   "--site-dir", str(out / "site-b")], cwd=arch, capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    str(PYTHON),
+                    "-m",
+                    "cProfile",
+                    "-o",
+                    str(prof),
+                    "-m",
+                    "builder.cli",
+                    "build",
+                    "--site-dir",
+                    str(out / "site-b"),
+                ],
+                cwd=arch,
+                capture_output=True,
+                text=True,
+            )
             if "Site written to" in done.stdout:
                 break
             tail = "\n    ".join((done.stdout + done.stderr).strip().splitlines()[-4:])
-            print(f"  the profiled build failed{'; retrying in 60 s' if attempt < 3 else ''}:\n    {tail}")
+            print(
+                f"  the profiled build failed{'; retrying in 60 s' if attempt < 3 else ''}:\n    {tail}"
+            )
             if attempt == 3:
                 return
             time.sleep(60)
@@ -732,15 +988,19 @@ def profile(n: int) -> None:
         for (file, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
             entries.append((_where(file, line, func), nc, tt, ct))
         total = max(ct for *_, ct in entries)
-        groups = (("builder/ (ours)", lambda w: w.startswith("builder/")),
-                  ("mkdocs/ and material/", lambda w: w.startswith(("mkdocs/", "material/"))),
-                  ("everything (by own time)", lambda w: True))
+        groups = (
+            ("builder/ (ours)", lambda w: w.startswith("builder/")),
+            ("mkdocs/ and material/", lambda w: w.startswith(("mkdocs/", "material/"))),
+            ("everything (by own time)", lambda w: True),
+        )
         for title, keep in groups:
             chosen = [e for e in entries if keep(e[0])]
             key = (lambda e: e[2]) if "own" in title else (lambda e: e[3])
             chosen.sort(key=key, reverse=True)
-            print(f"\ncProfile, {title}: top 20 by {'own' if 'own' in title else 'cumulative'} time "
-                  f"(profiled total {total:.2f} s; profiling inflates Python-heavy code)")
+            print(
+                f"\ncProfile, {title}: top 20 by {'own' if 'own' in title else 'cumulative'} time "
+                f"(profiled total {total:.2f} s; profiling inflates Python-heavy code)"
+            )
             print(f"{'function':72} {'calls':>8} {'own s':>7} {'cum s':>7} {'cum %':>6}")
             for where, nc, tt, ct in chosen[:20]:
                 print(f"{where[:72]:72} {nc:8d} {tt:7.2f} {ct:7.2f} {ct / total:6.1%}")
@@ -760,18 +1020,36 @@ def _where(file: str, line: int, func: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--records", type=int, nargs="+", default=[250, 500, 1000],
-                        help="archive sizes to measure (default 250 500 1000)")
-    parser.add_argument("--runs", type=int, default=3, help="timed warm builds of each command per size (default 3)")
-    parser.add_argument("--profile", action="store_true",
-                        help="also break down and cProfile one warm build of the largest size")
-    parser.add_argument("--profile-only", action="store_true",
-                        help="only the breakdown and cProfile of the largest size (no timed builds)")
-    parser.add_argument("--fresh", action="store_true", help="generate the records and the media cache again")
+    parser.add_argument(
+        "--records",
+        type=int,
+        nargs="+",
+        default=[250, 500, 1000],
+        help="archive sizes to measure (default 250 500 1000)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed warm builds of each command per size (default 3)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also break down and cProfile one warm build of the largest size",
+    )
+    parser.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="only the breakdown and cProfile of the largest size (no timed builds)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="generate the records and the media cache again"
+    )
     args = parser.parse_args()
     for tool in (SHOWCASE, MKDOCS):
         if not tool.exists():
-            print(f"no {tool.name} command next to {PYTHON}: install the project (pip install -e .)", file=sys.stderr)
+            print(
+                f"no {tool.name} command next to {PYTHON}: install the project (pip install -e .)",
+                file=sys.stderr,
+            )
             return 2
     sys.path.insert(0, str(REPO))
     if args.fresh:
@@ -780,25 +1058,37 @@ def main() -> int:
     sizes = sorted(set(args.records))
     specs = make_pool(CACHE / "pool", sizes[-1])
     settings = repo_settings()
-    big = specs[:sizes[-1]]
+    big = specs[: sizes[-1]]
     kinds = {t: sum(1 for s in big if s["type"] == t) for t in ("text", "image", "audio", "video")}
-    print(f"archive of {len(big)}: " + ", ".join(f"{v} {k}" for k, v in kinds.items())
-          + f"; {sum(1 for s in big if s['kind'])} productions, {sum(1 for s in big if s['withdrawn'])} withdrawn, "
-          f"{len({h for s in big for h, _, _ in s['contributors']})} contributors, "
-          f"{len({t for s in big for t in s['tags']})} tags, {sum(1 for s in big if s['sources'])} remixes "
-          f"(deepest lineage {max(s['depth'] for s in big)}), {sum(1 for s in big if s['collaboration'])} "
-          f"answers to {len(COLLABS)} collaborations")
-    print(f"cache: {CACHE}; python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"theme {settings['theme'].get('name')} (features: {', '.join(settings['theme'].get('features', []))}), "
-          f"use_directory_urls: {settings['use_directory_urls']}\n", flush=True)
+    print(
+        f"archive of {len(big)}: "
+        + ", ".join(f"{v} {k}" for k, v in kinds.items())
+        + f"; {sum(1 for s in big if s['kind'])} productions, {sum(1 for s in big if s['withdrawn'])} withdrawn, "
+        f"{len({h for s in big for h, _, _ in s['contributors']})} contributors, "
+        f"{len({t for s in big for t in s['tags']})} tags, {sum(1 for s in big if s['sources'])} remixes "
+        f"(deepest lineage {max(s['depth'] for s in big)}), {sum(1 for s in big if s['collaboration'])} "
+        f"answers to {len(COLLABS)} collaborations"
+    )
+    print(
+        f"cache: {CACHE}; python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"theme {settings['theme'].get('name')} (features: {', '.join(settings['theme'].get('features', []))}), "
+        f"use_directory_urls: {settings['use_directory_urls']}\n",
+        flush=True,
+    )
     # Every archive must check clean, or the timings measure a refusal.
     for n in sizes:
-        make_archive(CACHE / f"archive-{n}", specs[:n], CACHE / "pool", settings, CACHE / "media-cache")
+        make_archive(
+            CACHE / f"archive-{n}", specs[:n], CACHE / "pool", settings, CACHE / "media-cache"
+        )
     elapsed, code, _, text, _ = run([str(SHOWCASE), "check"], CACHE / f"archive-{sizes[-1]}")
     if code != 0:
-        print(f"`showcase check` finds problems in the synthetic archive (exit {code}):\n{text[-3000:]}",
-              file=sys.stderr)
+        print(
+            f"`showcase check` finds problems in the synthetic archive (exit {code}):\n{text[-3000:]}",
+            file=sys.stderr,
+        )
         return 1
     print(f"showcase check of {sizes[-1]} records: clean in {elapsed:.2f} s\n", flush=True)
     if args.profile_only:

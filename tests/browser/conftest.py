@@ -41,13 +41,24 @@ CHROMIUM = os.environ.get("SHOWCASE_CHROMIUM") or "/usr/bin/chromium"
 # Headless, as root (no sandbox), and nothing of Chromium's own talking to Google: on a
 # closed network those connections are refused noisily.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--mute-audio",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--mute-audio",
 ]
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 # What the repository's own archive needs to build (not .git or site/).
 DEMO_PARTS = ("mkdocs.yml", "content", "records", "theme")
 
@@ -57,11 +68,14 @@ _SERVED: set[str] = set()
 
 # ------------------------------------------------------------------ the browser
 
+
 def _missing(reason: str):
     """Skip on a developer's machine without a browser; in CI a missing browser is a failure."""
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: browser tests must run, `./dev test` installs them)",
-                    pytrace=False)
+        pytest.fail(
+            f"{reason} (CI is set: browser tests must run, `./dev test` installs them)",
+            pytrace=False,
+        )
     pytest.skip(f"{reason}; `./dev test` installs it")
 
 
@@ -80,6 +94,7 @@ def browser():
 
 
 # ------------------------------------------------------------------ sites, built and served
+
 
 def _copy_minimal(root: Path) -> None:
     shutil.copytree(FIXTURES / "archives" / "minimal", root, symlinks=True)
@@ -122,8 +137,11 @@ def start_builds(tmp_path_factory, *names: str) -> None:
         root = tmp_path_factory.mktemp(name) / "archive"
         ARCHIVES[name](root)
         result: list = []
-        thread = threading.Thread(target=lambda r=root, out=result: out.append(
-            run_showcase("build", cwd=r, timeout=600)), name=f"build {name}", daemon=True)
+        thread = threading.Thread(
+            target=lambda r=root, out=result: out.append(run_showcase("build", cwd=r, timeout=600)),
+            name=f"build {name}",
+            daemon=True,
+        )
         thread.start()
         _BUILDS[name] = (root, thread, result)
 
@@ -133,9 +151,13 @@ def _site(tmp_path_factory, name: str) -> Path:
     root, thread, result = _BUILDS[name]
     thread.join()
     if not result:
-        pytest.fail(f"`showcase build` of the {name} archive did not finish (see the log)", pytrace=False)
+        pytest.fail(
+            f"`showcase build` of the {name} archive did not finish (see the log)", pytrace=False
+        )
     if result[0].code != 0:
-        pytest.fail(f"`showcase build` failed in {root}:\n{result[0].out}{result[0].err}", pytrace=False)
+        pytest.fail(
+            f"`showcase build` failed in {root}:\n{result[0].out}{result[0].err}", pytrace=False
+        )
     return root / "site"
 
 
@@ -274,7 +296,8 @@ class WatchedPage:
             return False
         return ("sitemap.xml" in message.text and "CORS" in message.text) or (
             message.text == "Failed to load resource: net::ERR_FAILED"
-            and (message.location or {}).get("url", "").endswith("/sitemap.xml"))
+            and (message.location or {}).get("url", "").endswith("/sitemap.xml")
+        )
 
     def _count(self, change: int) -> None:
         self._in_flight += change
@@ -324,10 +347,12 @@ class WatchedPage:
         return self.page.evaluate(_OVERFLOW_JS)
 
     def problems(self) -> list[str]:
-        return ([f"console error: {e}" for e in self.console_errors]
-                + [f"page error: {e}" for e in self.page_errors]
-                + [f"failed request: {e}" for e in self.failed_requests]
-                + [f"request to another host: {e}" for e in self.external_requests])
+        return (
+            [f"console error: {e}" for e in self.console_errors]
+            + [f"page error: {e}" for e in self.page_errors]
+            + [f"failed request: {e}" for e in self.failed_requests]
+            + [f"request to another host: {e}" for e in self.external_requests]
+        )
 
 
 @pytest.fixture

@@ -44,10 +44,14 @@ def test_the_diagram_places_each_clip_where_the_cut_does(page, served_edit):
     assert dissolve[1] < 3 / 4.6 < dissolve[2]  # over the cut it softens
     # Sound: music 0-3 s, a gap 3-3.4 s, the clip's sound 3.4-4.4 s.
     assert [(k, round(a * 4.6, 1), round(b * 4.6, 1)) for k, a, b in audio] == [
-        ("sc-edit__block--clip", 0.0, 3.0), ("sc-edit__block--gap", 3.0, 3.4),
-        ("sc-edit__block--clip", 3.4, 4.4)]
-    assert page.evaluate("[...document.querySelectorAll('.sc-edit img')]"
-                         ".every(i => i.complete && i.naturalWidth > 0)")
+        ("sc-edit__block--clip", 0.0, 3.0),
+        ("sc-edit__block--gap", 3.0, 3.4),
+        ("sc-edit__block--clip", 3.4, 4.4),
+    ]
+    assert page.evaluate(
+        "[...document.querySelectorAll('.sc-edit img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert page.problems() == []
 
 
@@ -76,8 +80,12 @@ def test_on_a_phone_the_diagram_scrolls_in_its_own_box(new_page, served_edit, sc
     width, inner = box.evaluate("b => [b.clientWidth, b.scrollWidth]")
     assert width <= 390 and inner > width  # the drawing keeps its width and scrolls
     # Readable: the titles on the blocks are no smaller than 11 CSS pixels.
-    assert box.locator(".sc-edit__text").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)") >= 11
+    assert (
+        box.locator(".sc-edit__text").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
+        >= 11
+    )
     # Scrolled to its end, the last block shows and can be followed.
     box.evaluate("b => b.scrollLeft = b.scrollWidth")
     last = phone.get_by_role("link", name="photo-b, Video 1, 0:03–0:05")

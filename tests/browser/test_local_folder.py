@@ -28,8 +28,9 @@ def test_a_visitor_walks_the_site_from_a_folder(page, demo_site):
     page.evaluate("document.querySelector('video').play()")
     page.wait_for_function("document.querySelector('video').currentTime > 0.2", timeout=15000)
     # its captions show too (Chromium loads no <track> file from a folder: they are inline)
-    page.wait_for_function("(document.querySelector('video').textTracks[0].cues || []).length > 0",
-                           timeout=5000)
+    page.wait_for_function(
+        "(document.querySelector('video').textTracks[0].cues || []).length > 0", timeout=5000
+    )
     # -> along its remix tree to a source, whose image shows
     page.locator(".sc-lineage a", has_text="Coffee cup at Pikolo Espresso Bar").first.click()
     page.wait_for_url("**/records/coffee-cup/index.html")
@@ -57,8 +58,9 @@ def test_every_link_of_the_home_page_opens_a_file(page, demo_site):
     assert page.problems() == []
 
 
-def test_search_works_from_a_folder_and_the_polyfill_stays_out_of_the_way_on_a_server(page, demo_site,
-                                                                                    served_demo):
+def test_search_works_from_a_folder_and_the_polyfill_stays_out_of_the_way_on_a_server(
+    page, demo_site, served_demo
+):
     page.open(demo_site.resolve().as_uri() + "/index.html")
     page.locator(".md-search__input").focus()
     page.keyboard.type("please hold")

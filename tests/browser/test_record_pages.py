@@ -38,7 +38,9 @@ def test_images_load_and_tree_links_navigate(page, served_demo):
     page.open(served_demo + "records/photo-motion-study/index.html")
     thumbs = page.locator(".sc-lineage img.sc-thumb")
     assert thumbs.count() >= 5
-    assert page.evaluate("[...document.querySelectorAll('.sc-lineage img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate(
+        "[...document.querySelectorAll('.sc-lineage img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.locator(".sc-lineage a", has_text="Coffee cup at Pikolo Espresso Bar").first.click()
     page.wait_for_url("**/records/coffee-cup/index.html")
     assert page.locator("h1").inner_text() == "Coffee cup at Pikolo Espresso Bar"
@@ -52,7 +54,9 @@ def test_record_page_fits_a_phone(phone_page, served_demo):
     assert phone_page.problems() == []
 
 
-def test_a_lineage_of_forty_fits_a_phone_and_its_folds_open_from_the_keyboard(phone_page, lineage_site):
+def test_a_lineage_of_forty_fits_a_phone_and_its_folds_open_from_the_keyboard(
+    phone_page, lineage_site
+):
     phone_page.open(lineage_site.resolve().as_uri() + "/records/the-production/index.html")
     assert phone_page.overflow() is None
     fold = phone_page.locator("details.sc-tree__fold").first

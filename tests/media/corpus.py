@@ -73,8 +73,9 @@ def png_broken_stream() -> bytes:
     raw = zlib.compress(b"\0" + b"\x80" * (64 * 3) * 64)
     ihdr = struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0)
     idat = raw[:12] + b"\xff" * 12
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat)
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
 
 
 def gif_frame_outside() -> bytes:
@@ -83,7 +84,7 @@ def gif_frame_outside() -> bytes:
     Image.new("P", (16, 16), 1).save(buf, "GIF")
     data = buf.getvalue()
     start = data.index(b",")  # the image descriptor
-    return data[:start + 10 + 2] + b"\x00;"  # min code size, then at once the end of the data
+    return data[: start + 10 + 2] + b"\x00;"  # min code size, then at once the end of the data
 
 
 def jpeg_broken_exif() -> bytes:
@@ -99,15 +100,38 @@ def jpeg_broken_exif() -> bytes:
 def empty_wav() -> bytes:
     """A 44-byte WAV: a valid header for 16-bit mono 8 kHz and a data chunk of 0 bytes."""
     fmt = struct.pack("<HHIIHH", 1, 1, 8000, 16000, 2, 16)
-    return (b"RIFF" + struct.pack("<I", 36) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
-            + b"data" + struct.pack("<I", 0))
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36)
+        + b"WAVE"
+        + b"fmt "
+        + struct.pack("<I", 16)
+        + fmt
+        + b"data"
+        + struct.pack("<I", 0)
+    )
 
 
 def one_frame_mp3(path: Path) -> None:
     """The first MPEG audio frame of an encoded tone, alone."""
     full = path.with_suffix(".full.mp3")
-    ffmpeg("-f", "lavfi", "-i", "sine=f=440:d=1", "-c:a", "libmp3lame", "-b:a", "128k",
-           "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", str(full))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=f=440:d=1",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "128k",
+        "-write_xing",
+        "0",
+        "-id3v2_version",
+        "0",
+        "-f",
+        "mp3",
+        str(full),
+    )
     data = full.read_bytes()
     full.unlink()
     path.write_bytes(data[:417])  # one 128 kb/s 44.1 kHz frame is 417 bytes
@@ -123,14 +147,48 @@ def mp4_without_video(path: Path) -> None:
 
 def huge_frame_mp4(path: Path) -> None:
     """One 8192x8192 H.264 frame (67 megapixels) of flat colour: a few KB."""
-    ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=8192x8192:d=0.04:r=25", "-frames:v", "1",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mp4", str(path))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=gray:s=8192x8192:d=0.04:r=25",
+        "-frames:v",
+        "1",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-f",
+        "mp4",
+        str(path),
+    )
 
 
 def good_mp4(path: Path) -> None:
-    ffmpeg("-f", "lavfi", "-i", "testsrc=s=160x120:r=10:d=1", "-f", "lavfi", "-i", "sine=d=1",
-           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           "-shortest", "-f", "mp4", str(path))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=s=160x120:r=10:d=1",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=1",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        "-f",
+        "mp4",
+        str(path),
+    )
 
 
 def good_wav(path: Path) -> None:
@@ -166,17 +224,39 @@ def place(root: Path, odd: Odd) -> Path:
     alt = "alt: Something to see.\n" if odd.type in ("image", "video") else ""
     (folder / "record.yaml").write_text(
         f"title: {odd.record}\ntype: {odd.type}\nfile: {odd.file}\n{alt}"
-        "contributors:\n  - {handle: ana, role: maker}\nlicense: CC-BY-4.0\ncreated: 2024-05-01\n")
+        "contributors:\n  - {handle: ana, role: maker}\nlicense: CC-BY-4.0\ncreated: 2024-05-01\n"
+    )
     return folder
-
 
 
 def tiny_mp4(path: Path, seconds: float = 1) -> None:
     """A small, sound H.264/AAC MP4 (80x60) for fixtures that need a real video."""
-    ffmpeg("-f", "lavfi", "-i", f"testsrc=s=80x60:r=10:d={seconds}",
-           "-f", "lavfi", "-i", f"sine=d={seconds}", "-c:v", "libx264", "-preset", "ultrafast",
-           "-pix_fmt", "yuv420p", "-g", "10", "-c:a", "aac",
-           "-shortest", "-movflags", "+faststart", "-f", "mp4", str(path))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc=s=80x60:r=10:d={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=d={seconds}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        "10",
+        "-c:a",
+        "aac",
+        "-shortest",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(path),
+    )
 
 
 def cut_after_first_seconds(path: Path) -> None:
@@ -184,4 +264,4 @@ def cut_after_first_seconds(path: Path) -> None:
     the rest is missing (the build's copy of the original stops there)."""
     tiny_mp4(path, seconds=8)
     data = path.read_bytes()
-    path.write_bytes(data[:len(data) * 85 // 100])
+    path.write_bytes(data[: len(data) * 85 // 100])

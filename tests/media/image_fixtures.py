@@ -14,9 +14,14 @@ UPRIGHT_SIZE = (64, 40)  # landscape: a 90-degree orientation swaps it
 
 # Inverse of each EXIF orientation's transform: stored pixels that display upright.
 _STORE = {
-    1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_90,
-    7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_270,
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
 }
 
 
@@ -55,9 +60,13 @@ def private_jpeg() -> bytes:
     exif[0x010E] = "GPS fix at home"  # ImageDescription
     gps = exif.get_ifd(0x8825)
     gps.update({1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)})
-    xmp = (b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
-           b"<rdf:Description xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:CreatorTool='Secret'/></rdf:RDF></x:xmpmeta>")
-    data = _save(photo(), "JPEG", quality=90, exif=exif.tobytes(), xmp=xmp, comment=b"secret comment")
+    xmp = (
+        b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        b"<rdf:Description xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:CreatorTool='Secret'/></rdf:RDF></x:xmpmeta>"
+    )
+    data = _save(
+        photo(), "JPEG", quality=90, exif=exif.tobytes(), xmp=xmp, comment=b"secret comment"
+    )
     iptc = b"Photoshop 3.0\0" + b"8BIM\x04\x04\0\0\0\0\0\x0c\x1c\x02\x78\0\x07private"
     app13 = b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc
     return data[:2] + app13 + data[2:] + b"TRAILER-WITH-GPS"
@@ -97,7 +106,10 @@ def text_png() -> bytes:
 
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Secret Person")
-    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta xmlns:x='adobe:ns:meta/' about='http://ns.adobe.com/xap/1.0/'/>")
+    info.add_itxt(
+        "XML:com.adobe.xmp",
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/' about='http://ns.adobe.com/xap/1.0/'/>",
+    )
     exif = Image.Exif()
     exif[0x010E] = "GPS here"
     data = _save(photo(), "PNG", pnginfo=info, exif=exif.tobytes())
@@ -109,8 +121,15 @@ def animated_gif() -> bytes:
     """Three frames, red, green, blue, with a comment block."""
     frames = [Image.new("RGB", (30, 20), c) for c in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
     buf = io.BytesIO()
-    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0,
-                   comment=b"secret comment")
+    frames[0].save(
+        buf,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=100,
+        loop=0,
+        comment=b"secret comment",
+    )
     return buf.getvalue()
 
 
@@ -121,8 +140,16 @@ def webp_with_metadata(animated: bool = False) -> bytes:
     if animated:
         frames = [Image.new("RGB", (30, 20), c) for c in ((255, 0, 0), (0, 0, 255))]
         buf = io.BytesIO()
-        frames[0].save(buf, "WEBP", save_all=True, append_images=frames[1:], duration=100, lossless=True,
-                       exif=exif.tobytes(), xmp=xmp)
+        frames[0].save(
+            buf,
+            "WEBP",
+            save_all=True,
+            append_images=frames[1:],
+            duration=100,
+            lossless=True,
+            exif=exif.tobytes(),
+            xmp=xmp,
+        )
         return buf.getvalue()
     return _save(photo(), "WEBP", quality=90, exif=exif.tobytes(), xmp=xmp)
 
@@ -140,6 +167,7 @@ def png_bomb(width: int = 30000, height: int = 30000) -> bytes:
 
 def adobe_rgb_icc() -> bytes:
     """An ICC v2 matrix/TRC profile with the Adobe RGB (1998) primaries (D50-adapted)."""
+
     def s15(v: float) -> bytes:
         return struct.pack(">i", round(v * 65536))
 
@@ -148,7 +176,14 @@ def adobe_rgb_icc() -> bytes:
 
     desc_text = b"Adobe RGB (1998) compatible\0"
     tags = [
-        (b"desc", b"desc\0\0\0\0" + struct.pack(">I", len(desc_text)) + desc_text + b"\0" * 12 + b"\0" * 67),
+        (
+            b"desc",
+            b"desc\0\0\0\0"
+            + struct.pack(">I", len(desc_text))
+            + desc_text
+            + b"\0" * 12
+            + b"\0" * 67,
+        ),
         (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
         (b"rXYZ", xyz(0.60974, 0.31111, 0.01947)),
         (b"gXYZ", xyz(0.20528, 0.62567, 0.06087)),
@@ -166,9 +201,20 @@ def adobe_rgb_icc() -> bytes:
         table.append(sig + struct.pack(">II", offset + len(blob), len(body)))
         blob += body
     size = offset + len(blob)
-    header = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
-              + struct.pack(">6H", 2000, 1, 1, 0, 0, 0) + b"acsp" + b"\0" * 24 + struct.pack(">I", 0)
-              + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 48)
+    header = (
+        struct.pack(">I", size)
+        + b"\0" * 4
+        + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ "
+        + struct.pack(">6H", 2000, 1, 1, 0, 0, 0)
+        + b"acsp"
+        + b"\0" * 24
+        + struct.pack(">I", 0)
+        + s15(0.9642)
+        + s15(1.0)
+        + s15(0.8249)
+        + b"\0" * 48
+    )
     assert len(header) == 128
     return header + b"".join(table) + blob
 
@@ -192,5 +238,9 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 def _png(width: int, height: int, bit_depth: int, color_type: int, raw: bytes) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(raw))
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", ihdr)
+        + _chunk(b"IDAT", zlib.compress(raw))
+        + _chunk(b"IEND", b"")
+    )

@@ -28,8 +28,13 @@ SETTINGS = MediaSettings(widths=(160, 320), preview_width=300)
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def run(media_path: Path, tmp_path: Path, poster: Path | None = None, settings: MediaSettings = SETTINGS,
-        **params) -> tuple[MediaInfo, Path]:
+def run(
+    media_path: Path,
+    tmp_path: Path,
+    poster: Path | None = None,
+    settings: MediaSettings = SETTINGS,
+    **params,
+) -> tuple[MediaInfo, Path]:
     root = tmp_path / "archive"
     inputs = [place(media_path, root, "song")]
     if poster is not None:
@@ -98,8 +103,10 @@ def test_raw_aac_gets_an_m4a_with_the_same_stream_for_podcast_apps(media: MediaF
     assert b"Private title" not in raw and raw.index(b"moov") < raw.index(b"mdat")  # faststart
 
 
-@pytest.mark.parametrize("ext, mime", [("wav", "audio/wav"), ("flac", "audio/flac"), ("ogg", "audio/ogg"),
-                                       ("mp3", "audio/mpeg")])
+@pytest.mark.parametrize(
+    "ext, mime",
+    [("wav", "audio/wav"), ("flac", "audio/flac"), ("ogg", "audio/ogg"), ("mp3", "audio/mpeg")],
+)
 def test_originals_keep_their_container_and_lose_their_tags(media: MediaFiles, tmp_path, ext, mime):
     src = media.tone(ext)
     assert personal_tags(ffprobe(src))  # the fixture has a title and an artist
@@ -109,7 +116,10 @@ def test_originals_keep_their_container_and_lose_their_tags(media: MediaFiles, t
     assert personal_tags(ffprobe(out / original.file)) == {}
     raw = (out / original.file).read_bytes()
     assert b"Private title" not in raw and b"Someone" not in raw and not has_versioned_encoder(raw)
-    assert ffprobe(out / original.file)["streams"][0]["codec_name"] == ffprobe(src)["streams"][0]["codec_name"]
+    assert (
+        ffprobe(out / original.file)["streams"][0]["codec_name"]
+        == ffprobe(src)["streams"][0]["codec_name"]
+    )
 
 
 # --- the waveform ------------------------------------------------------------------------------------
@@ -126,7 +136,9 @@ def test_the_waveform_is_one_themeable_path_of_600_bars(media: MediaFiles, tmp_p
     elements = list(root.iter())
     assert [e.tag for e in elements] == [f"{SVG}svg", f"{SVG}path"]
     assert "script" not in text.lower()
-    assert not [a for e in elements for a in e.attrib if a.lower().startswith("on")]  # no event handlers
+    assert not [
+        a for e in elements for a in e.attrib if a.lower().startswith("on")
+    ]  # no event handlers
     path = elements[1]
     assert path.get("fill") == "currentColor"
     bars = [int(seg.split("v")[1].split("h")[0]) for seg in path.get("d").split("z") if seg]
@@ -201,12 +213,15 @@ def test_an_oversized_cover_is_refused_before_decoding(media: MediaFiles, tmp_pa
 # --- what fails ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("maker, match", [
-    (lambda m: m.empty("empty.wav"), "empty"),
-    (lambda m: m.text_as("notes.mp3"), "not audio"),
-    (lambda m: m.black_start_mp4(), "not audio"),
-    (lambda m: m.hls_playlist(), "not audio"),
-])
+@pytest.mark.parametrize(
+    "maker, match",
+    [
+        (lambda m: m.empty("empty.wav"), "empty"),
+        (lambda m: m.text_as("notes.mp3"), "not audio"),
+        (lambda m: m.black_start_mp4(), "not audio"),
+        (lambda m: m.hls_playlist(), "not audio"),
+    ],
+)
 def test_what_is_not_audio_fails_cleanly(media: MediaFiles, tmp_path, maker, match):
     with pytest.raises(MediaError, match=match) as err:
         run(maker(media), tmp_path)

@@ -31,8 +31,15 @@ def margin_is_blank(card: Image.Image, margin: int) -> bool:
     """Nothing but paper outside the text area (the accent bar at the top excepted)."""
     w, h = card.size
     bar = 16
-    regions = [(0, bar, margin, h), (w - margin, bar, w, h), (0, h - margin, w, h), (0, bar, w, margin)]
-    return all(card.crop(r).getcolors() == [(len(card.crop(r).getdata()), cards.PAPER)] for r in regions)
+    regions = [
+        (0, bar, margin, h),
+        (w - margin, bar, w, h),
+        (0, h - margin, w, h),
+        (0, bar, w, margin),
+    ]
+    return all(
+        card.crop(r).getcolors() == [(len(card.crop(r).getdata()), cards.PAPER)] for r in regions
+    )
 
 
 def contrast(a, b) -> float:
@@ -40,6 +47,7 @@ def contrast(a, b) -> float:
         ch = [v / 255 for v in c]
         ch = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in ch]
         return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2]
+
     hi, lo = sorted((lum(a), lum(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
@@ -50,7 +58,9 @@ def test_colours_are_accessible():
 
 
 def test_card_has_its_size_and_draws_text():
-    card = cards.render_card("The Sea at Night", "Ana Lima", "text", ["The sea came in", "and took the stairs"])
+    card = cards.render_card(
+        "The Sea at Night", "Ana Lima", "text", ["The sea came in", "and took the stairs"]
+    )
     assert card.size == (1200, 1200) and card.mode == "RGB"
     assert len(card.getcolors(1 << 16)) > 10  # antialiased text, not a blank page
     assert margin_is_blank(card, 96)
@@ -65,7 +75,9 @@ def test_hostile_text_stays_inside_the_card(text):
 
 @pytest.mark.parametrize("size", [(1200, 630), (630, 1200), (400, 400), (40, 40)])
 def test_other_sizes(size):
-    card = cards.render_card("A title that is long enough to wrap over lines", "Bo Chen", "audio", ["line"] * 50, size)
+    card = cards.render_card(
+        "A title that is long enough to wrap over lines", "Bo Chen", "audio", ["line"] * 50, size
+    )
     assert card.size == size
 
 
@@ -120,8 +132,15 @@ print("code")
 snake_case_name stays
 """
     assert cards.opening_lines(text, title="The sea") == [
-        "Some emphasis, strong, a link and tags & code", "second line of the stanza", "",
-        "a quote", "an item", "a number", 'print("code")', "snake_case_name stays"]
+        "Some emphasis, strong, a link and tags & code",
+        "second line of the stanza",
+        "",
+        "a quote",
+        "an item",
+        "a number",
+        'print("code")',
+        "snake_case_name stays",
+    ]
     assert cards.opening_lines("# Other heading\nbody") == ["Other heading", "body"]
     assert cards.opening_lines("") == []
     assert len(cards.opening_lines("line\n" * 500)) == cards.CARD_LINES
@@ -145,8 +164,11 @@ def test_text_card_recipe(tmp_path):
     assert (out / "poem.md").read_bytes() == data
     settings = MediaSettings()
     assert [(d.file, d.width, d.height) for d in info.by_role("image")] == [
-        (f"image-{w}.webp", w, w) for w in settings.widths]  # never upscaled beyond the 1200 px card
-    assert [(d.file, d.width) for d in info.by_role("preview")] == [("preview.jpg", settings.preview_width)]
+        (f"image-{w}.webp", w, w) for w in settings.widths
+    ]  # never upscaled beyond the 1200 px card
+    assert [(d.file, d.width) for d in info.by_role("preview")] == [
+        ("preview.jpg", settings.preview_width)
+    ]
     for d in info.derivatives[1:]:
         assert Image.open(out / d.file).size == (d.width, d.height)
     assert sorted(p.name for p in out.iterdir()) == sorted(d.file for d in info.derivatives)
@@ -157,7 +179,9 @@ def test_text_card_is_byte_for_byte_stable(tmp_path):
     first, out1 = make_card(tmp_path / "a", "t.txt", data)
     second, out2 = make_card(tmp_path / "b", "t.txt", data)
     assert first == second and first.by_role("original")[0].mime == "text/plain"
-    digest = lambda out: {d.file: hashlib.sha256((out / d.file).read_bytes()).hexdigest() for d in first.derivatives}
+    digest = lambda out: {
+        d.file: hashlib.sha256((out / d.file).read_bytes()).hexdigest() for d in first.derivatives
+    }
     assert digest(out1) == digest(out2)
 
 

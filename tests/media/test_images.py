@@ -17,8 +17,20 @@ from builder.media.results import MediaError
 from . import image_fixtures as fx
 
 SMALL = MediaSettings(widths=(16, 32, 2000), preview_width=24)
-LEAKS = (b"Exif", b"http://ns.adobe.com/xap", b"GPS", b"secret", b"Secret", b"Photoshop 3.0", b"TRAILER",
-         b"8BIM", b"tIME", b"tEXt", b"iTXt", b"eXIf")
+LEAKS = (
+    b"Exif",
+    b"http://ns.adobe.com/xap",
+    b"GPS",
+    b"secret",
+    b"Secret",
+    b"Photoshop 3.0",
+    b"TRAILER",
+    b"8BIM",
+    b"tIME",
+    b"tEXt",
+    b"iTXt",
+    b"eXIf",
+)
 
 
 def run(tmp_path: Path, name: str, data: bytes, settings: MediaSettings = SMALL, **params):
@@ -57,9 +69,13 @@ def assert_no_metadata(out: Path, files) -> None:
         im = opened(out, file)
         assert not im.getexif(), file
         if im.format == "JPEG":
-            head = data[:data.index(b"\xff\xda")]
-            assert not re.search(rb"\xff[\xe1\xe3-\xed\xef\xfe]", head), file  # only JFIF, ICC, Adobe
-        assert not {"exif", "xmp", "comment", "photoshop", "XML:com.adobe.xmp", "Author"} & set(im.info), file
+            head = data[: data.index(b"\xff\xda")]
+            assert not re.search(rb"\xff[\xe1\xe3-\xed\xef\xfe]", head), (
+                file
+            )  # only JFIF, ICC, Adobe
+        assert not {"exif", "xmp", "comment", "photoshop", "XML:com.adobe.xmp", "Author"} & set(
+            im.info
+        ), file
 
 
 def color(im: Image.Image, xy) -> tuple[int, ...]:
@@ -72,19 +88,31 @@ def near(a, b, tol=24) -> bool:
 
 # -- sizes and formats ------------------------------------------------------------------
 
+
 def test_widths_previews_and_the_original(tmp_path):
     info, out = run(tmp_path, "photo.jpg", fx._save(fx.photo((96, 64)), "JPEG", quality=90))
     assert (info.width, info.height) == (96, 64)
     assert [(d.file, d.width, d.height) for d in info.by_role("image")] == [
-        ("image-16.webp", 16, 11), ("image-32.webp", 32, 21), ("image-96.webp", 96, 64)]
+        ("image-16.webp", 16, 11),
+        ("image-32.webp", 32, 21),
+        ("image-96.webp", 96, 64),
+    ]
     assert [(d.file, d.width, d.height, d.mime) for d in info.by_role("preview")] == [
-        ("preview.jpg", 24, 16, "image/jpeg")]
+        ("preview.jpg", 24, 16, "image/jpeg")
+    ]
     [original] = info.by_role("original")
-    assert (original.file, original.mime, original.width, original.height) == ("photo.jpg", "image/jpeg", 96, 64)
+    assert (original.file, original.mime, original.width, original.height) == (
+        "photo.jpg",
+        "image/jpeg",
+        96,
+        64,
+    )
     assert info.extra == {}
     assert_consistent(info, out)
     preview = opened(out, "preview.jpg")
-    assert preview.mode == "RGB" and not preview.info.get("progressive")  # baseline: cheaper, fetched whole
+    assert preview.mode == "RGB" and not preview.info.get(
+        "progressive"
+    )  # baseline: cheaper, fetched whole
     assert "icc_profile" not in preview.info
 
 
@@ -104,7 +132,9 @@ def test_image_as_wide_as_a_setting_is_not_duplicated(tmp_path):
 
 def test_large_jpeg_uses_draft_and_keeps_full_size_facts(tmp_path):
     settings = MediaSettings(widths=(100, 200), preview_width=150)
-    info, out = run(tmp_path, "big.jpg", fx._save(fx.photo((1000, 600)), "JPEG", quality=85), settings)
+    info, out = run(
+        tmp_path, "big.jpg", fx._save(fx.photo((1000, 600)), "JPEG", quality=85), settings
+    )
     assert (info.width, info.height) == (1000, 600)
     assert [(d.width, d.height) for d in info.by_role("image")] == [(100, 60), (200, 120)]
     assert opened(out, "big.jpg").size == (1000, 600)
@@ -121,6 +151,7 @@ def test_output_is_deterministic(tmp_path):
 
 
 # -- orientation ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("orientation", range(1, 9))
 def test_every_exif_orientation_is_applied(tmp_path, orientation):
@@ -144,6 +175,7 @@ def test_every_exif_orientation_is_applied(tmp_path, orientation):
 
 # -- colour, modes and depth --------------------------------------------------------------
 
+
 def test_cmyk_jpeg_becomes_rgb(tmp_path):
     info, out = run(tmp_path, "cmyk.jpg", fx.cmyk_jpeg())
     for d in info.by_role("image") + info.by_role("preview"):
@@ -154,7 +186,9 @@ def test_cmyk_jpeg_becomes_rgb(tmp_path):
 
 
 def test_adobe_rgb_is_converted_to_srgb(tmp_path):
-    info, out = run(tmp_path, "adobe.jpg", fx.adobe_rgb_jpeg(), MediaSettings(widths=(32,), preview_width=32))
+    info, out = run(
+        tmp_path, "adobe.jpg", fx.adobe_rgb_jpeg(), MediaSettings(widths=(32,), preview_width=32)
+    )
     for file in ("image-32.webp", "preview.jpg"):
         im = opened(out, file)
         assert "icc_profile" not in im.info
@@ -166,19 +200,28 @@ def test_adobe_rgb_is_converted_to_srgb(tmp_path):
 
 def test_srgb_profile_is_left_alone(tmp_path):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    data = fx._save(Image.new("RGB", (32, 16), (200, 100, 50)), "JPEG", quality=100, icc_profile=srgb)
+    data = fx._save(
+        Image.new("RGB", (32, 16), (200, 100, 50)), "JPEG", quality=100, icc_profile=srgb
+    )
     info, out = run(tmp_path, "s.jpg", data, MediaSettings(widths=(32,), preview_width=32))
     assert near(color(opened(out, "preview.jpg"), (8, 8)), (200, 100, 50), 4)
 
 
 def test_broken_profile_is_ignored(tmp_path):
-    data = fx._save(Image.new("RGB", (32, 16), (200, 100, 50)), "JPEG", quality=100, icc_profile=b"not a profile" * 10)
+    data = fx._save(
+        Image.new("RGB", (32, 16), (200, 100, 50)),
+        "JPEG",
+        quality=100,
+        icc_profile=b"not a profile" * 10,
+    )
     info, out = run(tmp_path, "s.jpg", data, MediaSettings(widths=(32,), preview_width=32))
     assert near(color(opened(out, "preview.jpg"), (8, 8)), (200, 100, 50), 4)
 
 
 def test_16_bit_png_is_scaled_not_clipped(tmp_path):
-    info, out = run(tmp_path, "deep.png", fx.png16_gradient(), MediaSettings(widths=(256,), preview_width=256))
+    info, out = run(
+        tmp_path, "deep.png", fx.png16_gradient(), MediaSettings(widths=(256,), preview_width=256)
+    )
     assert (info.width, info.height) == (256, 8)
     for file in ("image-256.webp", "preview.jpg"):
         row = [color(opened(out, file), (x, 4))[0] for x in range(0, 256, 32)]
@@ -187,17 +230,23 @@ def test_16_bit_png_is_scaled_not_clipped(tmp_path):
 
 
 def test_rgba_keeps_alpha_in_webp_and_flattens_preview_on_white(tmp_path):
-    info, out = run(tmp_path, "alpha.png", fx.rgba_png(), MediaSettings(widths=(40,), preview_width=40))
+    info, out = run(
+        tmp_path, "alpha.png", fx.rgba_png(), MediaSettings(widths=(40,), preview_width=40)
+    )
     webp = opened(out, "image-40.webp")
     assert webp.mode == "RGBA"
     assert webp.getpixel((5, 10))[3] == 255 and webp.getpixel((35, 10))[3] == 0
     preview = opened(out, "preview.jpg")
     assert preview.mode == "RGB"
-    assert near(preview.getpixel((5, 10)), (0, 0, 255)) and near(preview.getpixel((35, 10)), (255, 255, 255))
+    assert near(preview.getpixel((5, 10)), (0, 0, 255)) and near(
+        preview.getpixel((35, 10)), (255, 255, 255)
+    )
 
 
 def test_palette_with_transparency(tmp_path):
-    info, out = run(tmp_path, "pal.png", fx.palette_png(), MediaSettings(widths=(40,), preview_width=40))
+    info, out = run(
+        tmp_path, "pal.png", fx.palette_png(), MediaSettings(widths=(40,), preview_width=40)
+    )
     webp = opened(out, "image-40.webp")
     assert webp.mode == "RGBA"
     assert webp.getpixel((5, 10))[3] == 0 and near(webp.getpixel((35, 10))[:3], (0, 160, 0))
@@ -207,9 +256,15 @@ def test_palette_with_transparency(tmp_path):
 def test_one_bit_and_greyscale_become_rgb(tmp_path):
     im = Image.new("1", (40, 20), 0)
     im.paste(1, (20, 0, 40, 20))
-    info, out = run(tmp_path, "bw.png", fx._save(im, "PNG"), MediaSettings(widths=(40,), preview_width=40))
+    info, out = run(
+        tmp_path, "bw.png", fx._save(im, "PNG"), MediaSettings(widths=(40,), preview_width=40)
+    )
     preview = opened(out, "preview.jpg")
-    assert preview.mode == "RGB" and near(preview.getpixel((5, 5)), (0, 0, 0)) and near(preview.getpixel((35, 5)), fx.WHITE)
+    assert (
+        preview.mode == "RGB"
+        and near(preview.getpixel((5, 5)), (0, 0, 0))
+        and near(preview.getpixel((35, 5)), fx.WHITE)
+    )
 
 
 def test_opaque_alpha_is_dropped(tmp_path):
@@ -219,8 +274,11 @@ def test_opaque_alpha_is_dropped(tmp_path):
 
 # -- animation ----------------------------------------------------------------------------
 
+
 def test_animated_gif_poster_is_the_first_frame(tmp_path):
-    info, out = run(tmp_path, "anim.gif", fx.animated_gif(), MediaSettings(widths=(30,), preview_width=30))
+    info, out = run(
+        tmp_path, "anim.gif", fx.animated_gif(), MediaSettings(widths=(30,), preview_width=30)
+    )
     assert info.extra == {"animated": True, "frames": 3}
     assert near(color(opened(out, "image-30.webp"), (15, 10)), (255, 0, 0))
     assert near(color(opened(out, "preview.jpg"), (15, 10)), (255, 0, 0))
@@ -231,8 +289,12 @@ def test_animated_gif_poster_is_the_first_frame(tmp_path):
 
 
 def test_animated_webp(tmp_path):
-    info, out = run(tmp_path, "anim.webp", fx.webp_with_metadata(animated=True),
-                    MediaSettings(widths=(30,), preview_width=30))
+    info, out = run(
+        tmp_path,
+        "anim.webp",
+        fx.webp_with_metadata(animated=True),
+        MediaSettings(widths=(30,), preview_width=30),
+    )
     assert info.extra == {"animated": True, "frames": 2}
     assert near(color(opened(out, "preview.jpg"), (15, 10)), (255, 0, 0))
     original = Image.open(out / "anim.webp")
@@ -242,9 +304,13 @@ def test_animated_webp(tmp_path):
 
 # -- metadata -----------------------------------------------------------------------------
 
+
 def test_no_output_carries_gps_exif_xmp_iptc_or_comments(tmp_path):
     data = fx.private_jpeg()
-    assert all(m in data for m in (b"Exif", b"http://ns.adobe.com/xap", b"GPS", b"Photoshop 3.0", b"secret"))
+    assert all(
+        m in data
+        for m in (b"Exif", b"http://ns.adobe.com/xap", b"GPS", b"Photoshop 3.0", b"secret")
+    )
     info, out = run(tmp_path, "holiday.jpg", data)
     assert_no_metadata(out, [d.file for d in info.derivatives])
     assert_consistent(info, out)
@@ -253,26 +319,37 @@ def test_no_output_carries_gps_exif_xmp_iptc_or_comments(tmp_path):
 def scan_data(jpeg: bytes) -> bytes:
     """The entropy-coded data: from the first SOS segment to EOI."""
     sos = jpeg.index(b"\xff\xda")
-    return jpeg[sos:jpeg.index(b"\xff\xd9", sos)]
+    return jpeg[sos : jpeg.index(b"\xff\xd9", sos)]
 
 
 @pytest.mark.parametrize("progressive", [False, True])
 def test_stripped_jpeg_keeps_image_data_bit_for_bit(tmp_path, progressive):
     data = fx.private_jpeg()
     if progressive:
-        data = fx._save(Image.open(io.BytesIO(data)), "JPEG", quality=90, progressive=True,
-                        exif=Image.open(io.BytesIO(data)).info["exif"], comment=b"secret")
+        data = fx._save(
+            Image.open(io.BytesIO(data)),
+            "JPEG",
+            quality=90,
+            progressive=True,
+            exif=Image.open(io.BytesIO(data)).info["exif"],
+            comment=b"secret",
+        )
     info, out = run(tmp_path, "p.jpg", data)
     stripped = (out / "p.jpg").read_bytes()
     assert scan_data(stripped) == scan_data(data)
     assert Image.open(io.BytesIO(stripped)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
     assert stripped.endswith(b"\xff\xd9") and len(stripped) < len(data)
-    segments = [m.group() for m in re.finditer(rb"\xff[\xe0-\xef\xfe]", stripped[:stripped.index(b"\xff\xda")])]
+    segments = [
+        m.group()
+        for m in re.finditer(rb"\xff[\xe0-\xef\xfe]", stripped[: stripped.index(b"\xff\xda")])
+    ]
     assert segments == [b"\xff\xe0"]  # JFIF only
 
 
 def test_jpeg_walker_keeps_icc_and_adobe_segments():
-    data = fx._save(Image.new("CMYK", (16, 16), (0, 255, 255, 0)), "JPEG", icc_profile=fx.adobe_rgb_icc())
+    data = fx._save(
+        Image.new("CMYK", (16, 16), (0, 255, 255, 0)), "JPEG", icc_profile=fx.adobe_rgb_icc()
+    )
     stripped = images.strip_jpeg(data)
     im = Image.open(io.BytesIO(stripped))
     assert im.info["icc_profile"] == fx.adobe_rgb_icc() and im.info.get("adobe") is not None
@@ -318,13 +395,21 @@ def test_original_named_like_a_derivative_does_not_overwrite_it(tmp_path):
 
 # -- hostile and broken files ---------------------------------------------------------
 
-@pytest.mark.parametrize("name,data,words", [
-    ("empty.jpg", b"", "is empty"),
-    ("notes.jpg", b"Dear diary, this is not a picture.\n" * 20, "is not a JPEG, PNG, GIF or WebP image"),
-    ("cut.jpg", fx.truncated_jpeg(), "is truncated or corrupt"),
-    ("bad.png", fx.png_bomb(40, 40), "is truncated or corrupt"),
-    ("doc.jpg", fx._save(fx.photo(), "BMP"), "is not a JPEG, PNG, GIF or WebP image"),
-])
+
+@pytest.mark.parametrize(
+    "name,data,words",
+    [
+        ("empty.jpg", b"", "is empty"),
+        (
+            "notes.jpg",
+            b"Dear diary, this is not a picture.\n" * 20,
+            "is not a JPEG, PNG, GIF or WebP image",
+        ),
+        ("cut.jpg", fx.truncated_jpeg(), "is truncated or corrupt"),
+        ("bad.png", fx.png_bomb(40, 40), "is truncated or corrupt"),
+        ("doc.jpg", fx._save(fx.photo(), "BMP"), "is not a JPEG, PNG, GIF or WebP image"),
+    ],
+)
 def test_broken_files_are_media_errors_and_leave_nothing(tmp_path, name, data, words):
     with pytest.raises(MediaError) as caught:
         run(tmp_path, name, data)
@@ -333,7 +418,10 @@ def test_broken_files_are_media_errors_and_leave_nothing(tmp_path, name, data, w
     assert not out.exists() or not any(out.iterdir())
 
 
-@pytest.mark.parametrize("size,params", [((30000, 30000), {}), ((8000, 8000), {}), ((3000, 3000), {"max_pixels": 1_000_000})])
+@pytest.mark.parametrize(
+    "size,params",
+    [((30000, 30000), {}), ((8000, 8000), {}), ((3000, 3000), {"max_pixels": 1_000_000})],
+)
 def test_decompression_bomb_is_refused_before_decoding(tmp_path, size, params):
     tracemalloc.start()
     try:

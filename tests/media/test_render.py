@@ -22,7 +22,13 @@ from builder.core.media_plan import RENDER, MediaJob, MediaSettings
 from builder.media import render
 from builder.media.cache import MediaCache
 from builder.media.render import (
-    cut_points, draw_text, make_timeline, pieces, segments, within, zoom_expr,
+    cut_points,
+    draw_text,
+    make_timeline,
+    pieces,
+    segments,
+    within,
+    zoom_expr,
 )
 from builder.media.results import MediaError
 from builder.media.runner import run_media
@@ -33,21 +39,32 @@ pytestmark = pytest.mark.slow
 SETTINGS = MediaSettings(widths=(160,), preview_width=160)
 W, H = 160, 90
 RED, GREEN, BLUE = (255, 0, 0), (0, 200, 0), (0, 0, 255)
-ROLL = [["title", "A Test Production"], ["space", ""], ["heading", "Director"],
-        ["line", "Ana Lima"]]
+ROLL = [
+    ["title", "A Test Production"],
+    ["space", ""],
+    ["heading", "Director"],
+    ["line", "Ana Lima"],
+]
 
 
 # --- sources and jobs ---------------------------------------------------------------------------
 
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run([find_tools().ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                    *args], check=True, timeout=60)
+    subprocess.run(
+        [find_tools().ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args],
+        check=True,
+        timeout=60,
+    )
 
 
 def ffprobe(path: Path, *args: str) -> dict:
-    proc = subprocess.run([find_tools().ffprobe, "-v", "error", "-of", "json", *args, str(path)],
-                          check=True, capture_output=True, timeout=30)
+    proc = subprocess.run(
+        [find_tools().ffprobe, "-v", "error", "-of", "json", *args, str(path)],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     return json.loads(proc.stdout)
 
 
@@ -57,18 +74,54 @@ def sources(tmp_path_factory) -> dict[str, tuple[str, Path]]:
     d = tmp_path_factory.mktemp("sources")
     out: dict[str, tuple[str, Path]] = {}
     red = d / "red.mp4"  # 25 fps, MP4 time base, with a 440 Hz tone
-    ffmpeg("-f", "lavfi", "-i", "color=c=red:s=160x90:r=25:d=4",
-           "-f", "lavfi", "-i", "sine=f=440:d=4",
-           "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(red))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=red:s=160x90:r=25:d=4",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=f=440:d=4",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(red),
+    )
     out["red"] = ("video", red)
     blue = d / "blue.mkv"  # 29.97 fps, Matroska's 1/1000 time base, another size: xfade's trap
-    ffmpeg("-f", "lavfi", "-i", "color=c=blue:s=200x150:r=30000/1001:d=4", "-c:v", "libx264",
-           "-pix_fmt", "yuv420p", str(blue))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=blue:s=200x150:r=30000/1001:d=4",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        str(blue),
+    )
     out["blue"] = ("video", blue)
     vfr = d / "phone.mp4"  # variable frame rate, as phones record
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=30:d=3", "-vf",
-           "setpts='PTS+if(gt(N,20),0.02/TB*mod(N,3),0)'", "-fps_mode", "vfr", "-c:v", "libx264",
-           "-pix_fmt", "yuv420p", str(vfr))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=160x90:r=30:d=3",
+        "-vf",
+        "setpts='PTS+if(gt(N,20),0.02/TB*mod(N,3),0)'",
+        "-fps_mode",
+        "vfr",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        str(vfr),
+    )
     out["phone"] = ("video", vfr)
     green = d / "green.png"  # an odd size: fitted and padded
     Image.new("RGB", (333, 201), GREEN).save(green)
@@ -118,18 +171,29 @@ def place(root: Path, sources: dict, rids: list[str]) -> list[str]:
     return rels
 
 
-def job_for(root: Path, sources: dict, edit: Edit, kind: str = "video", roll=ROLL,
-            rid: str = "prod") -> MediaJob:
+def job_for(
+    root: Path, sources: dict, edit: Edit, kind: str = "video", roll=ROLL, rid: str = "prod"
+) -> MediaJob:
     folder = root / "records" / rid
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "cut.otio").write_text(json.dumps(edit_to_json(edit)))
     used = list(edit.record_ids)
     rolled = kind == "video" and edit.roll.enabled
-    params = {"widths": [160], "preview_width": 160, "webp_quality": 80, "jpeg_quality": 85,
-              "max_pixels": 50_000_000, "title": "Test", "credit": "Ana", "type": kind,
-              "edit": edit_to_json(edit), "render": dict(RENDER),
-              "sources": [[r, sources[r][0]] for r in used], "roll": roll if rolled else [],
-              "seconds": float(edit.duration + (edit.roll.seconds if rolled else 0))}
+    params = {
+        "widths": [160],
+        "preview_width": 160,
+        "webp_quality": 80,
+        "jpeg_quality": 85,
+        "max_pixels": 50_000_000,
+        "title": "Test",
+        "credit": "Ana",
+        "type": kind,
+        "edit": edit_to_json(edit),
+        "render": dict(RENDER),
+        "sources": [[r, sources[r][0]] for r in used],
+        "roll": roll if rolled else [],
+        "seconds": float(edit.duration + (edit.roll.seconds if rolled else 0)),
+    }
     inputs = (f"records/{rid}/cut.otio", *place(root, sources, used))
     return MediaJob(rid, "timeline", inputs, tuple(sorted(params.items())))
 
@@ -144,9 +208,27 @@ def run(tmp_path: Path, sources: dict, edit: Edit, kind: str = "video", name: st
 
 def frame(path: Path, n: int) -> Image.Image:
     """Frame number `n` of a video, decoded exactly (no seeking)."""
-    proc = subprocess.run([find_tools().ffmpeg, "-v", "error", "-i", str(path), "-vf",
-                           f"select=eq(n\\,{n})", "-frames:v", "1", "-f", "rawvideo",
-                           "-pix_fmt", "rgb24", "-"], check=True, capture_output=True, timeout=30)
+    proc = subprocess.run(
+        [
+            find_tools().ffmpeg,
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-vf",
+            f"select=eq(n\\,{n})",
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     info = ffprobe(path, "-show_streams", "-select_streams", "v:0")["streams"][0]
     return Image.frombytes("RGB", (info["width"], info["height"]), proc.stdout)
 
@@ -156,17 +238,36 @@ def near(pixel, colour, tolerance=40) -> bool:
 
 
 def mean_volume(path: Path, start: float, end: float) -> float:
-    proc = subprocess.run([find_tools().ffmpeg, "-nostats", "-ss", str(start), "-to", str(end),
-                           "-i", str(path), "-map", "0:a", "-af", "volumedetect",
-                           "-f", "null", "-"],
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [
+            find_tools().ffmpeg,
+            "-nostats",
+            "-ss",
+            str(start),
+            "-to",
+            str(end),
+            "-i",
+            str(path),
+            "-map",
+            "0:a",
+            "-af",
+            "volumedetect",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     line = next(ln for ln in proc.stderr.splitlines() if "mean_volume" in ln)
     return float(line.split("mean_volume:")[1].split()[0])
 
 
 def counted_frames(path: Path) -> int:
-    data = ffprobe(path, "-count_frames", "-select_streams", "v:0",
-                   "-show_entries", "stream=nb_read_frames")
+    data = ffprobe(
+        path, "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"
+    )
     return int(data["streams"][0]["nb_read_frames"])
 
 
@@ -180,10 +281,12 @@ def stream_durations(path: Path) -> dict[str, float]:
 
 def test_each_clip_shows_at_its_time_and_sound_plays_only_where_a_clip_is(tmp_path, sources):
     edit = edit_of(
-        vtrack(clip("red", "clip", 0, 1, source_start=1),
-               clip("green", "still", 1, 1, index=2),
-               Gap(where(1, 3), F(2), F(1)),
-               clip("words", "title", 3, 1, index=4)),
+        vtrack(
+            clip("red", "clip", 0, 1, source_start=1),
+            clip("green", "still", 1, 1, index=2),
+            Gap(where(1, 3), F(2), F(1)),
+            clip("words", "title", 3, 1, index=4),
+        ),
         atrack(Gap(where(9, 1), F(0), F(1)), clip("tone", "sound", 1, 1, index=2, track=9)),
     )
     info, out = run(tmp_path, sources, edit)
@@ -210,13 +313,15 @@ def test_each_clip_shows_at_its_time_and_sound_plays_only_where_a_clip_is(tmp_pa
 
 
 def test_a_dissolve_blends_both_sides_and_a_fade_comes_from_black(tmp_path, sources):
-    edit = edit_of(vtrack(
-        Gap(where(1, 1), F(0), F(1)),
-        Dissolve(where(1, 2), F(1), F(1, 2), F(1, 2)),
-        clip("red", "clip", 1, 1, source_start=1, index=3, head=F(1, 2), tail=F(1, 2)),
-        Dissolve(where(1, 4), F(2), F(1, 2), F(1, 2)),
-        clip("blue", "clip", 2, 1, source_start=1, index=5, head=F(1, 2)),
-    ))
+    edit = edit_of(
+        vtrack(
+            Gap(where(1, 1), F(0), F(1)),
+            Dissolve(where(1, 2), F(1), F(1, 2), F(1, 2)),
+            clip("red", "clip", 1, 1, source_start=1, index=3, head=F(1, 2), tail=F(1, 2)),
+            Dissolve(where(1, 4), F(2), F(1, 2), F(1, 2)),
+            clip("blue", "clip", 2, 1, source_start=1, index=5, head=F(1, 2)),
+        )
+    )
     _, out = run(tmp_path, sources, edit)
     video = out / "video.mp4"
     assert counted_frames(video) == 75
@@ -228,9 +333,11 @@ def test_a_dissolve_blends_both_sides_and_a_fade_comes_from_black(tmp_path, sour
 
 
 def test_an_upper_track_lays_a_lower_third_over_the_picture_and_is_clear_in_its_gaps(
-        tmp_path, sources):
-    upper = vtrack(Gap(where(2, 1), F(0), F(1)),
-                   clip("words", "lower-third", 1, 1, track=2, index=2), number=2)
+    tmp_path, sources
+):
+    upper = vtrack(
+        Gap(where(2, 1), F(0), F(1)), clip("words", "lower-third", 1, 1, track=2, index=2), number=2
+    )
     edit = edit_of(vtrack(clip("red", "clip", 0, 2)), upper)
     _, out = run(tmp_path, sources, edit)
     video = out / "video.mp4"
@@ -242,7 +349,8 @@ def test_an_upper_track_lays_a_lower_third_over_the_picture_and_is_clear_in_its_
 
 
 def test_the_roll_follows_the_cut_with_light_text_on_dark_and_its_length_is_the_edits(
-        tmp_path, sources):
+    tmp_path, sources
+):
     edit = edit_of(vtrack(clip("red", "clip", 0, 1)), roll=Roll(True, F(3)))
     info, out = run(tmp_path, sources, edit)
     video = out / "video.mp4"
@@ -265,10 +373,14 @@ def test_a_roll_turned_off_adds_nothing(tmp_path, sources):
 
 def test_xfade_gets_inputs_of_one_rate_and_time_base_whatever_the_sources(tmp_path, sources):
     """25 fps MP4 into 29.97 fps Matroska (another time base and size), in a 24 fps edit."""
-    edit = edit_of(vtrack(clip("red", "clip", 0, 1, tail=F(1, 4)),
-                          Dissolve(where(1, 2), F(1), F(1, 4), F(1, 4)),
-                          clip("blue", "clip", 1, 1, source_start=1, index=3, head=F(1, 4))),
-                   rate=24)
+    edit = edit_of(
+        vtrack(
+            clip("red", "clip", 0, 1, tail=F(1, 4)),
+            Dissolve(where(1, 2), F(1), F(1, 4), F(1, 4)),
+            clip("blue", "clip", 1, 1, source_start=1, index=3, head=F(1, 4)),
+        ),
+        rate=24,
+    )
     _, out = run(tmp_path, sources, edit)
     assert counted_frames(out / "video.mp4") == 48
     assert ffprobe(out / "video.mp4", "-show_streams")["streams"][0]["r_frame_rate"] == "24/1"
@@ -276,9 +388,12 @@ def test_xfade_gets_inputs_of_one_rate_and_time_base_whatever_the_sources(tmp_pa
 
 def test_a_zoomed_still_keeps_its_last_frame(tmp_path, sources):
     """zoompan then fps drops the last frame: the still ends the cut, every frame is there."""
-    edit = edit_of(vtrack(clip("red", "clip", 0, F(1, 5)),
-                          clip("green", "still", F(1, 5), 1, index=2, zoom=1.3)),
-                   rate=F(30000, 1001))
+    edit = edit_of(
+        vtrack(
+            clip("red", "clip", 0, F(1, 5)), clip("green", "still", F(1, 5), 1, index=2, zoom=1.3)
+        ),
+        rate=F(30000, 1001),
+    )
     _, out = run(tmp_path, sources, edit)
     video = out / "video.mp4"
     frames = round(F(6, 5) * F(30000, 1001))
@@ -308,9 +423,13 @@ def test_sound_shorter_than_the_picture_is_padded_with_silence(tmp_path, sources
 
 
 def test_gain_and_a_sound_of_a_video_record(tmp_path, sources):
-    edit = edit_of(vtrack(Gap(where(1, 1), F(0), F(2))),
-                   atrack(clip("tone", "sound", 0, 1, track=9, gain_db=-12.0),
-                          clip("red", "sound", 1, 1, track=9, index=2)))
+    edit = edit_of(
+        vtrack(Gap(where(1, 1), F(0), F(2))),
+        atrack(
+            clip("tone", "sound", 0, 1, track=9, gain_db=-12.0),
+            clip("red", "sound", 1, 1, track=9, index=2),
+        ),
+    )
     _, out = run(tmp_path, sources, edit)
     quiet, loud = mean_volume(out / "video.mp4", 0.1, 0.9), mean_volume(out / "video.mp4", 1.1, 1.9)
     assert loud - quiet == pytest.approx(12, abs=1.5)  # both test tones are at the same level
@@ -318,11 +437,16 @@ def test_gain_and_a_sound_of_a_video_record(tmp_path, sources):
 
 def test_long_cuts_render_in_segments_joined_without_a_seam(tmp_path, sources, monkeypatch):
     monkeypatch.setattr(render, "SEGMENT_SECONDS", 1)
-    edit = edit_of(vtrack(clip("red", "clip", 0, 1), clip("green", "still", 1, 1, index=2),
-                          Dissolve(where(1, 3), F(2), F(1, 2), F(1, 2)),
-                          clip("blue", "clip", 2, 1, index=4, head=F(1, 2)),
-                          clip("red", "clip", 3, 1, index=5)),
-                   roll=Roll(True, F(1)))
+    edit = edit_of(
+        vtrack(
+            clip("red", "clip", 0, 1),
+            clip("green", "still", 1, 1, index=2),
+            Dissolve(where(1, 3), F(2), F(1, 2), F(1, 2)),
+            clip("blue", "clip", 2, 1, index=4, head=F(1, 2)),
+            clip("red", "clip", 3, 1, index=5),
+        ),
+        roll=Roll(True, F(1)),
+    )
     tracks = [pieces(edit.tracks[0], edit.rate)]
     # never inside the dissolve (2 s +- 0.5 s)
     assert segments(cut_points(tracks, 100), 100, 25) == [(0, 25), (25, 75), (75, 100)]
@@ -336,8 +460,11 @@ def test_long_cuts_render_in_segments_joined_without_a_seam(tmp_path, sources, m
 
 def test_a_gap_can_be_cut_anywhere_outside_its_dissolves():
     rate = F(25)
-    track = vtrack(Gap(where(1, 1), F(0), F(2)), Dissolve(where(1, 2), F(2), F(1), F(0)),
-                   clip("x", "clip", 2, 2, index=3, head=F(1)))
+    track = vtrack(
+        Gap(where(1, 1), F(0), F(2)),
+        Dissolve(where(1, 2), F(2), F(1), F(0)),
+        clip("x", "clip", 2, 2, index=3, head=F(1)),
+    )
     ps = pieces(track, rate)
     assert [(p.start, p.frames, p.blend) for p in ps] == [(0, 50, 0), (25, 75, 25)]
     assert cut_points([ps], 100) == [0, 25, 100]  # not inside the dissolve (25-50) or the clip
@@ -349,13 +476,20 @@ def test_a_gap_can_be_cut_anywhere_outside_its_dissolves():
 
 def cut_with_everything() -> Edit:
     return edit_of(
-        vtrack(clip("red", "clip", 0, 1, tail=F(1, 5)),
-               Dissolve(where(1, 2), F(1), F(1, 5), F(1, 5)),
-               clip("green", "still", 1, 1, index=3, head=F(1, 5), zoom=1.2),
-               clip("words", "title", 2, 1, index=4)),
-        vtrack(Gap(where(2, 1), F(0), F(1)),
-               clip("words", "lower-third", 1, 1, track=2, index=2), number=2),
-        atrack(clip("tone", "sound", 0, 3, track=9)), roll=Roll(True, F(1)))
+        vtrack(
+            clip("red", "clip", 0, 1, tail=F(1, 5)),
+            Dissolve(where(1, 2), F(1), F(1, 5), F(1, 5)),
+            clip("green", "still", 1, 1, index=3, head=F(1, 5), zoom=1.2),
+            clip("words", "title", 2, 1, index=4),
+        ),
+        vtrack(
+            Gap(where(2, 1), F(0), F(1)),
+            clip("words", "lower-third", 1, 1, track=2, index=2),
+            number=2,
+        ),
+        atrack(clip("tone", "sound", 0, 3, track=9)),
+        roll=Roll(True, F(1)),
+    )
 
 
 def test_two_renders_are_byte_identical(tmp_path, sources):
@@ -367,7 +501,8 @@ def test_two_renders_are_byte_identical(tmp_path, sources):
 
 
 def test_a_warm_rebuild_renders_nothing_and_one_changed_clip_renders_one_production(
-        tmp_path, sources):
+    tmp_path, sources
+):
     root, cache = tmp_path / "archive", tmp_path / "cache"
     first = job_for(root, sources, edit_of(vtrack(clip("green", "still", 0, 1))), rid="first")
     second = job_for(root, sources, edit_of(vtrack(clip("red", "clip", 0, 1))), rid="second")
@@ -403,23 +538,37 @@ def test_a_render_that_fails_is_a_media_error_and_leaves_nothing(tmp_path, sourc
 
 def test_a_hostile_text_record_is_drawn_inside_the_frame(tmp_path, sources):
     hostile = tmp_path / "hostile.md"
-    hostile.write_text("<script>alert(1)</script>\u202eevil\u202c " + "W" * 400 + "\n"
-                       + "Z\u0301\u0302\u0303\u0304\u0305\u0306" * 50 + "\n"
-                       + "\x00\x1b[31m" * 20 + "\n"
-                       + "line\n" * 500)
+    hostile.write_text(
+        "<script>alert(1)</script>\u202eevil\u202c "
+        + "W" * 400
+        + "\n"
+        + "Z\u0301\u0302\u0303\u0304\u0305\u0306" * 50
+        + "\n"
+        + "\x00\x1b[31m" * 20
+        + "\n"
+        + "line\n" * 500
+    )
     sources = {**sources, "hostile": ("text", hostile)}
     for style in ("title", "lower-third"):
         img = draw_text(render.text_lines(hostile, None), style, W, H)
         assert img.size == (W, H)
-    edit = edit_of(vtrack(clip("hostile", "title", 0, 1)),
-                   vtrack(clip("hostile", "lower-third", 0, 1, track=2), number=2))
+    edit = edit_of(
+        vtrack(clip("hostile", "title", 0, 1)),
+        vtrack(clip("hostile", "lower-third", 0, 1, track=2), number=2),
+    )
     _, out = run(tmp_path, sources, edit)
     assert counted_frames(out / "video.mp4") == 25
 
 
 def test_an_audio_production_is_an_mp3_with_a_waveform_and_a_card(tmp_path, sources):
-    edit = edit_of(atrack(clip("tone", "sound", 0, 2, track=9), Gap(where(9, 2), F(2), F(1)),
-                          clip("red", "sound", 3, 1, track=9, index=3)), roll=Roll(True, F(5)))
+    edit = edit_of(
+        atrack(
+            clip("tone", "sound", 0, 2, track=9),
+            Gap(where(9, 2), F(2), F(1)),
+            clip("red", "sound", 3, 1, track=9, index=3),
+        ),
+        roll=Roll(True, F(5)),
+    )
     info, out = run(tmp_path, sources, edit, kind="audio")
     assert info.duration == 4.0
     roles = [d.role for d in info.derivatives]
@@ -464,8 +613,9 @@ def edits(draw) -> Edit:
     return Edit(rate, tuple(tracks), t, roll, "prop", 64, 36)
 
 
-@hsettings(max_examples=8, deadline=None,
-           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edit=edits())
 def test_any_valid_cut_renders_to_the_duration_it_states(tmp_path_factory, sources, edit):
     tmp = tmp_path_factory.mktemp("prop")
@@ -486,15 +636,30 @@ def test_plan_media_makes_a_render_job_with_every_input_and_the_roll():
     from builder.core.model import Archive, Contributor, Record, RecordSource
 
     def record(rid, type_, file, sources=(), **kw):
-        return Record(rid, rid.title(), type_, file, (Contributor("ana", "director", "Ana Lima"),),
-                      "CC-BY-4.0", dt.date(2024, 5, 1),
-                      sources=tuple(RecordSource(s, 1) for s in sources), **kw)
+        return Record(
+            rid,
+            rid.title(),
+            type_,
+            file,
+            (Contributor("ana", "director", "Ana Lima"),),
+            "CC-BY-4.0",
+            dt.date(2024, 5, 1),
+            sources=tuple(RecordSource(s, 1) for s in sources),
+            **kw,
+        )
 
-    edit = edit_of(vtrack(clip("green", "still", 0, 1), clip("red", "clip", 1, 1, index=2)),
-                   roll=Roll(True, F(4)))
-    archive = Archive.of([record("green", "image", "g.png"), record("red", "video", "r.mp4"),
-                          record("prod", "video", "cut.otio", ("green", "red"), kind="production"),
-                          record("raw", "video", "other.otio")])
+    edit = edit_of(
+        vtrack(clip("green", "still", 0, 1), clip("red", "clip", 1, 1, index=2)),
+        roll=Roll(True, F(4)),
+    )
+    archive = Archive.of(
+        [
+            record("green", "image", "g.png"),
+            record("red", "video", "r.mp4"),
+            record("prod", "video", "cut.otio", ("green", "red"), kind="production"),
+            record("raw", "video", "other.otio"),
+        ]
+    )
     jobs = {j.record_id: j for j in plan_media(archive, edits={"prod": edit})}
     assert "raw" not in jobs  # a timeline without a readable cut: check reports it, no job
     job = jobs["prod"]

@@ -31,7 +31,9 @@ def archive_with(tmp_path: Path, photos: int = 2, texts: int = 1) -> Path:
 
 def run(root: Path, cache: Path, settings: MediaSettings = SETTINGS, workers: int | None = 2):
     archive = load_archive(root).archive
-    return run_media(root, plan_media(archive, settings), cache, settings, workers=workers, progress=False)
+    return run_media(
+        root, plan_media(archive, settings), cache, settings, workers=workers, progress=False
+    )
 
 
 def test_cold_then_warm_then_one_change(tmp_path):
@@ -68,7 +70,12 @@ def test_a_corrupt_image_is_a_problem_for_its_record_only(tmp_path):
     result = run(root, cache)
     assert sorted(result.results) == ["photo-0"]
     [p] = result.problems
-    assert (p.path, p.line, p.code, p.record) == ("records/photo-1/record.yaml", 3, "media-failed", "photo-1")
+    assert (p.path, p.line, p.code, p.record) == (
+        "records/photo-1/record.yaml",
+        3,
+        "media-failed",
+        "photo-1",
+    )
     assert "photo.jpg" in p.message
     assert list((cache / "staging").iterdir()) == []  # no partial output kept
     assert run(root, cache).ran == 1  # failures are not cached: fixing the file is enough
@@ -78,10 +85,14 @@ def test_in_process_and_parallel_runs_agree(tmp_path):
     root = archive_with(tmp_path, photos=2, texts=1)
     serial = run(root, tmp_path / "c1", workers=1)
     parallel = run(root, tmp_path / "c2", workers=2)
-    assert {k: v.key for k, v in serial.results.items()} == {k: v.key for k, v in parallel.results.items()}
+    assert {k: v.key for k, v in serial.results.items()} == {
+        k: v.key for k, v in parallel.results.items()
+    }
     for rid, result in serial.results.items():
         for d in result.info.derivatives:
-            assert (result.folder / d.file).read_bytes() == (parallel.results[rid].folder / d.file).read_bytes()
+            assert (result.folder / d.file).read_bytes() == (
+                parallel.results[rid].folder / d.file
+            ).read_bytes()
 
 
 def test_an_interrupted_build_leaves_only_staging_which_is_swept(tmp_path):
@@ -109,7 +120,14 @@ def test_another_tool_version_means_another_cache_key(tmp_path):
     result = run(root, tmp_path / "cache").results["photo-0"]
     job, cache = result.job, MediaCache(tmp_path / "cache")
     assert result.key == cache.key(job, root, f"pillow {PIL.__version__}")  # what the runner uses
-    keys = {cache.key(job, root, tools) for tools in ("pillow 12.0.0", "pillow 12.1.0",
-                                                      "pillow 12.0.0; ffmpeg 6.0", "pillow 12.0.0; ffmpeg 7.1")}
+    keys = {
+        cache.key(job, root, tools)
+        for tools in (
+            "pillow 12.0.0",
+            "pillow 12.1.0",
+            "pillow 12.0.0; ffmpeg 6.0",
+            "pillow 12.0.0; ffmpeg 7.1",
+        )
+    }
     assert len(keys) == 4
     assert cache.key(job, root, "pillow 12.0.0") == cache.key(job, root, "pillow 12.0.0")

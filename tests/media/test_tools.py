@@ -102,7 +102,9 @@ def test_script_wrappers_on_path_are_skipped_for_the_package_binaries(fresh_tool
 
 def test_a_failure_names_ffmpegs_last_error_line():
     with pytest.raises(MediaError) as err:
-        run_ffmpeg([*_lavfi("nosuchsource"), "-f", "null", "-"], timeout=20, memory_mb=MEM, what="testing")
+        run_ffmpeg(
+            [*_lavfi("nosuchsource"), "-f", "null", "-"], timeout=20, memory_mb=MEM, what="testing"
+        )
     assert err.value.message.startswith("testing failed: ")
     assert "\n" not in err.value.message and err.value.fix
 
@@ -133,7 +135,9 @@ def _processes_running(marker: str) -> list[int]:
 
 
 def test_each_run_has_its_own_session_and_limits():
-    proc = tools._popen(["cat", "/proc/self/limits", "/proc/self/stat"], 10, 321, subprocess.PIPE, subprocess.PIPE)
+    proc = tools._popen(
+        ["cat", "/proc/self/limits", "/proc/self/stat"], 10, 321, subprocess.PIPE, subprocess.PIPE
+    )
     out, _ = proc.communicate(timeout=10)
     text = out.decode()
     address_space = next(line for line in text.splitlines() if line.startswith("Max address space"))
@@ -141,7 +145,9 @@ def test_each_run_has_its_own_session_and_limits():
     cpu = next(line for line in text.splitlines() if line.startswith("Max cpu time"))
     assert cpu.split()[3] != "unlimited"
     stat = text.splitlines()[-1].rsplit(")", 1)[1].split()
-    assert int(stat[3]) == proc.pid  # session id: its own session, so a timeout kills its whole group
+    assert (
+        int(stat[3]) == proc.pid
+    )  # session id: its own session, so a timeout kills its whole group
 
 
 def test_a_memory_limit_too_small_to_run_is_an_error():
@@ -150,27 +156,45 @@ def test_a_memory_limit_too_small_to_run_is_an_error():
 
 
 def test_stdout_is_captured_when_asked():
-    proc = run_ffmpeg([*_lavfi("anullsrc=r=8000:cl=mono:d=0.5"), "-f", "s16le", "pipe:1"],
-                      timeout=20, memory_mb=MEM, stdout=subprocess.PIPE)
+    proc = run_ffmpeg(
+        [*_lavfi("anullsrc=r=8000:cl=mono:d=0.5"), "-f", "s16le", "pipe:1"],
+        timeout=20,
+        memory_mb=MEM,
+        stdout=subprocess.PIPE,
+    )
     assert len(proc.stdout) == 8000  # 4000 samples of 2 bytes
 
 
 def test_stream_ffmpeg_yields_everything_in_chunks():
-    chunks = list(stream_ffmpeg([*_lavfi("anullsrc=r=8000:cl=mono:d=2"), "-f", "s16le", "pipe:1"],
-                                timeout=20, memory_mb=MEM, chunk_size=1000))
+    chunks = list(
+        stream_ffmpeg(
+            [*_lavfi("anullsrc=r=8000:cl=mono:d=2"), "-f", "s16le", "pipe:1"],
+            timeout=20,
+            memory_mb=MEM,
+            chunk_size=1000,
+        )
+    )
     assert sum(map(len, chunks)) == 32000 and max(map(len, chunks)) <= 1000
 
 
 def test_stream_ffmpeg_times_out_and_fails():
     with pytest.raises(MediaError, match="took longer than"):
-        for _ in stream_ffmpeg([*_lavfi("anullsrc=r=8000"), "-f", "s16le", "pipe:1"], timeout=0.5, memory_mb=MEM):
+        for _ in stream_ffmpeg(
+            [*_lavfi("anullsrc=r=8000"), "-f", "s16le", "pipe:1"], timeout=0.5, memory_mb=MEM
+        ):
             pass
     with pytest.raises(MediaError, match="failed"):
-        list(stream_ffmpeg([*_lavfi("nosuchsource"), "-f", "s16le", "pipe:1"], timeout=20, memory_mb=MEM))
+        list(
+            stream_ffmpeg(
+                [*_lavfi("nosuchsource"), "-f", "s16le", "pipe:1"], timeout=20, memory_mb=MEM
+            )
+        )
 
 
 def test_ffprobe_runs_with_the_same_limits(media: MediaFiles):
-    proc = run_ffprobe(["-of", "json", "-show_format", str(media.tone("wav"))], timeout=20, memory_mb=MEM)
+    proc = run_ffprobe(
+        ["-of", "json", "-show_format", str(media.tone("wav"))], timeout=20, memory_mb=MEM
+    )
     assert b'"format"' in proc.stdout
 
 
@@ -186,7 +210,9 @@ def test_budget_runs_out():
 
 
 def test_inputs_are_forced_to_our_demuxer_and_the_file_protocol(tmp_path):
-    args = input_args(tmp_path / "-weird:name.mp4", "mp4", ss="1.5", f="hls", protocol_whitelist="http,file")
+    args = input_args(
+        tmp_path / "-weird:name.mp4", "mp4", ss="1.5", f="hls", protocol_whitelist="http,file"
+    )
     assert args[-2:] == ["-i", f"file:{tmp_path}/-weird:name.mp4"]
     options = dict(zip(args[:-2:2], args[1:-2:2], strict=False))
     assert options == {"-ss": "1.5", "-f": "mov", "-protocol_whitelist": "file"}
@@ -200,10 +226,22 @@ def test_formats_without_a_demuxer_of_ours_are_refused(tmp_path, fmt):
 
 def test_only_the_file_protocol_is_allowed():
     # Even if a URL other than file: reached an input, the whitelist refuses it.
-    args = ["-f", "mp3", "-protocol_whitelist", "file", "-i", "data:audio/mpeg;base64,AAAA", "-f", "null", "-"]
+    args = [
+        "-f",
+        "mp3",
+        "-protocol_whitelist",
+        "file",
+        "-i",
+        "data:audio/mpeg;base64,AAAA",
+        "-f",
+        "null",
+        "-",
+    ]
     with pytest.raises(MediaError):
         run_ffmpeg(args, timeout=20, memory_mb=MEM)
-    plain = subprocess.run([find_tools().ffmpeg, "-nostdin", "-hide_banner", *args], capture_output=True, timeout=20)
+    plain = subprocess.run(
+        [find_tools().ffmpeg, "-nostdin", "-hide_banner", *args], capture_output=True, timeout=20
+    )
     assert b"not on whitelist" in plain.stderr
 
 

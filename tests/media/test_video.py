@@ -11,7 +11,14 @@ from PIL import Image, ImageStat
 from builder.core.media_plan import MediaJob, MediaSettings
 from builder.media.results import MediaError, MediaInfo
 from builder.media import video
-from builder.media.video import VideoProbe, choose_poster, make_video, poster_times, web_plan, web_size
+from builder.media.video import (
+    VideoProbe,
+    choose_poster,
+    make_video,
+    poster_times,
+    web_plan,
+    web_size,
+)
 from tests.media.fixtures import (  # noqa: F401
     SECRET,
     MediaFiles,
@@ -27,8 +34,9 @@ pytestmark = pytest.mark.slow
 SETTINGS = MediaSettings(widths=(160, 320), preview_width=300)
 
 
-def run(media_path: Path, tmp_path: Path, poster: Path | None = None,
-        settings: MediaSettings = SETTINGS) -> tuple[MediaInfo, Path]:
+def run(
+    media_path: Path, tmp_path: Path, poster: Path | None = None, settings: MediaSettings = SETTINGS
+) -> tuple[MediaInfo, Path]:
     root = tmp_path / "archive"
     inputs = [place(media_path, root, "clip")]
     if poster is not None:
@@ -62,7 +70,9 @@ def brightness(path: Path) -> float:
 # --- what is made ----------------------------------------------------------------------------
 
 
-def test_a_playable_mp4_gets_a_clean_faststart_original_and_a_poster_past_the_black(media: MediaFiles, tmp_path):
+def test_a_playable_mp4_gets_a_clean_faststart_original_and_a_poster_past_the_black(
+    media: MediaFiles, tmp_path
+):
     src = media.black_start_mp4()
     assert not is_faststart(src)
     info, out = run(src, tmp_path)
@@ -90,7 +100,12 @@ def test_webm_is_transcoded_to_h264_aac_mp4_with_faststart(media: MediaFiles, tm
     assert is_faststart(out / web.file)
     probed = ffprobe(out / web.file)
     video, audio = probed["streams"]
-    assert (video["codec_name"], video["pix_fmt"], video["width"], video["height"]) == ("h264", "yuv420p", 320, 240)
+    assert (video["codec_name"], video["pix_fmt"], video["width"], video["height"]) == (
+        "h264",
+        "yuv420p",
+        320,
+        240,
+    )
     assert audio["codec_name"] == "aac"
     assert float(probed["format"]["duration"]) == pytest.approx(3.0, abs=0.15)
     assert "isom" in probed["format"]["tags"]["compatible_brands"]
@@ -123,9 +138,15 @@ def test_the_original_carries_no_location_or_other_metadata(media: MediaFiles, t
     for d in info.by_role("original") + info.by_role("video"):
         probed = ffprobe(out / d.file)
         assert personal_tags(probed) == {}, d.file
-        assert probed["format"].get("tags", {}).keys() <= {"major_brand", "minor_version", "compatible_brands"}
+        assert probed["format"].get("tags", {}).keys() <= {
+            "major_brand",
+            "minor_version",
+            "compatible_brands",
+        }
         raw = (out / d.file).read_bytes()
-        assert b"+48.8584" not in raw and b"Phone Camera" not in raw and not has_versioned_encoder(raw)
+        assert (
+            b"+48.8584" not in raw and b"Phone Camera" not in raw and not has_versioned_encoder(raw)
+        )
 
 
 def test_a_rotated_phone_video_reports_and_shows_its_display_size(media: MediaFiles, tmp_path):
@@ -177,7 +198,9 @@ def test_a_truncated_faststart_mp4_fails_cleanly(media: MediaFiles, tmp_path):
 
 
 @pytest.mark.parametrize("attack", ["hls_playlist", "hls_behind_ftyp", "concat_script"])
-def test_a_playlist_disguised_as_video_is_refused_and_leaks_nothing(media: MediaFiles, tmp_path, attack):
+def test_a_playlist_disguised_as_video_is_refused_and_leaks_nothing(
+    media: MediaFiles, tmp_path, attack
+):
     err = assert_failed_cleanly(getattr(media, attack)(), tmp_path)
     assert SECRET.decode() not in err.message + err.fix
     for path in tmp_path.rglob("*"):
@@ -191,7 +214,9 @@ def test_audio_is_not_a_video(media: MediaFiles, tmp_path):
 
 def test_the_time_limit_fails_the_job_cleanly(media: MediaFiles, tmp_path):
     with pytest.raises(MediaError, match="longer than"):
-        run(media.black_start_webm(), tmp_path, settings=MediaSettings(widths=(160,), job_seconds=0))
+        run(
+            media.black_start_webm(), tmp_path, settings=MediaSettings(widths=(160,), job_seconds=0)
+        )
     assert os.listdir(tmp_path / "out") == []
 
 
@@ -202,26 +227,36 @@ def _probe(codec="h264", pix_fmt="yuv420p", audio="aac", w=1920, h=1080) -> Vide
     return VideoProbe(3.0, w, h, 0, codec, pix_fmt, 25.0, audio, 2 if audio else None, 48000, 0)
 
 
-@pytest.mark.parametrize("fmt, probe, plan", [
-    ("mp4", _probe(), None),
-    ("mp4", _probe(audio=None), None),
-    ("mp4", _probe(audio="mp3"), None),
-    ("mp4", _probe(audio="pcm_s16le"), "remux"),
-    ("mov", _probe(), "remux"),
-    ("mkv", _probe(), "remux"),
-    ("mp4", _probe(codec="hevc"), "transcode"),
-    ("mp4", _probe(pix_fmt="yuv420p10le"), "transcode"),
-    ("mp4", _probe(pix_fmt="yuv422p"), "transcode"),
-    ("webm", _probe(codec="vp9", audio="opus"), "transcode"),
-])
+@pytest.mark.parametrize(
+    "fmt, probe, plan",
+    [
+        ("mp4", _probe(), None),
+        ("mp4", _probe(audio=None), None),
+        ("mp4", _probe(audio="mp3"), None),
+        ("mp4", _probe(audio="pcm_s16le"), "remux"),
+        ("mov", _probe(), "remux"),
+        ("mkv", _probe(), "remux"),
+        ("mp4", _probe(codec="hevc"), "transcode"),
+        ("mp4", _probe(pix_fmt="yuv420p10le"), "transcode"),
+        ("mp4", _probe(pix_fmt="yuv422p"), "transcode"),
+        ("webm", _probe(codec="vp9", audio="opus"), "transcode"),
+    ],
+)
 def test_web_plan(fmt, probe, plan):
     assert web_plan(fmt, probe) == plan
 
 
-@pytest.mark.parametrize("size, expected", [
-    ((1920, 1080), (1280, 720)), ((1080, 1920), (720, 1280)), ((320, 240), (320, 240)),
-    ((321, 241), (320, 240)), ((3840, 1606), (1280, 536)), ((1, 1), (2, 2)),
-])
+@pytest.mark.parametrize(
+    "size, expected",
+    [
+        ((1920, 1080), (1280, 720)),
+        ((1080, 1920), (720, 1280)),
+        ((320, 240), (320, 240)),
+        ((321, 241), (320, 240)),
+        ((3840, 1606), (1280, 536)),
+        ((1, 1), (2, 2)),
+    ],
+)
 def test_web_size_fits_720p_and_is_even(size, expected):
     assert web_size(*size) == expected
 
@@ -243,8 +278,19 @@ def test_choose_poster_skips_black_and_flat_frames():
 
 def test_probe_reads_negative_display_rotation_as_portrait():
     # Phones store portrait video as landscape frames with a display matrix of -90 degrees.
-    data = {"format": {"duration": "N/A"}, "streams": [{
-        "index": 0, "codec_type": "video", "codec_name": "h264", "width": 1920, "height": 1080,
-        "duration": "3.5", "side_data_list": [{"side_data_type": "Display Matrix", "rotation": -90}]}]}
+    data = {
+        "format": {"duration": "N/A"},
+        "streams": [
+            {
+                "index": 0,
+                "codec_type": "video",
+                "codec_name": "h264",
+                "width": 1920,
+                "height": 1080,
+                "duration": "3.5",
+                "side_data_list": [{"side_data_type": "Display Matrix", "rotation": -90}],
+            }
+        ],
+    }
     probed = video.read_video(data, "phone.mp4")
     assert (probed.width, probed.height, probed.rotation, probed.duration) == (1080, 1920, 270, 3.5)

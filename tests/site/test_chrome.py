@@ -11,7 +11,9 @@ from mkdocs.config import load_config
 from tests.archive_factory import MKDOCS_YML, lineage_archive, text_record
 from tests.site.helpers import page
 
-NAV_YML = MKDOCS_YML.replace("  - showcase\n", "  - showcase:\n      reuse_chrome: {reuse}\n") + """\
+NAV_YML = (
+    MKDOCS_YML.replace("  - showcase\n", "  - showcase:\n      reuse_chrome: {reuse}\n")
+    + """\
 use_directory_urls: false
 not_in_nav: |
   /misc/
@@ -24,6 +26,7 @@ markdown_extensions:
   - toc:
       permalink: true
 """
+)
 
 
 HOSTILE = '<img src=x onerror=alert(1)> Tom & "Jerry"'
@@ -39,7 +42,9 @@ def _archive(root: Path, reuse: bool) -> Path:
     content = root / "content"
     (content / "about").mkdir()
     (content / "about" / "index.md").write_text("# About\n\nA section with an index page.\n")
-    (content / "about" / "team.md").write_text("# Team\n\n## Who\n\nPeople.\n\n## How\n\nTogether.\n")
+    (content / "about" / "team.md").write_text(
+        "# Team\n\n## Who\n\nPeople.\n\n## How\n\nTogether.\n"
+    )
     (content / "guide.md").write_text("# Guide\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n")
     # Two pages at the same depth outside the navigation, one beside the theme's assets
     # (its links to them are shorter): they must not share their chrome.
@@ -80,25 +85,32 @@ def test_reused_chrome_gives_byte_identical_pages(sites):
 def test_each_record_page_links_the_navigation_relative_to_itself(sites):
     reused, _, _ = sites
     doc = page(reused, "records/fan-03/index.html")
-    nav = doc.xpath("//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link')]/@href")
+    nav = doc.xpath(
+        "//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link')]/@href"
+    )
     assert "../../about/index.html" in nav and "../../guide.html" in nav
     people = page(reused, "people/index.html").xpath(
-        "//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link')]/@href")
+        "//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link')]/@href"
+    )
     assert "../about/index.html" in people
 
 
 def test_pages_in_the_navigation_keep_their_own_state(sites):
     reused, _, _ = sites
     team = page(reused, "about/team.html")
-    assert team.xpath("//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link--active')]")
+    assert team.xpath(
+        "//nav[contains(@class, 'md-nav--primary')]//a[contains(@class, 'md-nav__link--active')]"
+    )
     assert team.xpath("//nav[contains(@class, 'md-nav--secondary')]//a[@href='#who']")
     assert team.xpath("//footer//a[contains(@class, 'md-footer__link')]")  # previous / next
 
 
 def test_every_page_keeps_its_own_title_in_the_header(sites):
     reused, _, _ = sites
-    for rid, title in [("chain-03", "Chain step 3 of a long lineage with a rather long title"),
-                       ("hostile", HOSTILE)]:
+    for rid, title in [
+        ("chain-03", "Chain step 3 of a long lineage with a rather long title"),
+        ("hostile", HOSTILE),
+    ]:
         doc = page(reused, f"records/{rid}/index.html")
         topic = doc.xpath("//header//div[@data-md-component='header-topic']//span")[0]
         assert topic.text_content().strip() == title
@@ -108,5 +120,7 @@ def test_every_page_keeps_its_own_title_in_the_header(sites):
 def test_a_page_beside_the_theme_assets_links_them_from_where_it_is(sites):
     reused, _, _ = sites
     css = "//link[@rel='stylesheet' and contains(@href, 'main.')]/@href"
-    assert page(reused, "misc/notes/note.html").xpath(css)[0].startswith("../../assets/stylesheets/")
+    assert (
+        page(reused, "misc/notes/note.html").xpath(css)[0].startswith("../../assets/stylesheets/")
+    )
     assert page(reused, "assets/notes/note.html").xpath(css)[0].startswith("../stylesheets/")

@@ -16,7 +16,9 @@ def _build(root: Path, cache: Path) -> None:
 
 def test_compiled_templates_live_in_the_users_cache_and_an_edit_is_compiled_again(tmp_path):
     root, cache = make_archive(tmp_path / "a"), tmp_path / "user-cache"
-    (root / "mkdocs.yml").write_text(MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"))
+    (root / "mkdocs.yml").write_text(
+        MKDOCS_YML.replace("  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    )
     overrides = root / "overrides" / "partials"
     overrides.mkdir(parents=True)
     (overrides / "copyright.html").write_text('<div class="md-copyright">First words</div>\n')
@@ -25,11 +27,16 @@ def test_compiled_templates_live_in_the_users_cache_and_an_edit_is_compiled_agai
     assert len(compiled) > 20  # Material's and ours
     assert not [p for p in (root / ".cache").rglob("*jinja*")]  # never in the archive's cache
     footer = "//div[@class='md-copyright']"
-    assert page(root / "site", "records/first-draft/index.html").xpath(footer)[0].text == "First words"
+    assert (
+        page(root / "site", "records/first-draft/index.html").xpath(footer)[0].text == "First words"
+    )
 
     (overrides / "copyright.html").write_text('<div class="md-copyright">Second words</div>\n')
     _build(root, cache)
-    assert page(root / "site", "records/first-draft/index.html").xpath(footer)[0].text == "Second words"
+    assert (
+        page(root / "site", "records/first-draft/index.html").xpath(footer)[0].text
+        == "Second words"
+    )
     # One entry per template (Jinja checks the source's checksum inside it): none piles up.
     assert sorted((cache / "showcase" / "templates").glob("__jinja2_*.cache")) == compiled
 

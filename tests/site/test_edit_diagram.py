@@ -18,8 +18,14 @@ from types import MappingProxyType
 import pytest
 
 from builder.core.model import Archive, Contributor, Record
-from builder.site.edit_diagram import (ClipRef, diagram, ruler, stretches_text, track_labels,
-                                       used_in_index)
+from builder.site.edit_diagram import (
+    ClipRef,
+    diagram,
+    ruler,
+    stretches_text,
+    track_labels,
+    used_in_index,
+)
 from builder.timeline.model import Clip, Dissolve, Edit, Gap, Roll, Track, Where
 from tests.archive_factory import MKDOCS_YML
 from tests.site.helpers import page
@@ -34,8 +40,9 @@ def clip(rid: str, track: int, index: int, start: F, duration: F, style: str = "
 
 
 REFS = {
-    "cam": ClipRef("Man with a camera", "records/cam/index.html", "records/cam/media/s.webp",
-                   "video"),
+    "cam": ClipRef(
+        "Man with a camera", "records/cam/index.html", "records/cam/media/s.webp", "video"
+    ),
     "cup": ClipRef("Coffee cup", "records/cup/index.html", None, "image"),
     "song": ClipRef("Hold music", "records/song/index.html", "records/song/media/w.png", "audio"),
     "gone": ClipRef("Old take", "records/gone/index.html", None, "video", withdrawn=True),
@@ -44,13 +51,30 @@ REFS = {
 
 def sample_edit() -> Edit:
     """Two video layers and one audio track over 20 s: a dissolve, a fade in, a gap."""
-    v1 = Track("video", 1, "", (
-        clip("cam", 1, 1, 0, 8), Dissolve(where(1, 2), F(8), F(1), F(1)),
-        clip("cup", 1, 3, 8, 7, "still"), Gap(where(1, 4), F(15), F(2)),
-        clip("cam", 1, 5, 17, 3)), F(20))
-    v2 = Track("video", 2, "", (
-        Gap(where(2, 1), F(0), F(4)),
-        Dissolve(where(2, 2), F(4), F(0), F(1, 2)), clip("gone", 2, 3, 4, 2, "lower-third")), F(6))
+    v1 = Track(
+        "video",
+        1,
+        "",
+        (
+            clip("cam", 1, 1, 0, 8),
+            Dissolve(where(1, 2), F(8), F(1), F(1)),
+            clip("cup", 1, 3, 8, 7, "still"),
+            Gap(where(1, 4), F(15), F(2)),
+            clip("cam", 1, 5, 17, 3),
+        ),
+        F(20),
+    )
+    v2 = Track(
+        "video",
+        2,
+        "",
+        (
+            Gap(where(2, 1), F(0), F(4)),
+            Dissolve(where(2, 2), F(4), F(0), F(1, 2)),
+            clip("gone", 2, 3, 4, 2, "lower-third"),
+        ),
+        F(6),
+    )
     a1 = Track("audio", 3, "", (clip("song", 3, 1, 0, 12, "sound"),), F(12))
     return Edit(F(25), (v1, v2, a1), F(20), Roll(True, F(8)))
 
@@ -66,7 +90,10 @@ def test_blocks_are_placed_and_sized_as_percentages_of_the_duration():
     d = diagram(sample_edit(), REFS)
     v1 = d.rows[1].blocks
     assert [(b.kind, b.left, b.width) for b in v1] == [
-        ("clip", 0.0, 40.0), ("clip", 40.0, 35.0), ("gap", 75.0, 10.0), ("clip", 85.0, 15.0),
+        ("clip", 0.0, 40.0),
+        ("clip", 40.0, 35.0),
+        ("gap", 75.0, 10.0),
+        ("clip", 85.0, 15.0),
         ("dissolve", 35.0, 10.0),  # 7 s to 9 s, drawn last: over the two clips it joins
     ]
     [song] = d.rows[2].blocks
@@ -93,7 +120,11 @@ def test_clip_blocks_link_to_their_record_and_show_its_picture():
     d = diagram(sample_edit(), REFS)
     cam = d.rows[1].blocks[0]
     assert (cam.text, cam.url, cam.thumb, cam.style) == (
-        "Man with a camera", "records/cam/index.html", "records/cam/media/s.webp", "clip")
+        "Man with a camera",
+        "records/cam/index.html",
+        "records/cam/media/s.webp",
+        "clip",
+    )
     cup = d.rows[1].blocks[1]
     assert (cup.thumb, cup.style, cup.record_type) == (None, "still", "image")
     old = d.rows[0].blocks[1]
@@ -109,10 +140,25 @@ def test_a_record_missing_from_the_archive_is_named_by_its_id_without_a_link():
 
 
 def test_fade_out_and_an_empty_gap_that_only_carries_a_fade():
-    edit = Edit(F(25), (Track("audio", 1, "", (
-        Gap(where(1, 1), F(0), F(0)), Dissolve(where(1, 2), F(0), F(0), F(1, 2)),
-        clip("song", 1, 3, 0, 5, "sound"), Dissolve(where(1, 4), F(5), F(1), F(0)),
-        Gap(where(1, 5), F(5), F(1))), F(6)),), F(6))
+    edit = Edit(
+        F(25),
+        (
+            Track(
+                "audio",
+                1,
+                "",
+                (
+                    Gap(where(1, 1), F(0), F(0)),
+                    Dissolve(where(1, 2), F(0), F(0), F(1, 2)),
+                    clip("song", 1, 3, 0, 5, "sound"),
+                    Dissolve(where(1, 4), F(5), F(1), F(0)),
+                    Gap(where(1, 5), F(5), F(1)),
+                ),
+                F(6),
+            ),
+        ),
+        F(6),
+    )
     blocks = diagram(edit, REFS).rows[0].blocks
     assert [b.kind for b in blocks] == ["clip", "gap", "dissolve", "dissolve"]
     assert blocks[2].label == "Fade in to Hold music, Audio 1, 0:00–0:01"
@@ -135,27 +181,53 @@ def test_summary_and_width():
     d = diagram(sample_edit(), REFS)
     assert d.summary == "2 video tracks and 1 audio track, 0:20 long, then 8 s of end credits."
     assert d.width_rem == 24  # short cuts fill their box, at least 24 rem
-    long = Edit(F(25), (Track("audio", 1, "", (clip("song", 1, 1, 0, 90, "sound"),), F(90)),),
-                F(90), Roll(False))
+    long = Edit(
+        F(25),
+        (Track("audio", 1, "", (clip("song", 1, 1, 0, 90, "sound"),), F(90)),),
+        F(90),
+        Roll(False),
+    )
     assert diagram(long, REFS).width_rem == 90  # a rem a second: it scrolls, blocks stay readable
     assert diagram(long, REFS).summary == "1 audio track, 1:30 long."
     assert diagram(Edit(F(25), (), F(0)), REFS) is None
 
 
 def _record(rid: str, title: str, created: str) -> Record:
-    return Record(rid, title, "video", f"{rid}.mp4", (Contributor("ana", "editor"),), "CC0-1.0",
-                  dt.date.fromisoformat(created), kind="production")
+    return Record(
+        rid,
+        title,
+        "video",
+        f"{rid}.mp4",
+        (Contributor("ana", "editor"),),
+        "CC0-1.0",
+        dt.date.fromisoformat(created),
+        kind="production",
+    )
 
 
 def test_used_in_merges_a_records_spans_per_production_newest_first():
-    archive = Archive.of([_record("cam", "Camera", "2024-01-01"),
-                          _record("old-cut", "An old cut", "2024-02-01"),
-                          _record("new-cut", "A new cut", "2024-03-01")])
+    archive = Archive.of(
+        [
+            _record("cam", "Camera", "2024-01-01"),
+            _record("old-cut", "An old cut", "2024-02-01"),
+            _record("new-cut", "A new cut", "2024-03-01"),
+        ]
+    )
     old = Edit(F(25), (Track("video", 1, "", (clip("cam", 1, 1, 12, 6),), F(18)),), F(18))
-    new = Edit(F(25), (
-        Track("video", 1, "", (clip("cam", 1, 1, 0, 4), clip("cup", 1, 2, 4, 4),
-                               clip("cam", 1, 3, 8, 2)), F(10)),
-        Track("audio", 2, "", (clip("cam", 2, 1, 2, 5, "sound"),), F(7))), F(10))
+    new = Edit(
+        F(25),
+        (
+            Track(
+                "video",
+                1,
+                "",
+                (clip("cam", 1, 1, 0, 4), clip("cup", 1, 2, 4, 4), clip("cam", 1, 3, 8, 2)),
+                F(10),
+            ),
+            Track("audio", 2, "", (clip("cam", 2, 1, 2, 5, "sound"),), F(7)),
+        ),
+        F(10),
+    )
     index = used_in_index(archive, {"old-cut": old, "new-cut": new, "not-a-record": old})
     assert [(u.production_id, u.title, u.url, u.when) for u in index["cam"]] == [
         ("new-cut", "A new cut", "records/new-cut/index.html", "0:00–0:07, 0:08–0:10"),
@@ -243,12 +315,15 @@ def test_the_production_page_draws_its_edit(timeline_site):
     clips = section.xpath(".//a[@class='sc-edit__clip']")
     labels = [a.xpath("string(span[@class='sc-sr'])") for a in clips]
     assert labels == [
-        "title-text, Video 1, 0:00–0:01", "clip-a, Video 1, 0:01–0:03",
+        "title-text, Video 1, 0:00–0:01",
+        "clip-a, Video 1, 0:01–0:03",
         "photo-b, Video 1, 0:03–0:05",
-        "music-c, Audio 1, 0:00–0:03", "clip-a, Audio 1, 0:03–0:04",
+        "music-c, Audio 1, 0:00–0:03",
+        "clip-a, Audio 1, 0:03–0:04",
     ]
-    assert [a.get("href") for a in clips] == [f"../{rid}/index.html" for rid in (
-        "title-text", "clip-a", "photo-b", "music-c", "clip-a")]
+    assert [a.get("href") for a in clips] == [
+        f"../{rid}/index.html" for rid in ("title-text", "clip-a", "photo-b", "music-c", "clip-a")
+    ]
     # Pictures that exist in the site: the video's and the photo's WebP, the music's waveform.
     for a in clips[1:4]:
         [img] = a.xpath("img")
@@ -263,7 +338,12 @@ def test_the_production_page_draws_its_edit(timeline_site):
     first = section.xpath(".//li[contains(@class,'sc-edit__block--clip')]")[0]
     assert re.fullmatch(r"--at: 0\.0%; --len: 21\.739%", first.get("style"))
     assert [t.text for t in section.xpath(".//span[contains(@class,'sc-edit__tick')]")] == [
-        "0:00", "0:01", "0:02", "0:03", "0:04"]
+        "0:00",
+        "0:01",
+        "0:02",
+        "0:03",
+        "0:04",
+    ]
 
 
 def test_a_used_record_says_where_it_went(timeline_site):

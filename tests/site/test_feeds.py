@@ -74,14 +74,18 @@ def parse(xml: str):
 
 
 def ids(parsed) -> list[str]:
-    return [e.link.removeprefix(SITE + "records/").removesuffix("/index.html") for e in parsed.entries]
+    return [
+        e.link.removeprefix(SITE + "records/").removesuffix("/index.html") for e in parsed.entries
+    ]
 
 
 def test_publishes_the_productions_every_record_and_each_collaboration(root):
     out = feeds(root)
     assert sorted(out) == ["collaborations/night-sounds/feed.xml", "feed.xml", "records/feed.xml"]
-    productions, records, collab = (parse(out[p]) for p in
-                                    ("feed.xml", "records/feed.xml", "collaborations/night-sounds/feed.xml"))
+    productions, records, collab = (
+        parse(out[p])
+        for p in ("feed.xml", "records/feed.xml", "collaborations/night-sounds/feed.xml")
+    )
     # Newest first; withdrawn records are left out of every feed.
     assert ids(productions) == ["evil", "harbour-bells"]
     assert ids(records) == ["evil", "harbour-bells", "night-poem", "harbour-at-dawn"]
@@ -95,8 +99,12 @@ def test_channel_and_items_carry_absolute_links_dates_credits_and_tags(root):
     channel = parse(out["feed.xml"])
     assert channel.feed.link == SITE
     assert channel.feed.language == "en"
-    assert [(l.rel, l.href) for l in channel.feed.links if l.rel == "self"] == [("self", SITE + "feed.xml")]
-    assert channel.feed.updated == "Mon, 20 May 2024 00:00:00 +0000"  # the newest item, not the clock
+    assert [(l.rel, l.href) for l in channel.feed.links if l.rel == "self"] == [
+        ("self", SITE + "feed.xml")
+    ]
+    assert (
+        channel.feed.updated == "Mon, 20 May 2024 00:00:00 +0000"
+    )  # the newest item, not the clock
     assert "python-feedgen" not in out["feed.xml"]
     collab = parse(out["collaborations/night-sounds/feed.xml"])
     assert collab.feed.link == SITE + "collaborations/night-sounds/index.html"
@@ -113,9 +121,16 @@ def test_channel_and_items_carry_absolute_links_dates_credits_and_tags(root):
 
 
 def test_thumbnail_is_the_absolute_preview_jpeg(root):
-    media = {"harbour-at-dawn": MediaInfo((
-        Derivative("image", "harbour-480.webp", "image/webp", 480, 320, 10),
-        Derivative("preview", "harbour.jpg", "image/jpeg", 1200, 800, 100)), 1200, 800)}
+    media = {
+        "harbour-at-dawn": MediaInfo(
+            (
+                Derivative("image", "harbour-480.webp", "image/webp", 480, 320, 10),
+                Derivative("preview", "harbour.jpg", "image/jpeg", 1200, 800, 100),
+            ),
+            1200,
+            800,
+        )
+    }
     entry = parse(feeds(root, media=media)["records/feed.xml"]).entries[-1]
     (img,) = lxml.html.fragment_fromstring(entry.description, create_parent="div").iter("img")
     assert img.get("src") == SITE + "records/harbour-at-dawn/media/harbour.jpg"
@@ -128,12 +143,18 @@ def test_two_builds_are_byte_identical(root):
 
 def test_guids_depend_on_the_record_id_only(root):
     def guids(out):
-        return {e.link.removesuffix("/index.html").rsplit("/", 1)[1]: e.id for e in parse(out["records/feed.xml"]).entries}
+        return {
+            e.link.removesuffix("/index.html").rsplit("/", 1)[1]: e.id
+            for e in parse(out["records/feed.xml"]).entries
+        }
 
     before = guids(feeds(root))
     yaml = root / "records" / "harbour-bells" / "record.yaml"
-    yaml.write_text(yaml.read_text().replace("title: Harbour bells", "title: Bells renamed")
-                    .replace("created: 2024-05-10", "created: 2024-05-11"))
+    yaml.write_text(
+        yaml.read_text()
+        .replace("title: Harbour bells", "title: Bells renamed")
+        .replace("created: 2024-05-10", "created: 2024-05-11")
+    )
     after_out = feeds(root, site_url="https://elsewhere.example/b")
     assert "Bells renamed" in after_out["records/feed.xml"]
     assert guids(after_out) == before

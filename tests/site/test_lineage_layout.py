@@ -25,8 +25,10 @@ def site(tmp_path_factory) -> Path:
 def _nodes(doc, heading: str) -> list[tuple[str, str]]:
     """(href, note) of every node of the tree under a heading: sc-came-from or sc-went."""
     [tree] = doc.xpath(TREE + f"/ul[@class='sc-tree'][preceding-sibling::h2[1][@id='{heading}']]")
-    return [(li.xpath("./a/@href")[0], "".join(li.xpath("./span[@class='sc-node__note']/text()")))
-            for li in tree.xpath(".//li")]
+    return [
+        (li.xpath("./a/@href")[0], "".join(li.xpath("./span[@class='sc-node__note']/text()")))
+        for li in tree.xpath(".//li")
+    ]
 
 
 def _record(href: str) -> str:
@@ -35,7 +37,7 @@ def _record(href: str) -> str:
 
 def test_every_record_of_a_lineage_of_forty_is_drawn_once(site):
     doc = page(site, "records/the-production")
-    nodes = _nodes(doc, 'sc-came-from')
+    nodes = _nodes(doc, "sc-came-from")
     drawn = [_record(href) for href, note in nodes if note != "shown above"]
     expected = {f"chain-{i:02d}" for i in range(16)} | {f"fan-{i:02d}" for i in range(24)}
     # The chain is deeper than the page draws: its oldest steps are reached from its page.
@@ -50,7 +52,10 @@ def test_every_record_of_a_lineage_of_forty_is_drawn_once(site):
     for href, note in nodes:
         assert note != "shown above" or _record(href) in seen
         seen.append(_record(href))
-    assert doc.xpath(TREE + "/p[@class='sc-lineage__size']/text()")[0] == "Made from 40 records by 13 people."
+    assert (
+        doc.xpath(TREE + "/p[@class='sc-lineage__size']/text()")[0]
+        == "Made from 40 records by 13 people."
+    )
 
 
 def test_large_branches_are_folded_once_and_say_how_many_records_they_hold(site):
@@ -78,8 +83,13 @@ def test_folding_is_decided_by_the_view_from_plain_data():
         node = None
         for i in range(n):
             kids = (node,) if node else ()
-            node = TreeNode(f"r{i}", f"records/r{i}/index.html", None, children=kids,
-                            size=sum(1 + k.size for k in kids))
+            node = TreeNode(
+                f"r{i}",
+                f"records/r{i}/index.html",
+                None,
+                children=kids,
+                size=sum(1 + k.size for k in kids),
+            )
         return (node,)
 
     short, long = folded(chain(FOLD_OVER + 2)), folded(chain(FOLD_OVER + 3))

@@ -26,11 +26,14 @@ def hrefs(doc: lxml.html.HtmlElement) -> list[str]:
 def archive(tmp_path_factory) -> Path:
     """The minimal archive plus a newer production (with an outside source and a person
     without a profile), a withdrawn production and a contribute page."""
-    root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path_factory.mktemp("lists") / "a"))
+    root = Path(
+        shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path_factory.mktemp("lists") / "a")
+    )
     folder = root / "records" / "night-reading"
     folder.mkdir()
     (folder / "reading.md").write_text("# Night reading\n\nThe poem, read over the bells.\n")
-    (folder / "record.yaml").write_text(textwrap.dedent("""\
+    (folder / "record.yaml").write_text(
+        textwrap.dedent("""\
         title: "Night <reading> & bells"
         type: text
         file: reading.md
@@ -44,10 +47,12 @@ def archive(tmp_path_factory) -> Path:
           - harbour-bells
           - {title: Foghorn, author: Dee Jones, url: "https://example.org/foghorn", license: CC-BY-4.0}
         tags: [night, harbour]
-        """))
+        """)
+    )
     gone = root / "records" / "old-mix"
     gone.mkdir()
-    (gone / "record.yaml").write_text(textwrap.dedent("""\
+    (gone / "record.yaml").write_text(
+        textwrap.dedent("""\
         title: Old mix
         type: audio
         file: mix.mp3
@@ -57,7 +62,8 @@ def archive(tmp_path_factory) -> Path:
         license: CC-BY-4.0
         created: 2023-11-01
         withdrawn: {date: 2024-01-05, reason: Replaced by a better mix.}
-        """))
+        """)
+    )
     (root / "content" / "contribute.md").write_text("# Contribute\n\nHow to add a record.\n")
     result = run_showcase("build", cwd=root, timeout=600)
     assert result.code == 0, result.out + result.err
@@ -75,8 +81,11 @@ def test_productions_newest_first_by_year(site):
     years = doc.xpath(CONTENT + "//section[starts-with(@aria-labelledby, 'sc-year-')]/h2")
     assert [h.text_content() for h in years] == ["2025", "2024", "2023"]
     titles = doc.xpath(CONTENT + "//li[contains(@class,'sc-card')]//h3/a")
-    assert [a.get("href") for a in titles] == ["../records/night-reading/index.html", "../records/harbour-bells/index.html",
-                                               "../records/old-mix/index.html"]
+    assert [a.get("href") for a in titles] == [
+        "../records/night-reading/index.html",
+        "../records/harbour-bells/index.html",
+        "../records/old-mix/index.html",
+    ]
     assert titles[0].text_content() == "Night <reading> & bells"  # escaped, shown as text
     assert "../records/night-reading/credits/index.html" in hrefs(doc)
 
@@ -129,24 +138,40 @@ def test_every_production_has_a_credits_page(site):
 def test_browse_by_type_and_tag(site):
     doc = page(site, "browse")
     links = hrefs(doc)
-    assert {"text/index.html", "image/index.html", "audio/index.html"} <= set(links) and "video/index.html" not in links
+    assert {"text/index.html", "image/index.html", "audio/index.html"} <= set(
+        links
+    ) and "video/index.html" not in links
     assert not (site / "browse" / "video").exists()
     text = page(site, "browse/text")
-    assert [a.get("href") for a in text.xpath(CONTENT + "//h2/a")] == ["../../records/night-reading/index.html",
-                                                                       "../../records/night-poem/index.html"]
+    assert [a.get("href") for a in text.xpath(CONTENT + "//h2/a")] == [
+        "../../records/night-reading/index.html",
+        "../../records/night-poem/index.html",
+    ]
     audio = page(site, "browse/audio")
-    assert [a.get("href") for a in audio.xpath(CONTENT + "//h2/a")] == ["../../records/harbour-bells/index.html",
-                                                                        "../../records/old-mix/index.html"]
+    assert [a.get("href") for a in audio.xpath(CONTENT + "//h2/a")] == [
+        "../../records/harbour-bells/index.html",
+        "../../records/old-mix/index.html",
+    ]
     harbour = page(site, "tags/harbour")
     assert [a.get("href") for a in harbour.xpath(CONTENT + "//h2/a")] == [
-        "../../records/night-reading/index.html", "../../records/harbour-bells/index.html", "../../records/harbour-at-dawn/index.html"]
+        "../../records/night-reading/index.html",
+        "../../records/harbour-bells/index.html",
+        "../../records/harbour-at-dawn/index.html",
+    ]
 
 
 def test_tags_index_counts(site):
     doc = page(site, "tags")
-    counts = {li.xpath("./a")[0].text_content(): li.xpath("./span")[0].text_content()
-              for li in doc.xpath(CONTENT + "//ul[contains(@class,'sc-tags')]/li")}
-    assert counts == {"dawn": "1 record", "harbour": "3 records", "night": "1 record", "soundscape": "1 record"}
+    counts = {
+        li.xpath("./a")[0].text_content(): li.xpath("./span")[0].text_content()
+        for li in doc.xpath(CONTENT + "//ul[contains(@class,'sc-tags')]/li")
+    }
+    assert counts == {
+        "dawn": "1 record",
+        "harbour": "3 records",
+        "night": "1 record",
+        "soundscape": "1 record",
+    }
 
 
 def test_home_has_the_grid_collaborations_and_one_call_to_action(site):
@@ -154,25 +179,47 @@ def test_home_has_the_grid_collaborations_and_one_call_to_action(site):
     assert len(doc.xpath("//h1")) == 1
     assert "A tiny archive" in doc.xpath("//article")[0].text_content()  # the owner's Markdown
     grid = doc.xpath(CONTENT + "//ul[@class='sc-grid']/li//h3/a/@href")
-    assert grid == ["records/night-reading/index.html", "records/harbour-bells/index.html"]  # withdrawn left out
+    assert grid == [
+        "records/night-reading/index.html",
+        "records/harbour-bells/index.html",
+    ]  # withdrawn left out
     by = doc.xpath(CONTENT + "//ul[@class='sc-grid']/li//p[@class='sc-card__by']")
-    assert by[1].text_content() == "Ana Lima, Ben Okafor"  # a name given on another record, not the handle
+    assert (
+        by[1].text_content() == "Ana Lima, Ben Okafor"
+    )  # a name given on another record, not the handle
     collabs = doc.xpath(CONTENT + "//ul[@class='sc-collabs']/li")
     assert collabs[0].xpath("./a/@href") == ["collaborations/night-sounds/index.html"]
     assert "Record, write or photograph the harbour after dark." in collabs[0].text_content()
-    cta = [a for a in doc.xpath("//article//a") if a.text_content().strip().lower() == "add your record"]
+    cta = [
+        a
+        for a in doc.xpath("//article//a")
+        if a.text_content().strip().lower() == "add your record"
+    ]
     assert len(cta) == 1 and cta[0].get("href") == "contribute.html"
 
 
 def test_list_pages_are_in_the_nav(site):
     doc = page(site, "")
-    nav = {a.text_content().strip() for a in doc.xpath("//nav[contains(@class,'md-nav--primary')]//a")}
+    nav = {
+        a.text_content().strip() for a in doc.xpath("//nav[contains(@class,'md-nav--primary')]//a")
+    }
     assert {"Productions", "Browse"} <= nav
 
 
 def test_every_relative_link_resolves(site):
-    urls = ["", "productions", "browse", "browse/text", "browse/image", "browse/audio", "tags",
-            "tags/harbour", "tags/night", "records/night-reading/credits", "records/harbour-bells/credits"]
+    urls = [
+        "",
+        "productions",
+        "browse",
+        "browse/text",
+        "browse/image",
+        "browse/audio",
+        "tags",
+        "tags/harbour",
+        "tags/night",
+        "records/night-reading/credits",
+        "records/harbour-bells/credits",
+    ]
     for url in urls:
         base = site / url
         doc = page(site, url)
@@ -191,12 +238,21 @@ def test_feeds_are_advertised_in_every_head_and_offered_on_home_and_productions(
         folder = site / url
         alternate = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']")
         assert [(folder / link.get("href")).resolve() for link in alternate] == [
-            site / "feed.xml", site / "podcast.xml", site / "records" / "feed.xml"], url
+            site / "feed.xml",
+            site / "podcast.xml",
+            site / "records" / "feed.xml",
+        ], url
         assert all(link.get("title") for link in alternate)
     for url, up in (("", ""), ("productions", "../")):
         links = page(site, url).xpath("//section[@class='sc-subscribe']//a")
-        assert [a.get("href") for a in links] == [up + "feed.xml", up + "podcast.xml", up + "records/feed.xml"]
-        assert all(a.get("type") == "application/rss+xml" and a.text_content().strip() for a in links)
+        assert [a.get("href") for a in links] == [
+            up + "feed.xml",
+            up + "podcast.xml",
+            up + "records/feed.xml",
+        ]
+        assert all(
+            a.get("type") == "application/rss+xml" and a.text_content().strip() for a in links
+        )
 
 
 def test_a_collaboration_page_links_its_own_feed_and_each_feed_folder_has_a_sitemap(site):
@@ -208,7 +264,9 @@ def test_a_collaboration_page_links_its_own_feed_and_each_feed_folder_has_a_site
     # and list only pages of its own folder (a valid per-folder sitemap).
     for folder in ("records", "collaborations/night-sounds"):
         xml = lxml.etree.parse(str(site / folder / "sitemap.xml"))
-        locs = xml.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+        locs = xml.xpath(
+            "//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        )
         assert locs and all(loc.startswith(f"http://127.0.0.1:8000/{folder}/") for loc in locs)
         for loc in locs:
             assert (site / loc.removeprefix("http://127.0.0.1:8000/")).is_file()
@@ -218,5 +276,8 @@ def test_the_home_page_is_known_by_the_sites_address_and_search_is_a_named_dialo
     home = page(site, "")
     assert home.xpath("//link[@rel='canonical']/@href") == ["http://127.0.0.1:8000/"]
     assert page(site, "productions").xpath("//link[@rel='canonical']/@href") == [
-        "http://127.0.0.1:8000/productions/index.html"]
-    assert home.xpath("//div[@role='dialog'][contains(@class,'md-search')]/@aria-label") == ["Search"]
+        "http://127.0.0.1:8000/productions/index.html"
+    ]
+    assert home.xpath("//div[@role='dialog'][contains(@class,'md-search')]/@aria-label") == [
+        "Search"
+    ]

@@ -28,8 +28,15 @@ from PIL import Image
 from builder.core.model import Contributor, Record
 from builder.feeds import podcast_ns
 from builder.feeds.categories import APPLE_CATEGORIES, parse_category
-from builder.feeds.podcast import (DESCRIPTION_LIMIT, _artwork_url, enclosure, fit_description, medium,
-                                   podcast_guid, transcript_type)
+from builder.feeds.podcast import (
+    DESCRIPTION_LIMIT,
+    _artwork_url,
+    enclosure,
+    fit_description,
+    medium,
+    podcast_guid,
+    transcript_type,
+)
 from builder.feeds.roles import TAXONOMY, taxonomy_credit
 from builder.feeds.rss import guid
 from builder.media import artwork
@@ -99,16 +106,22 @@ SRT = "1\n00:00:00,000 --> 00:00:02,000\nA black screen.\n"
 
 def minimal_copy(tmp: Path) -> Path:
     """The minimal archive, without its golden files."""
-    return Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp / "a",
-                                ignore=shutil.ignore_patterns("expected")))
+    return Path(
+        shutil.copytree(
+            FIXTURES / "archives" / "minimal", tmp / "a", ignore=shutil.ignore_patterns("expected")
+        )
+    )
 
 
 def add_records(root: Path, media) -> None:  # noqa: ANN001 - tests.media.fixtures.MediaFiles
     """A video production (poster, captions, SRT transcript, explicit), a hostile audio
     production (MP3, plain-text transcript), a withdrawn one, and an avatar for ben."""
     files = {
-        "night-film": (FILM, {"film.mp4": media.black_start_mp4(), "poster.png": media.cover_png()},
-                       {"film.vtt": CAPTIONS, "film.srt": SRT}),
+        "night-film": (
+            FILM,
+            {"film.mp4": media.black_start_mp4(), "poster.png": media.cover_png()},
+            {"film.vtt": CAPTIONS, "film.srt": SRT},
+        ),
         "hostile-tune": (TUNE, {"tune.mp3": media.tone("mp3")}, {"tune.txt": "Just a tone.\n"}),
         "gone-song": (GONE, {}, {}),
     }
@@ -121,7 +134,9 @@ def add_records(root: Path, media) -> None:  # noqa: ANN001 - tests.media.fixtur
         for name, text in texts.items():
             (folder / name).write_text(text)
     Image.new("RGB", (64, 64), (40, 80, 200)).save(root / "content" / "people" / "ben.png")
-    (root / "content" / "people" / "ben.md").write_text("---\nname: Ben Okafor\navatar: ben.png\n---\nBells.\n")
+    (root / "content" / "people" / "ben.md").write_text(
+        "---\nname: Ben Okafor\navatar: ben.png\n---\nBells.\n"
+    )
 
 
 def build(root: Path, *args: str) -> Path:
@@ -156,7 +171,10 @@ def feed(site):
 
 def items(feed) -> dict[str, lxml.etree._Element]:
     """Items by record id (from their link)."""
-    return {i.findtext("link").removeprefix(SITE + "records/").split("/")[0]: i for i in feed.iter("item")}
+    return {
+        i.findtext("link").removeprefix(SITE + "records/").split("/")[0]: i
+        for i in feed.iter("item")
+    }
 
 
 def local(site: Path, url: str) -> Path:
@@ -168,7 +186,11 @@ def local(site: Path, url: str) -> Path:
 
 
 def test_episodes_are_the_live_audio_and_video_productions_newest_first(feed):
-    assert list(items(feed)) == ["night-film", "hostile-tune", "harbour-bells"]  # not gone-song, not texts
+    assert list(items(feed)) == [
+        "night-film",
+        "hostile-tune",
+        "harbour-bells",
+    ]  # not gone-song, not texts
 
 
 def test_feedparser_reads_it_without_complaint(site):
@@ -191,25 +213,35 @@ def test_channel_has_apples_tags(feed):
     assert category.get("text") == "Arts"
     assert [c.get("text") for c in category.findall("itunes:category", NS)] == ["Visual Arts"]
     assert [e.text for e in channel.findall("itunes:explicit", NS)] == ["false"]
-    assert channel.findtext("pubDate") == "Sat, 01 Jun 2024 00:00:00 +0000"  # the newest episode, not the clock
+    assert (
+        channel.findtext("pubDate") == "Sat, 01 Jun 2024 00:00:00 +0000"
+    )  # the newest episode, not the clock
 
 
 def test_channel_guid_is_the_uuid5_of_the_feed_url(feed):
     [value] = [e.text for e in feed.find("channel").findall("podcast:guid", NS)]
     parsed = uuid.UUID(value)
     assert parsed.version == 5 and str(parsed) == value
-    assert value == str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "127.0.0.1:8000/podcast.xml"))
+    assert value == str(
+        uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "127.0.0.1:8000/podcast.xml")
+    )
     assert feed.find("channel").findtext("podcast:medium", namespaces=NS) == "podcast"
 
 
 def test_podcast_guid_follows_the_spec_examples():
-    assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    assert (
+        podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml")
+        == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    )
     assert podcast_guid("http://podnews.net/rss/") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
 
 
 def test_enclosures_give_the_published_files_true_size_and_type(site, feed):
-    expected = {"night-film": ("film.mp4", "video/mp4"), "hostile-tune": ("tune.mp3", "audio/mpeg"),
-                "harbour-bells": ("audio.mp3", "audio/mpeg")}  # the WAV's MP3 rendition
+    expected = {
+        "night-film": ("film.mp4", "video/mp4"),
+        "hostile-tune": ("tune.mp3", "audio/mpeg"),
+        "harbour-bells": ("audio.mp3", "audio/mpeg"),
+    }  # the WAV's MP3 rendition
     for rid, item in items(feed).items():
         enc = item.find("enclosure")
         name, kind = expected[rid]
@@ -222,8 +254,14 @@ def test_durations_explicit_and_dates(feed):
     found = items(feed)
     assert found["night-film"].findtext("itunes:duration", namespaces=NS) == "3"
     assert found["hostile-tune"].findtext("itunes:duration", namespaces=NS) == "3"
-    assert found["harbour-bells"].findtext("itunes:duration", namespaces=NS) == "1"  # 0.5 s, at least 1
-    assert [found[r].findtext("itunes:explicit", namespaces=NS) for r in found] == ["true", "false", "false"]
+    assert (
+        found["harbour-bells"].findtext("itunes:duration", namespaces=NS) == "1"
+    )  # 0.5 s, at least 1
+    assert [found[r].findtext("itunes:explicit", namespaces=NS) for r in found] == [
+        "true",
+        "false",
+        "false",
+    ]
     assert found["harbour-bells"].findtext("pubDate") == "Fri, 10 May 2024 00:00:00 +0000"
     for item in found.values():  # Apple's values only, never feedgen's legacy yes/no/clean
         assert item.findtext("itunes:explicit", namespaces=NS) in ("true", "false")
@@ -254,15 +292,18 @@ def test_guids_are_unique_and_from_the_record_id(feed):
 def test_people_of_the_whole_lineage_with_taxonomy_roles(feed):
     persons = items(feed)["night-film"].findall("podcast:person", NS)
     credits = [(p.text, p.get("group"), p.get("role")) for p in persons]
-    assert credits == [  # end-credits order: the film's own people, then outward through its lineage
-        ("Cy Moreau", "creative direction", "director"),
-        ("Cy Moreau", "visuals", "graphic designer"),  # animator: not in the taxonomy
-        ("Dee Jones", "cast", "guest"),  # a performer in a video appears in it
-        ("Ana Lima", "audio post-production", "audio editor"),  # editor of the audio source
-        ("Ana Lima", "visuals", "graphic designer"),  # photographer, two steps up
-        ("Ana Lima", "writing", "writer"),
-        ("Ben Okafor", "audio post-production", "composer"),
-    ]
+    assert (
+        credits
+        == [  # end-credits order: the film's own people, then outward through its lineage
+            ("Cy Moreau", "creative direction", "director"),
+            ("Cy Moreau", "visuals", "graphic designer"),  # animator: not in the taxonomy
+            ("Dee Jones", "cast", "guest"),  # a performer in a video appears in it
+            ("Ana Lima", "audio post-production", "audio editor"),  # editor of the audio source
+            ("Ana Lima", "visuals", "graphic designer"),  # photographer, two steps up
+            ("Ana Lima", "writing", "writer"),
+            ("Ben Okafor", "audio post-production", "composer"),
+        ]
+    )
     for p in feed.iter(f"{{{PODCAST}}}person"):
         assert p.get("role") in TAXONOMY[p.get("group")]
         assert p.get("href").startswith(SITE + "people/")
@@ -274,15 +315,23 @@ def test_people_of_the_whole_lineage_with_taxonomy_roles(feed):
 def test_license_per_episode_with_its_url(feed):
     found = items(feed)
     [film] = found["night-film"].findall("podcast:license", NS)
-    assert (film.text, film.get("url")) == ("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
+    assert (film.text, film.get("url")) == (
+        "CC-BY-SA-4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+    )
     assert found["hostile-tune"].find("podcast:license", NS).text == "CC0-1.0"
 
 
 def test_transcripts_and_captions_link_to_published_files(site, feed):
     found = items(feed)
-    film = [(t.get("type"), t.get("rel"), t.get("url")) for t in found["night-film"].findall("podcast:transcript", NS)]
-    assert film == [("text/vtt", "captions", SITE + "records/night-film/media/film.vtt"),
-                    ("application/x-subrip", None, SITE + "records/night-film/media/film.srt")]
+    film = [
+        (t.get("type"), t.get("rel"), t.get("url"))
+        for t in found["night-film"].findall("podcast:transcript", NS)
+    ]
+    assert film == [
+        ("text/vtt", "captions", SITE + "records/night-film/media/film.vtt"),
+        ("application/x-subrip", None, SITE + "records/night-film/media/film.srt"),
+    ]
     tune = found["hostile-tune"].find("podcast:transcript", NS)
     assert tune.get("type") == "text/plain"
     assert found["harbour-bells"].find("podcast:transcript", NS) is None
@@ -299,7 +348,10 @@ def test_hostile_text_is_inert(feed):
     assert not html.xpath("//script | //iframe | //object | //embed | //style")
     for element in html.iter():
         for name, value in element.attrib.items():
-            assert not name.lower().startswith("on") and "javascript:" not in value.lower(), (name, value)
+            assert not name.lower().startswith("on") and "javascript:" not in value.lower(), (
+                name,
+                value,
+            )
     assert "<script>alert(1)</script>" in html.text_content()
     # Nothing but our own elements: the hostile markup never became XML.
     tags = {lxml.etree.QName(e).localname for e in feed.iter() if isinstance(e.tag, str)}
@@ -313,7 +365,9 @@ def test_descriptions_fit_apples_limit(feed):
 
 def test_the_home_page_advertises_the_podcast(site):
     head = lxml.html.fromstring((site / "index.html").read_text())
-    assert head.xpath("//link[@rel='alternate' and @type='application/rss+xml' and contains(@href, 'podcast.xml')]")
+    assert head.xpath(
+        "//link[@rel='alternate' and @type='application/rss+xml' and contains(@href, 'podcast.xml')]"
+    )
 
 
 # --- stability ---------------------------------------------------------------------------------
@@ -322,8 +376,11 @@ def test_the_home_page_advertises_the_podcast(site):
 def test_two_cold_builds_are_byte_identical(archive, site, tmp_path):
     shutil.rmtree(archive / ".cache")  # the second build makes every derivative again
     again = build(archive, "--site-dir", str(tmp_path / "again"))
-    paths = ["podcast.xml", "podcast/cover.jpg", *(f"podcast/episodes/{rid}.jpg" for rid in
-                                                   ("night-film", "hostile-tune", "harbour-bells"))]
+    paths = [
+        "podcast.xml",
+        "podcast/cover.jpg",
+        *(f"podcast/episodes/{rid}.jpg" for rid in ("night-film", "hostile-tune", "harbour-bells")),
+    ]
     for path in paths:
         assert (again / path).read_bytes() == (site / path).read_bytes(), path
 
@@ -334,15 +391,27 @@ def test_a_warm_build_takes_the_artwork_from_the_cache_untouched(archive, site, 
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.jpg")}
     assert len(before) == 4  # the show's cover, the film's poster, two cards
     again = build(archive, "--site-dir", str(tmp_path / "again"))
-    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.jpg")} == before  # none redrawn
-    assert not [p for p in cache.rglob("*") if p.is_file() and p.suffix != ".jpg"]  # no temp file left
-    paths = ["podcast/cover.jpg",
-             *(f"podcast/episodes/{rid}.jpg" for rid in ("night-film", "hostile-tune", "harbour-bells"))]
+    assert {
+        p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.jpg")
+    } == before  # none redrawn
+    assert not [
+        p for p in cache.rglob("*") if p.is_file() and p.suffix != ".jpg"
+    ]  # no temp file left
+    paths = [
+        "podcast/cover.jpg",
+        *(f"podcast/episodes/{rid}.jpg" for rid in ("night-film", "hostile-tune", "harbour-bells")),
+    ]
     published = {(again / path).read_bytes() for path in paths}
-    assert published == {p.read_bytes() for p in before} == {(site / path).read_bytes() for path in paths}
+    assert (
+        published
+        == {p.read_bytes() for p in before}
+        == {(site / path).read_bytes() for path in paths}
+    )
 
 
-def test_guids_survive_a_new_title_and_a_new_site_url_and_a_pinned_guid_too(archive, feed, tmp_path):
+def test_guids_survive_a_new_title_and_a_new_site_url_and_a_pinned_guid_too(
+    archive, feed, tmp_path
+):
     root = Path(shutil.copytree(archive, tmp_path / "moved", ignore=shutil.ignore_patterns("site")))
     yaml = root / "records" / "harbour-bells" / "record.yaml"
     yaml.write_text(yaml.read_text().replace("title: Harbour bells", "title: Bells, renamed"))
@@ -351,8 +420,10 @@ def test_guids_survive_a_new_title_and_a_new_site_url_and_a_pinned_guid_too(arch
     set_config(root, "        category:", f"        podcast_guid: {pinned}\n        category:")
     moved = lxml.etree.parse(str(build(root) / "podcast.xml")).getroot()
     before = {rid: item.findtext("guid") for rid, item in items(feed).items()}
-    after = {i.findtext("link").removeprefix(MOVED + "records/").split("/")[0]: i.findtext("guid")
-             for i in moved.iter("item")}
+    after = {
+        i.findtext("link").removeprefix(MOVED + "records/").split("/")[0]: i.findtext("guid")
+        for i in moved.iter("item")
+    }
     assert after == before
     assert "Bells, renamed" in [i.findtext("title") for i in moved.iter("item")]
     assert moved.find("channel").findtext("podcast:guid", namespaces=NS) == pinned
@@ -361,13 +432,31 @@ def test_guids_survive_a_new_title_and_a_new_site_url_and_a_pinned_guid_too(arch
 
 def test_shared_validator_finds_no_podcast_problem(site):
     checker = Path("/work/shared/validators/podcast_check.py")
-    python = Path(os.environ.get("VALIDATORS_HOME", "/tmp/site-validators")) / "venv" / "bin" / "python"
+    python = (
+        Path(os.environ.get("VALIDATORS_HOME", "/tmp/site-validators")) / "venv" / "bin" / "python"
+    )
     if not (checker.is_file() and python.is_file()):
         pytest.skip("the shared site validators are not installed")
     import subprocess
-    proc = subprocess.run([str(python), str(checker), str(site / "podcast.xml"), "--site-dir", str(site),
-                           "--site-url", SITE, "--expect-podcast"], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0 and "PODCAST: 0 problems" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+
+    proc = subprocess.run(
+        [
+            str(python),
+            str(checker),
+            str(site / "podcast.xml"),
+            "--site-dir",
+            str(site),
+            "--site-url",
+            SITE,
+            "--expect-podcast",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and "PODCAST: 0 problems" in proc.stdout + proc.stderr, (
+        proc.stdout + proc.stderr
+    )
 
 
 # --- golden files --------------------------------------------------------------------------------
@@ -389,7 +478,8 @@ def test_golden_feeds_of_the_minimal_archive(minimal_site, path):
     # PyPI build); they are checked against the published files' sizes elsewhere.
     assert _lengths_out(built) == _lengths_out(golden.read_text(encoding="utf-8")), (
         f"{path} differs from {golden}; if the change is meant, regenerate with "
-        "SHOWCASE_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/site/test_podcast.py -k golden")
+        "SHOWCASE_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/site/test_podcast.py -k golden"
+    )
 
 
 def _lengths_out(xml: str) -> str:
@@ -441,7 +531,9 @@ def with_feeds(text: str, settings: str) -> str:
     """mkdocs.yml's text with `settings` ("key: value" lines) in its feeds block, replacing those keys."""
     for line in settings.splitlines():
         text = re.sub(rf"^        {re.escape(line.split(':')[0])}:.*\n", "", text, flags=re.M)
-    return text.replace(FEEDS, FEEDS + "".join(f"        {line}\n" for line in settings.splitlines()))
+    return text.replace(
+        FEEDS, FEEDS + "".join(f"        {line}\n" for line in settings.splitlines())
+    )
 
 
 def _run_with(root: Path, settings: str, *args: str):
@@ -454,7 +546,9 @@ def _run_with(root: Path, settings: str, *args: str):
 
 
 @pytest.mark.parametrize("setting, key, words", BAD_SETTINGS, ids=[s[0] for s in BAD_SETTINGS])
-def test_a_bad_setting_stops_the_build_naming_mkdocs_yml_and_the_key(config_root, setting, key, words):
+def test_a_bad_setting_stops_the_build_naming_mkdocs_yml_and_the_key(
+    config_root, setting, key, words
+):
     result = _run_with(config_root, setting)
     output = result.out + result.err
     assert result.code == 2, output
@@ -466,26 +560,34 @@ def test_a_bad_setting_stops_the_build_naming_mkdocs_yml_and_the_key(config_root
 def test_missing_podcast_settings_are_named_when_the_archive_has_a_podcast(config_root):
     original = (config_root / "mkdocs.yml").read_text()
     try:
-        (config_root / "mkdocs.yml").write_text(re.sub(r"      feeds:\n(        .*\n)+", "", original))
+        (config_root / "mkdocs.yml").write_text(
+            re.sub(r"      feeds:\n(        .*\n)+", "", original)
+        )
         result = run_showcase("build", cwd=config_root, timeout=600)
     finally:
         (config_root / "mkdocs.yml").write_text(original)
     output = result.out + result.err
     assert result.code == 2, output
-    assert "feeds.owner_email and feeds.cover in mkdocs.yml" in output and "feeds.podcast: false" in output
+    assert (
+        "feeds.owner_email and feeds.cover in mkdocs.yml" in output
+        and "feeds.podcast: false" in output
+    )
     assert "Traceback" not in output and not (config_root / "site").exists()
 
 
 def test_good_settings_build(config_root, tmp_path):
-    settings = ("author: The Harbour Collective\nowner_name: Ana Lima\ncover: content/big.jpg\n"
-                "category: [arts / visual arts, Music, music]\nexplicit: true\nmedium: music\n")
+    settings = (
+        "author: The Harbour Collective\nowner_name: Ana Lima\ncover: content/big.jpg\n"
+        "category: [arts / visual arts, Music, music]\nexplicit: true\nmedium: music\n"
+    )
     result = _run_with(config_root, settings, "--site-dir", str(tmp_path / "site"))
     assert result.code == 0, result.out + result.err
     channel = lxml.etree.parse(str(tmp_path / "site" / "podcast.xml")).getroot().find("channel")
     assert channel.findtext("itunes:author", namespaces=NS) == "The Harbour Collective"
     assert channel.findtext("itunes:owner/itunes:name", namespaces=NS) == "Ana Lima"
-    assert [(c.get("text"), [s.get("text") for s in c]) for c in channel.findall("itunes:category", NS)] == [
-        ("Arts", ["Visual Arts"]), ("Music", [])]
+    assert [
+        (c.get("text"), [s.get("text") for s in c]) for c in channel.findall("itunes:category", NS)
+    ] == [("Arts", ["Visual Arts"]), ("Music", [])]
     assert channel.findtext("itunes:explicit", namespaces=NS) == "true"
     assert channel.findtext("podcast:medium", namespaces=NS) == "music"
     with Image.open(tmp_path / "site" / "podcast" / "cover.jpg") as cover:
@@ -493,17 +595,30 @@ def test_good_settings_build(config_root, tmp_path):
 
 
 def test_podcast_false_publishes_no_podcast_and_needs_nothing(config_root, tmp_path):
-    result = _run_with(config_root, "podcast: false\nowner_email: not checked?", "--site-dir", str(tmp_path / "site"))
+    result = _run_with(
+        config_root,
+        "podcast: false\nowner_email: not checked?",
+        "--site-dir",
+        str(tmp_path / "site"),
+    )
     assert result.code == 2 and "feeds.owner_email" in result.err  # a value given is still checked
     original = (config_root / "mkdocs.yml").read_text()
     try:
-        (config_root / "mkdocs.yml").write_text(re.sub(r"      feeds:\n(        .*\n)+",
-                                                       "      feeds:\n        podcast: false\n", original))
-        result = run_showcase("build", "--site-dir", str(tmp_path / "site"), cwd=config_root, timeout=600)
+        (config_root / "mkdocs.yml").write_text(
+            re.sub(
+                r"      feeds:\n(        .*\n)+", "      feeds:\n        podcast: false\n", original
+            )
+        )
+        result = run_showcase(
+            "build", "--site-dir", str(tmp_path / "site"), cwd=config_root, timeout=600
+        )
     finally:
         (config_root / "mkdocs.yml").write_text(original)
     assert result.code == 0, result.out + result.err
-    assert not (tmp_path / "site" / "podcast.xml").exists() and (tmp_path / "site" / "feed.xml").is_file()
+    assert (
+        not (tmp_path / "site" / "podcast.xml").exists()
+        and (tmp_path / "site" / "feed.xml").is_file()
+    )
 
 
 # --- the pure parts ------------------------------------------------------------------------------
@@ -514,59 +629,90 @@ def info(*derivatives: Derivative, duration: float = 60.0) -> MediaInfo:
 
 
 def record(type_: str, rid: str = "r") -> Record:
-    return Record(rid, "T", type_, "f", (Contributor("a", "writer"),), "CC0-1.0", dt.date(2024, 1, 1), "production")
+    return Record(
+        rid,
+        "T",
+        type_,
+        "f",
+        (Contributor("a", "writer"),),
+        "CC0-1.0",
+        dt.date(2024, 1, 1),
+        "production",
+    )
 
 
-@pytest.mark.parametrize("kind, derivatives, expected", [
-    ("audio", [("original", "song.mp3", "audio/mpeg")], ("song.mp3", "audio/mpeg")),
-    ("audio", [("original", "song.m4a", "audio/mp4")], ("song.m4a", "audio/x-m4a")),
-    ("audio", [("original", "song.flac", "audio/flac"), ("audio", "audio.mp3", "audio/mpeg")],
-     ("audio.mp3", "audio/mpeg")),
-    ("video", [("original", "clip.mp4", "video/mp4")], ("clip.mp4", "video/mp4")),
-    ("video", [("original", "clip.m4v", "video/mp4")], ("clip.m4v", "video/x-m4v")),
-    ("video", [("original", "clip.mov", "video/quicktime"), ("video", "video.mp4", "video/mp4")],
-     ("video.mp4", "video/mp4")),
-])
+@pytest.mark.parametrize(
+    "kind, derivatives, expected",
+    [
+        ("audio", [("original", "song.mp3", "audio/mpeg")], ("song.mp3", "audio/mpeg")),
+        ("audio", [("original", "song.m4a", "audio/mp4")], ("song.m4a", "audio/x-m4a")),
+        (
+            "audio",
+            [("original", "song.flac", "audio/flac"), ("audio", "audio.mp3", "audio/mpeg")],
+            ("audio.mp3", "audio/mpeg"),
+        ),
+        ("video", [("original", "clip.mp4", "video/mp4")], ("clip.mp4", "video/mp4")),
+        ("video", [("original", "clip.m4v", "video/mp4")], ("clip.m4v", "video/x-m4v")),
+        (
+            "video",
+            [("original", "clip.mov", "video/quicktime"), ("video", "video.mp4", "video/mp4")],
+            ("video.mp4", "video/mp4"),
+        ),
+    ],
+)
 def test_enclosure_is_the_web_rendition_in_a_podcast_format(kind, derivatives, expected):
-    found = enclosure(record(kind), info(*(Derivative(r, f, m, bytes=123) for r, f, m in derivatives)))
+    found = enclosure(
+        record(kind), info(*(Derivative(r, f, m, bytes=123) for r, f, m in derivatives))
+    )
     assert (found.path.rsplit("/", 1)[1], found.type, found.length) == (*expected, 123)
 
 
-@pytest.mark.parametrize("kind, derivatives", [
-    ("audio", [("original", "song.aac", "audio/aac")]),  # raw AAC: Apple takes no .aac
-    ("audio", [("original", "song.mp4", "audio/mp4")]),  # audio in .mp4: Apple reads .mp4 as video
-    ("audio", [("original", "song.wav", "audio/wav")]),
-    ("video", [("original", "clip.webm", "video/webm")]),
-])
+@pytest.mark.parametrize(
+    "kind, derivatives",
+    [
+        ("audio", [("original", "song.aac", "audio/aac")]),  # raw AAC: Apple takes no .aac
+        (
+            "audio",
+            [("original", "song.mp4", "audio/mp4")],
+        ),  # audio in .mp4: Apple reads .mp4 as video
+        ("audio", [("original", "song.wav", "audio/wav")]),
+        ("video", [("original", "clip.webm", "video/webm")]),
+    ],
+)
 def test_no_podcast_format_is_a_reason_not_an_enclosure(kind, derivatives):
-    reason = enclosure(record(kind), info(*(Derivative(r, f, m, bytes=1) for r, f, m in derivatives)))
+    reason = enclosure(
+        record(kind), info(*(Derivative(r, f, m, bytes=1) for r, f, m in derivatives))
+    )
     assert isinstance(reason, str) and "MP3, M4A (.m4a) or MP4" in reason
     assert isinstance(enclosure(record(kind), None), str)
 
 
-@pytest.mark.parametrize("role, record_type, expected", [
-    ("director", "video", ("creative direction", "director")),
-    ("producer", "video", ("creative direction", "producer")),
-    ("writer", "text", ("writing", "writer")),
-    ("composer", "audio", ("audio post-production", "composer")),
-    ("sound-designer", "audio", ("audio post-production", "sound designer")),
-    ("voice", "audio", ("cast", "voice actor")),
-    ("narrator", "audio", ("cast", "narrator")),
-    ("co-host", "audio", ("cast", "co-host")),
-    ("editor", "video", ("video post-production", "editor")),
-    ("editor", "audio", ("audio post-production", "audio editor")),
-    ("editor", "text", ("writing", "editor")),
-    ("performer", "audio", ("audio post-production", "music contributor")),
-    ("performer", "video", ("cast", "guest")),
-    ("musician", "audio", ("audio post-production", "music contributor")),
-    ("illustrator", "image", ("visuals", "graphic designer")),
-    ("photographer", "image", ("visuals", "graphic designer")),
-    ("animator", "video", ("visuals", "graphic designer")),
-    ("knitter", "image", ("visuals", "graphic designer")),
-    ("field-recordist", "audio", ("audio post-production", "music contributor")),
-    ("gaffer", "video", ("video production", "camera operator")),
-    ("poet", "text", ("writing", "writer")),
-])
+@pytest.mark.parametrize(
+    "role, record_type, expected",
+    [
+        ("director", "video", ("creative direction", "director")),
+        ("producer", "video", ("creative direction", "producer")),
+        ("writer", "text", ("writing", "writer")),
+        ("composer", "audio", ("audio post-production", "composer")),
+        ("sound-designer", "audio", ("audio post-production", "sound designer")),
+        ("voice", "audio", ("cast", "voice actor")),
+        ("narrator", "audio", ("cast", "narrator")),
+        ("co-host", "audio", ("cast", "co-host")),
+        ("editor", "video", ("video post-production", "editor")),
+        ("editor", "audio", ("audio post-production", "audio editor")),
+        ("editor", "text", ("writing", "editor")),
+        ("performer", "audio", ("audio post-production", "music contributor")),
+        ("performer", "video", ("cast", "guest")),
+        ("musician", "audio", ("audio post-production", "music contributor")),
+        ("illustrator", "image", ("visuals", "graphic designer")),
+        ("photographer", "image", ("visuals", "graphic designer")),
+        ("animator", "video", ("visuals", "graphic designer")),
+        ("knitter", "image", ("visuals", "graphic designer")),
+        ("field-recordist", "audio", ("audio post-production", "music contributor")),
+        ("gaffer", "video", ("video production", "camera operator")),
+        ("poet", "text", ("writing", "writer")),
+    ],
+)
 def test_roles_map_onto_the_podcast_taxonomy(role, record_type, expected):
     group, mapped = taxonomy_credit(role, record_type)
     assert (group, mapped) == expected and mapped in TAXONOMY[group]
@@ -576,20 +722,29 @@ def test_categories_are_apples_with_its_spelling():
     assert parse_category("Arts") == ("Arts", None)
     assert parse_category(" tv & film /  film history ") == ("TV & Film", "Film History")
     assert parse_category("Society & Culture/Documentary") == ("Society & Culture", "Documentary")
-    for bad in ("Podcasts", "Arts/Visual", "Arts/Visual Arts/Painting", "/Arts", "Technology/Gadgets"):
+    for bad in (
+        "Podcasts",
+        "Arts/Visual",
+        "Arts/Visual Arts/Painting",
+        "/Arts",
+        "Technology/Gadgets",
+    ):
         with pytest.raises(ValueError):
             parse_category(bad)
     assert len(APPLE_CATEGORIES) == 19 and sum(map(len, APPLE_CATEGORIES.values())) == 91
 
 
-@pytest.mark.parametrize("head, expected", [
-    ("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n", "text/vtt"),
-    ("\ufeffWEBVTT - a title\n", "text/vtt"),
-    ("1\n00:00:00,000 --> 00:00:01,000\nHi\n", "application/x-subrip"),
-    ("1\r\n00:00:00,000 --> 00:00:01,000\r\nHi\r\n", "application/x-subrip"),
-    ("WEBVTTish notes\n", "text/plain"),
-    ("Interviewer: hello\n", "text/plain"),
-])
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ("WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n", "text/vtt"),
+        ("\ufeffWEBVTT - a title\n", "text/vtt"),
+        ("1\n00:00:00,000 --> 00:00:01,000\nHi\n", "application/x-subrip"),
+        ("1\r\n00:00:00,000 --> 00:00:01,000\r\nHi\r\n", "application/x-subrip"),
+        ("WEBVTTish notes\n", "text/plain"),
+        ("Interviewer: hello\n", "text/plain"),
+    ],
+)
 def test_transcript_type_from_its_content(head, expected):
     assert transcript_type(head) == expected
 
@@ -598,7 +753,11 @@ def test_a_long_description_is_cut_to_fit_as_escaped_text():
     text = "<p>" + " ".join(["<b>words</b> & more"] * 800) + "</p>"
     fitted = fit_description(text)
     assert len(fitted.encode("utf-8")) <= DESCRIPTION_LIMIT
-    assert fitted.startswith("<p>words &amp; more") and fitted.endswith("…</p>") and "<b>" not in fitted
+    assert (
+        fitted.startswith("<p>words &amp; more")
+        and fitted.endswith("…</p>")
+        and "<b>" not in fitted
+    )
     assert fit_description("<p>short</p>") == "<p>short</p>"
     assert len(fit_description("x" * 10_000).encode("utf-8")) <= DESCRIPTION_LIMIT
 
@@ -631,22 +790,40 @@ def test_extensions_write_apples_explicit_and_the_podcast_namespace():
     fe.explicit.explicit(False)
     fe.podcastindex.person(podcast_ns.Person("A & B", "host", "cast", href="https://example.org/a"))
     fe.podcastindex.license("CC0-1.0", None)
-    fe.podcastindex.transcript(podcast_ns.Transcript("https://example.org/t.vtt", "text/vtt", "captions"))
+    fe.podcastindex.transcript(
+        podcast_ns.Transcript("https://example.org/t.vtt", "text/vtt", "captions")
+    )
     xml = fg.rss_str(pretty=True).decode()
     assert f'xmlns:podcast="{PODCAST}"' in xml
-    assert "<itunes:explicit>true</itunes:explicit>" in xml and "<itunes:explicit>false</itunes:explicit>" in xml
+    assert (
+        "<itunes:explicit>true</itunes:explicit>" in xml
+        and "<itunes:explicit>false</itunes:explicit>" in xml
+    )
     assert "<podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid>" in xml
-    assert '<podcast:person role="host" group="cast" href="https://example.org/a">A &amp; B</podcast:person>' in xml
+    assert (
+        '<podcast:person role="host" group="cast" href="https://example.org/a">A &amp; B</podcast:person>'
+        in xml
+    )
     assert "<podcast:license>CC0-1.0</podcast:license>" in xml
-    assert '<podcast:transcript url="https://example.org/t.vtt" type="text/vtt" rel="captions"/>' in xml
+    assert (
+        '<podcast:transcript url="https://example.org/t.vtt" type="text/vtt" rel="captions"/>'
+        in xml
+    )
     with pytest.raises(ValueError):
         fg.podcastindex.medium("radio")
 
 
-@pytest.mark.parametrize("size, mode, side", [
-    ((1600, 1400), "RGB", 1400), ((4000, 5000), "RGB", 3000), ((600, 400), "RGBA", 1400),
-    ((2000, 2000), "CMYK", 2000), ((1500, 1500), "P", 1500), ((800, 800), "L", 1400),
-])
+@pytest.mark.parametrize(
+    "size, mode, side",
+    [
+        ((1600, 1400), "RGB", 1400),
+        ((4000, 5000), "RGB", 3000),
+        ((600, 400), "RGBA", 1400),
+        ((2000, 2000), "CMYK", 2000),
+        ((1500, 1500), "P", 1500),
+        ((800, 800), "L", 1400),
+    ],
+)
 def test_artwork_is_square_rgb_jpeg_within_apples_sizes(tmp_path, size, mode, side):
     path = tmp_path / ("a.jpg" if mode in ("RGB", "CMYK", "L") else "a.png")
     Image.new(mode, size).save(path)
@@ -660,7 +837,9 @@ def test_artwork_is_square_rgb_jpeg_within_apples_sizes(tmp_path, size, mode, si
 
 def test_episode_artwork_stays_at_apples_minimum(tmp_path):
     Image.new("RGB", (4000, 3000), (200, 40, 40)).save(tmp_path / "big.jpg")
-    with Image.open(io.BytesIO(artwork.artwork_from_file(tmp_path / "big.jpg", largest=artwork.MIN_SIDE))) as img:
+    with Image.open(
+        io.BytesIO(artwork.artwork_from_file(tmp_path / "big.jpg", largest=artwork.MIN_SIDE))
+    ) as img:
         assert img.size == (1400, 1400)
     assert artwork.artwork_side(900, 5000, largest=1400) == 1400  # scaled up only to the minimum
 
@@ -703,11 +882,17 @@ def test_a_raw_aac_production_is_an_episode_with_its_m4a(media, tmp_path):  # no
     (folder / "record.yaml").write_text(
         "title: Raw AAC song\ntype: audio\nfile: song.aac\nkind: production\n"
         "contributors:\n  - {handle: ana, role: musician, name: Ana Lima}\n"
-        "license: CC-BY-4.0\ncreated: 2024-08-01\n")
+        "license: CC-BY-4.0\ncreated: 2024-08-01\n"
+    )
     site = build(root)
-    [enclosure] = items(lxml.etree.parse(str(site / "podcast.xml")).getroot())["raw-aac-song"].findall("enclosure")
+    [enclosure] = items(lxml.etree.parse(str(site / "podcast.xml")).getroot())[
+        "raw-aac-song"
+    ].findall("enclosure")
     assert enclosure.get("url") == SITE + "records/raw-aac-song/media/audio.m4a"
     assert enclosure.get("type") == "audio/x-m4a"
-    assert int(enclosure.get("length")) == (site / "records/raw-aac-song/media/audio.m4a").stat().st_size
+    assert (
+        int(enclosure.get("length"))
+        == (site / "records/raw-aac-song/media/audio.m4a").stat().st_size
+    )
     page = lxml.html.fromstring((site / "records/raw-aac-song/index.html").read_text())
     assert page.xpath("//audio//source/@src | //audio/@src")[0].endswith("media/audio.m4a")

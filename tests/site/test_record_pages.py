@@ -16,11 +16,16 @@ from tests.conftest import FIXTURES, run_showcase
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
     """The minimal archive plus a record full of hostile text and a withdrawn source."""
-    root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path_factory.mktemp("site") / "a"))
+    root = Path(
+        shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path_factory.mktemp("site") / "a")
+    )
     folder = root / "records" / "hostile-words"
     folder.mkdir()
-    (folder / "words.md").write_text("# Words\n\n<script>alert('text')</script> [x](javascript:alert(1))\n")
-    (folder / "record.yaml").write_text(textwrap.dedent("""\
+    (folder / "words.md").write_text(
+        "# Words\n\n<script>alert('text')</script> [x](javascript:alert(1))\n"
+    )
+    (folder / "record.yaml").write_text(
+        textwrap.dedent("""\
         title: "<script>alert('title')</script> & {{ config.site_name }}"
         type: text
         file: words.md
@@ -32,10 +37,12 @@ def hostile_site(tmp_path_factory) -> Path:
           Hello <iframe src="https://evil.example"></iframe> **bold**
           <a href="javascript:alert(2)" onclick="alert(3)">click</a>
         sources: [night-poem, gone-draft]
-        """))
+        """)
+    )
     gone = root / "records" / "gone-draft"
     gone.mkdir()
-    (gone / "record.yaml").write_text(textwrap.dedent("""\
+    (gone / "record.yaml").write_text(
+        textwrap.dedent("""\
         title: Gone draft
         type: text
         file: draft.md
@@ -44,9 +51,12 @@ def hostile_site(tmp_path_factory) -> Path:
         license: CC0-1.0
         created: 2024-05-03
         withdrawn: {date: 2024-07-01, reason: The author took it back.}
-        """))
+        """)
+    )
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text().replace("http://127.0.0.1:8000/", "https://showcase.example/archive/"))
+    config.write_text(
+        config.read_text().replace("http://127.0.0.1:8000/", "https://showcase.example/archive/")
+    )
     result = run_showcase("build", cwd=root, timeout=600)
     assert result.code == 0, result.out + result.err
     return root / "site"
@@ -63,10 +73,17 @@ def test_hostile_text_is_neutralized(hostile_site):
     doc = lxml.html.fromstring(html)
     content = doc.xpath("//div[contains(@class,'sc-record')]")[0]
     assert content.xpath(".//script | .//iframe | .//img[@onerror] | .//*[@onclick]") == []
-    assert not [a for a in content.xpath(".//a/@href") if a.strip().lower().startswith("javascript")]
+    assert not [
+        a for a in content.xpath(".//a/@href") if a.strip().lower().startswith("javascript")
+    ]
     h1 = content.xpath(".//h1")[0].text_content()
-    assert h1 == "<script>alert('title')</script> & {{ config.site_name }}"  # shown as text, not run
-    assert "<img src=x onerror=alert(1)>" in content.xpath(".//p[@class='sc-byline']")[0].text_content()
+    assert (
+        h1 == "<script>alert('title')</script> & {{ config.site_name }}"
+    )  # shown as text, not run
+    assert (
+        "<img src=x onerror=alert(1)>"
+        in content.xpath(".//p[@class='sc-byline']")[0].text_content()
+    )
     assert content.xpath(".//div[@class='sc-description']//strong")[0].text == "bold"
 
 
@@ -91,16 +108,22 @@ def test_remix_trees_link_both_ways_and_tombstones_keep_their_place(hostile_site
     went = poem.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
     assert "../hostile-words/index.html" in went and "../harbour-bells/index.html" in went
     gone = page(hostile_site, "records/gone-draft")
-    assert "The author took it back." in gone.xpath("//div[@class='sc-tombstone']")[0].text_content()
+    assert (
+        "The author took it back." in gone.xpath("//div[@class='sc-tombstone']")[0].text_content()
+    )
     assert gone.xpath("//audio | //video | //figure") == []
-    assert "../hostile-words/index.html" in gone.xpath("//section[contains(@class,'sc-lineage')]//a/@href")
+    assert "../hostile-words/index.html" in gone.xpath(
+        "//section[contains(@class,'sc-lineage')]//a/@href"
+    )
     assert not (hostile_site / "records" / "gone-draft" / "media").exists()
 
 
 def test_pages_link_only_to_what_exists(hostile_site):
     for rid in ("harbour-at-dawn", "harbour-bells", "night-poem", "hostile-words", "gone-draft"):
         base = hostile_site / "records" / rid
-        for href in page(hostile_site, f"records/{rid}").xpath("//div[contains(@class,'sc-record')]//a/@href"):
+        for href in page(hostile_site, f"records/{rid}").xpath(
+            "//div[contains(@class,'sc-record')]//a/@href"
+        ):
             if href.startswith(("http://", "https://", "#")):
                 continue
             target = (base / href).resolve()
@@ -119,12 +142,18 @@ def test_link_previews_and_json_ld(hostile_site):
     doc = page(hostile_site, "records/harbour-bells")
     meta = {m.get("property"): m.get("content") for m in doc.xpath("//meta[@property]")}
     assert meta["og:title"] == "Harbour bells"
-    assert meta["og:image"] == "https://showcase.example/archive/records/harbour-bells/media/preview.jpg"
+    assert (
+        meta["og:image"]
+        == "https://showcase.example/archive/records/harbour-bells/media/preview.jpg"
+    )
     assert meta["og:url"] == "https://showcase.example/archive/records/harbour-bells/index.html"
     assert doc.xpath("//link[@rel='canonical']/@href") == [meta["og:url"]]  # one address per page
     [ld] = doc.xpath("//script[@type='application/ld+json']")
     data = json.loads(ld.text)
-    assert data["@type"] == "AudioObject" and data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert (
+        data["@type"] == "AudioObject"
+        and data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    )
     assert {b["name"] for b in data["isBasedOn"]} == {"Harbour at dawn", "Night poem"}
     assert data["duration"].startswith("PT") and data["thumbnailUrl"].endswith("preview.jpg")
     hostile = (hostile_site / "records" / "hostile-words" / "index.html").read_text()
@@ -135,11 +164,21 @@ def test_link_previews_and_json_ld(hostile_site):
 def test_titles_are_text_in_the_theme_too(hostile_site):
     doc = page(hostile_site, "records/hostile-words")
     title = doc.xpath("//title")[0]
-    assert len(title) == 0 and title.text.startswith("<script>alert('title')</script> & {{ config.site_name }}")
-    assert doc.xpath("//head//script[not(@type) or @type='text/javascript'][contains(., \"alert('title')\")]") == []
+    assert len(title) == 0 and title.text.startswith(
+        "<script>alert('title')</script> & {{ config.site_name }}"
+    )
+    assert (
+        doc.xpath(
+            "//head//script[not(@type) or @type='text/javascript'][contains(., \"alert('title')\")]"
+        )
+        == []
+    )
     for topic in doc.xpath("//*[contains(@class,'md-header__topic')]"):
         assert topic.xpath(".//script | .//img") == []
-    assert doc.xpath("//script[contains(., \"alert('title')\") and not(@type='application/ld+json')]") == []
+    assert (
+        doc.xpath("//script[contains(., \"alert('title')\") and not(@type='application/ld+json')]")
+        == []
+    )
 
 
 def test_search_finds_records_by_title_contributor_tag_and_description(tmp_path):
@@ -162,10 +201,22 @@ def test_two_cold_builds_give_identical_sites(tmp_path):
     """Deterministic output: pages, feeds-to-be and every media derivative, byte for byte,
     even when the media is made again from nothing."""
     root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path / "a"))
-    assert run_showcase("build", "--site-dir", str(tmp_path / "one"), cwd=root, timeout=600).code == 0
+    assert (
+        run_showcase("build", "--site-dir", str(tmp_path / "one"), cwd=root, timeout=600).code == 0
+    )
     shutil.rmtree(root / ".cache")
-    assert run_showcase("build", "--site-dir", str(tmp_path / "two"), cwd=root, timeout=600).code == 0
-    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
-    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert (
+        run_showcase("build", "--site-dir", str(tmp_path / "two"), cwd=root, timeout=600).code == 0
+    )
+    one = {
+        p.relative_to(tmp_path / "one"): p.read_bytes()
+        for p in (tmp_path / "one").rglob("*")
+        if p.is_file()
+    }
+    two = {
+        p.relative_to(tmp_path / "two"): p.read_bytes()
+        for p in (tmp_path / "two").rglob("*")
+        if p.is_file()
+    }
     assert sorted(one) == sorted(two)
     assert [str(p) for p in one if one[p] != two[p]] == []

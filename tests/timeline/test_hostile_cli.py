@@ -12,12 +12,26 @@ import pytest
 
 from tests.conftest import run_showcase
 from tests.media.fixtures import ffmpeg
-from tests.timeline.helpers import (clip, dissolve, gap, good_timeline, make_archive, make_media,
-                                    otio_bytes, timeline)
+from tests.timeline.helpers import (
+    clip,
+    dissolve,
+    gap,
+    good_timeline,
+    make_archive,
+    make_media,
+    otio_bytes,
+    timeline,
+)
 
-GIT_ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "T",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "T",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +65,10 @@ def test_100000_levels_of_nesting_is_a_problem_not_a_crash(tmp_path, media):
     code, lines, err = check(tmp_path, media, b"[" * 100_000 + b"]" * 100_000)
     assert code == 1 and err == ""
     # (the file check may add that this is no timeline at all: a matter of sniffing)
-    assert ("records/prod/edit.otio:1: timeline-limit: the JSON is nested more than 64 levels "
-            "deep — export the timeline again from your editor") in lines
+    assert (
+        "records/prod/edit.otio:1: timeline-limit: the JSON is nested more than 64 levels "
+        "deep — export the timeline again from your editor"
+    ) in lines
 
 
 def test_50000_clips(tmp_path, media):
@@ -69,14 +85,17 @@ def test_2001_small_items(tmp_path, media):
     assert "more than 2000 clips, gaps and transitions" in lines[0]
 
 
-@pytest.mark.parametrize("old,new,words", [
-    (b'"value": 50.0', b'"value": 1e400', "the number 1e400 is too large"),
-    (b'"value": 50.0', b'"value": NaN', "NaN is not a number"),
-    (b'"value": 50.0', b'"value": Infinity', "Infinity is not a number"),
-    (b'"value": 50.0', b'"value": -50.0', "is -2 seconds long"),
-    (b'"value": 12.0', b'"value": -12.0', "starts 0.48 seconds before the start of 'clip-a'"),
-    (b'"rate": 25.0', b'"rate": 0.0', "the frame rate 0 is not one a production may use"),
-])
+@pytest.mark.parametrize(
+    "old,new,words",
+    [
+        (b'"value": 50.0', b'"value": 1e400', "the number 1e400 is too large"),
+        (b'"value": 50.0', b'"value": NaN', "NaN is not a number"),
+        (b'"value": 50.0', b'"value": Infinity', "Infinity is not a number"),
+        (b'"value": 50.0', b'"value": -50.0', "is -2 seconds long"),
+        (b'"value": 12.0', b'"value": -12.0', "starts 0.48 seconds before the start of 'clip-a'"),
+        (b'"rate": 25.0', b'"rate": 0.0', "the frame rate 0 is not one a production may use"),
+    ],
+)
 def test_infinite_negative_and_rateless_times(tmp_path, media, old, new, words):
     data = otio_bytes(good_timeline())
     assert old in data
@@ -85,9 +104,18 @@ def test_infinite_negative_and_rateless_times(tmp_path, media, old, new, words):
     assert words in lines[0]
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "../clip-a/clip.mp4", "clip.mp4",
-                                    "https://example.com/clip.mp4", "file:///etc/passwd",
-                                    "showcase:../../etc", "SHOWCASE:clip-a"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/etc/passwd",
+        "../clip-a/clip.mp4",
+        "clip.mp4",
+        "https://example.com/clip.mp4",
+        "file:///etc/passwd",
+        "showcase:../../etc",
+        "SHOWCASE:clip-a",
+    ],
+)
 def test_references_to_paths_and_urls(tmp_path, media, target):
     data = otio_bytes(good_timeline()).replace(b'"showcase:photo-b"', f'"{target}"'.encode())
     code, lines, _ = check(tmp_path, media, data)
@@ -104,9 +132,11 @@ def test_a_reference_to_a_withdrawn_record(tmp_path, media):
 def test_a_clip_of_a_record_outside_sources(tmp_path, media):
     code, lines, _ = check(tmp_path, media, good_timeline(), sources=["clip-a", "title-text"])
     assert code == 1
-    assert lines == ["records/prod/record.yaml:9: timeline-source: edit.otio uses records that "
-                     "are not in `sources`: music-c (track 2, item 1 'music-c'); photo-b (track "
-                     "1, item 4 'photo-b') — add to `sources`: music-c, photo-b"]
+    assert lines == [
+        "records/prod/record.yaml:9: timeline-source: edit.otio uses records that "
+        "are not in `sources`: music-c (track 2, item 1 'music-c'); photo-b (track "
+        "1, item 4 'photo-b') — add to `sources`: music-c, photo-b"
+    ]
 
 
 def test_a_trim_past_the_measured_end(tmp_path, media):
@@ -130,11 +160,28 @@ def test_changed_used_record_reaches_the_timeline(tmp_path, media):
     git(root, "commit", "-q", "-m", "a cut")
     git(root, "checkout", "-q", "-b", "shorter")
     clip_file = root / "records" / "clip-a" / "clip.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=1", "-f", "lavfi", "-i", "sine=d=1",
-           "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(clip_file))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=160x90:r=25:d=1",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=d=1",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(clip_file),
+    )
     git(root, "commit", "-q", "-am", "a shorter clip")
     result = run_showcase("check", "--changed", "--base", "main", cwd=root, timeout=300)
     assert result.code == 1, result.out
     assert "records/prod/edit.otio:" in result.out
-    assert ("timeline-trim: track 1, item 2 'Bars': it uses 0.480 to 2.680 s of 'clip-a'"
-            in result.out)
+    assert (
+        "timeline-trim: track 1, item 2 'Bars': it uses 0.480 to 2.680 s of 'clip-a'" in result.out
+    )

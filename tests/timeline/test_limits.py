@@ -46,9 +46,16 @@ def test_an_unterminated_string_of_escaped_quotes_is_scanned_linearly():
     assert time.perf_counter() - started < 2
 
 
-@pytest.mark.parametrize("number,word", [(b"NaN", "NaN"), (b"Infinity", "Infinity"),
-                                         (b"-Infinity", "-Infinity"), (b"1e400", "too large"),
-                                         (b"1" * 400, "too large")])
+@pytest.mark.parametrize(
+    "number,word",
+    [
+        (b"NaN", "NaN"),
+        (b"Infinity", "Infinity"),
+        (b"-Infinity", "-Infinity"),
+        (b"1e400", "too large"),
+        (b"1" * 400, "too large"),
+    ],
+)
 def test_non_finite_and_huge_numbers_are_refused(number, word):
     data = b'{"OTIO_SCHEMA": "Timeline.1", "x": ' + number + b"}"
     tree, limit = limits.check_and_parse(data)
@@ -67,7 +74,7 @@ def test_size_limit_comes_first():
 
 
 def test_not_json_and_not_a_timeline():
-    assert limits.check_and_parse(b"{\n  \"a\": ")[1].line == 2
+    assert limits.check_and_parse(b'{\n  "a": ')[1].line == 2
     assert "not an OpenTimelineIO timeline" in limits.check_and_parse(b"[1, 2]")[1].message
     assert limits.check_and_parse(b"\xff\xfe")[1].code == "timeline-invalid"
 
@@ -87,10 +94,16 @@ def test_a_track_longer_than_an_hour():
     assert limit.code == "timeline-limit" and "62 minutes" in limit.message
 
 
-@pytest.mark.parametrize("rate,known", [(23.976, Fraction(24000, 1001)),
-                                        (29.97, Fraction(30000, 1001)),
-                                        (23.976023976023978, Fraction(24000, 1001)),
-                                        (25.0, Fraction(25)), (59.94, Fraction(60000, 1001))])
+@pytest.mark.parametrize(
+    "rate,known",
+    [
+        (23.976, Fraction(24000, 1001)),
+        (29.97, Fraction(30000, 1001)),
+        (23.976023976023978, Fraction(24000, 1001)),
+        (25.0, Fraction(25)),
+        (59.94, Fraction(60000, 1001)),
+    ],
+)
 def test_float_rates_match_the_ntsc_fractions(rate, known):
     assert limits.match_rate(rate) == known
 

@@ -27,22 +27,30 @@ def tracks(draw, kind: str, rate: float) -> otio.schema.Track:
         if draw(st.booleans()) or index == 0:
             rid = draw(st.sampled_from(ON_TRACK[kind]))
             start = draw(st.integers(0, 200))
-            item = otio.schema.Clip(name=f"c{index}", source_range=TR(RT(start, rate),
-                                                                     RT(frames, rate)),
-                                    media_reference=otio.schema.ExternalReference(
-                                        target_url=f"showcase:{rid}"))
+            item = otio.schema.Clip(
+                name=f"c{index}",
+                source_range=TR(RT(start, rate), RT(frames, rate)),
+                media_reference=otio.schema.ExternalReference(target_url=f"showcase:{rid}"),
+            )
         else:
             item = otio.schema.Gap(source_range=TR(RT(0, rate), RT(frames, rate)))
         previous = track[-1] if len(track) else None
         # A dissolve between this item and the one before, if one fits and one is a clip.
-        if previous is not None and draw(st.booleans()) and (
-                isinstance(previous, otio.schema.Clip) or isinstance(item, otio.schema.Clip)):
+        if (
+            previous is not None
+            and draw(st.booleans())
+            and (isinstance(previous, otio.schema.Clip) or isinstance(item, otio.schema.Clip))
+        ):
             room_before = int(previous.source_range.duration.value)
             in_off = draw(st.integers(0, room_before))
             out_off = draw(st.integers(0, frames))
-            track.append(otio.schema.Transition(transition_type="SMPTE_Dissolve",
-                                                in_offset=RT(in_off, rate),
-                                                out_offset=RT(out_off, rate)))
+            track.append(
+                otio.schema.Transition(
+                    transition_type="SMPTE_Dissolve",
+                    in_offset=RT(in_off, rate),
+                    out_offset=RT(out_off, rate),
+                )
+            )
         track.append(item)
     return track
 
@@ -75,8 +83,11 @@ def test_the_edit_agrees_with_opentimelineio(tl):
         assert len(mine.items) == len(track)
         for index, (item, child) in enumerate(zip(mine.items, track)):
             span = track.range_of_child_at_index(index)
-            assert (item.where.track, item.where.index, item.where.name) == (number, index + 1,
-                                                                             child.name)
+            assert (item.where.track, item.where.index, item.where.name) == (
+                number,
+                index + 1,
+                child.name,
+            )
             if isinstance(item, Dissolve):
                 assert abs(float(item.start) - seconds(span.start_time)) < 1e-9
                 assert abs(float(item.end - item.start) - seconds(span.duration)) < 1e-9

@@ -15,8 +15,17 @@ import pytest
 from builder.timeline.model import Clip, Dissolve, Gap
 from builder.timeline.read import read_timeline
 from tests.conftest import ROOT
-from tests.timeline.helpers import (RECORDS, RT, TR, clip, dissolve, gap, good_timeline, otio_bytes,
-                                    timeline)
+from tests.timeline.helpers import (
+    RECORDS,
+    RT,
+    TR,
+    clip,
+    dissolve,
+    gap,
+    good_timeline,
+    otio_bytes,
+    timeline,
+)
 
 PATH = "records/prod/edit.otio"
 TYPES = {rid: kind for rid, (kind, _) in RECORDS.items()}
@@ -60,39 +69,85 @@ def test_problems_name_the_file_line_track_index_and_clip():
     [p] = problems
     line = data.decode().splitlines()[p.line]
     assert '"OTIO_SCHEMA": "Clip.2"' in line
-    assert p.render().startswith(f"{PATH}:{p.line}: timeline-unsupported: track 1, item 2 "
-                                 "'Harbour' has an effect (LinearTimeWarp)")
+    assert p.render().startswith(
+        f"{PATH}:{p.line}: timeline-unsupported: track 1, item 2 "
+        "'Harbour' has an effect (LinearTimeWarp)"
+    )
     assert p.record == "prod"
 
 
-@pytest.mark.parametrize("make,code,words", [
-    (lambda c: setattr(c, "media_reference", otio.schema.MissingReference()),
-     "timeline-unsupported", "has a MissingReference"),
-    (lambda c: setattr(c, "media_reference", otio.schema.GeneratorReference()),
-     "timeline-unsupported", "has a GeneratorReference"),
-    (lambda c: setattr(c, "media_reference", otio.schema.ImageSequenceReference()),
-     "timeline-unsupported", "has a ImageSequenceReference"),
-    (lambda c: setattr(c.media_reference, "target_url", "/etc/passwd"),
-     "timeline-reference", "points at '/etc/passwd'"),
-    (lambda c: setattr(c.media_reference, "target_url", "https://example.com/a.mp4"),
-     "timeline-reference", "never a path or a URL"),
-    (lambda c: setattr(c.media_reference, "target_url", "file:///tmp/clip-a"),
-     "timeline-reference", "never a path or a URL"),
-    (lambda c: setattr(c.media_reference, "target_url", "showcase:../clip-a"),
-     "timeline-reference", "never a path or a URL"),
-    (lambda c: setattr(c, "enabled", False), "timeline-unsupported", "is disabled"),
-    (lambda c: c.effects.append(otio.schema.FreezeFrame()), "timeline-unsupported", "FreezeFrame"),
-    (lambda c: setattr(c, "source_range", TR(RT(0, 25), RT(-10, 25))), "timeline-invalid",
-     "is -0.4 seconds long"),
-    (lambda c: setattr(c, "source_range", TR(RT(-10, 25), RT(10, 25))), "timeline-invalid",
-     "starts 0.4 seconds before the start"),
-    (lambda c: c.metadata.update(showcase={"gain_db": 40}), "timeline-invalid", "gain_db is 40"),
-    (lambda c: c.metadata.update(showcase={"zoom": 1.5}), "timeline-invalid",
-     "showcase.zoom applies to image records"),
-    (lambda c: c.metadata.update(showcase={"colour": "red"}), "timeline-invalid",
-     "showcase.colour is not a setting"),
-    (lambda c: c.metadata.update(showcase="loud"), "timeline-invalid", "not a mapping"),
-])
+@pytest.mark.parametrize(
+    "make,code,words",
+    [
+        (
+            lambda c: setattr(c, "media_reference", otio.schema.MissingReference()),
+            "timeline-unsupported",
+            "has a MissingReference",
+        ),
+        (
+            lambda c: setattr(c, "media_reference", otio.schema.GeneratorReference()),
+            "timeline-unsupported",
+            "has a GeneratorReference",
+        ),
+        (
+            lambda c: setattr(c, "media_reference", otio.schema.ImageSequenceReference()),
+            "timeline-unsupported",
+            "has a ImageSequenceReference",
+        ),
+        (
+            lambda c: setattr(c.media_reference, "target_url", "/etc/passwd"),
+            "timeline-reference",
+            "points at '/etc/passwd'",
+        ),
+        (
+            lambda c: setattr(c.media_reference, "target_url", "https://example.com/a.mp4"),
+            "timeline-reference",
+            "never a path or a URL",
+        ),
+        (
+            lambda c: setattr(c.media_reference, "target_url", "file:///tmp/clip-a"),
+            "timeline-reference",
+            "never a path or a URL",
+        ),
+        (
+            lambda c: setattr(c.media_reference, "target_url", "showcase:../clip-a"),
+            "timeline-reference",
+            "never a path or a URL",
+        ),
+        (lambda c: setattr(c, "enabled", False), "timeline-unsupported", "is disabled"),
+        (
+            lambda c: c.effects.append(otio.schema.FreezeFrame()),
+            "timeline-unsupported",
+            "FreezeFrame",
+        ),
+        (
+            lambda c: setattr(c, "source_range", TR(RT(0, 25), RT(-10, 25))),
+            "timeline-invalid",
+            "is -0.4 seconds long",
+        ),
+        (
+            lambda c: setattr(c, "source_range", TR(RT(-10, 25), RT(10, 25))),
+            "timeline-invalid",
+            "starts 0.4 seconds before the start",
+        ),
+        (
+            lambda c: c.metadata.update(showcase={"gain_db": 40}),
+            "timeline-invalid",
+            "gain_db is 40",
+        ),
+        (
+            lambda c: c.metadata.update(showcase={"zoom": 1.5}),
+            "timeline-invalid",
+            "showcase.zoom applies to image records",
+        ),
+        (
+            lambda c: c.metadata.update(showcase={"colour": "red"}),
+            "timeline-invalid",
+            "showcase.colour is not a setting",
+        ),
+        (lambda c: c.metadata.update(showcase="loud"), "timeline-invalid", "not a mapping"),
+    ],
+)
 def test_clips_outside_the_subset(make, code, words):
     tl = timeline(video=[clip("clip-a", 0, 10)])
     make(tl.tracks[0][0])
@@ -106,8 +161,9 @@ def test_transitions_outside_the_subset():
     def problems_of(items):
         return [p.message for p in read(timeline(video=items))[1]]
 
-    wipe = otio.schema.Transition(transition_type="SMPTE_Wipe", in_offset=RT(2, 25),
-                                  out_offset=RT(2, 25))
+    wipe = otio.schema.Transition(
+        transition_type="SMPTE_Wipe", in_offset=RT(2, 25), out_offset=RT(2, 25)
+    )
     a, b = (lambda: clip("clip-a", 10, 10)), (lambda: clip("clip-a", 30, 10))
     assert "'SMPTE_Wipe' transition" in problems_of([a(), wipe, b()])[0]
     assert "at the start of the track" in problems_of([dissolve(2, 2), a()])[0]
@@ -131,11 +187,14 @@ def test_nested_stacks_and_unknown_track_kinds():
 
 def test_markers_change_nothing():
     tl = good_timeline()
-    tl.tracks[0][1].markers.append(otio.schema.Marker(name="look", marked_range=TR(RT(0, 25),
-                                                                                   RT(0, 25))))
+    tl.tracks[0][1].markers.append(
+        otio.schema.Marker(name="look", marked_range=TR(RT(0, 25), RT(0, 25)))
+    )
+
     def cut(edit):
-        return [(c.record_id, c.start, c.duration, c.source_start, c.head, c.tail)
-                for c in edit.clips], edit.duration
+        return [
+            (c.record_id, c.start, c.duration, c.source_start, c.head, c.tail) for c in edit.clips
+        ], edit.duration
 
     assert read(tl)[1] == []
     assert cut(read(tl)[0]) == cut(read(good_timeline())[0])
@@ -153,24 +212,29 @@ def test_style_comes_from_record_type_and_track():
 
 
 def test_timeline_settings_are_checked():
-    edit = read(timeline(video=[clip("clip-a", 0, 10)], size=[640, 360],
-                         roll={"enabled": False}))[0]
+    edit = read(timeline(video=[clip("clip-a", 0, 10)], size=[640, 360], roll={"enabled": False}))[
+        0
+    ]
     assert (edit.width, edit.height, edit.roll.enabled) == (640, 360, False)
-    for bad, words in [({"size": [641, 360]}, "size is [641, 360]"),
-                       ({"size": [4000, 360]}, "size is"),
-                       ({"roll": {"seconds": 600}}, "roll.seconds is 600"),
-                       ({"roll": {"enabled": "yes"}}, "roll.enabled is \"yes\""),
-                       ({"music": 1}, "showcase.music is not a setting")]:
+    for bad, words in [
+        ({"size": [641, 360]}, "size is [641, 360]"),
+        ({"size": [4000, 360]}, "size is"),
+        ({"roll": {"seconds": 600}}, "roll.seconds is 600"),
+        ({"roll": {"enabled": "yes"}}, 'roll.enabled is "yes"'),
+        ({"music": 1}, "showcase.music is not a setting"),
+    ]:
         problems = read(timeline(video=[clip("clip-a", 0, 10)], **bad))[1]
         assert [p.code for p in problems] == ["timeline-invalid"], bad
         assert words in problems[0].message
 
 
 def test_library_refusals_are_problems_never_exceptions():
-    for text in ['{"OTIO_SCHEMA": "Timeline.1"}',
-                 '{"OTIO_SCHEMA": "Timeline.9", "name": "x"}',
-                 '{"OTIO_SCHEMA": "Clip.2", "name": "x"}',
-                 '{"OTIO_SCHEMA": "Timeline.1", "name": "\\ud800"}']:
+    for text in [
+        '{"OTIO_SCHEMA": "Timeline.1"}',
+        '{"OTIO_SCHEMA": "Timeline.9", "name": "x"}',
+        '{"OTIO_SCHEMA": "Clip.2", "name": "x"}',
+        '{"OTIO_SCHEMA": "Timeline.1", "name": "\\ud800"}',
+    ]:
         edit, problems = read(text)
         assert edit is None and problems and problems[0].code == "timeline-invalid", text
 
@@ -180,12 +244,12 @@ def test_an_empty_timeline_is_a_problem():
     assert [p.message for p in problems] == ["the timeline has no clips"]
 
 
-PLUGIN = '''
+PLUGIN = """
 import pathlib
 pathlib.Path({marker!r}).write_text("plugin code ran")
 def read_from_string(input_str): raise RuntimeError("adapter ran")
 def read_from_file(filepath): raise RuntimeError("adapter ran")
-'''
+"""
 
 
 def test_reading_loads_no_plugin_and_runs_no_adapter(tmp_path: Path):
@@ -216,10 +280,19 @@ def test_reading_loads_no_plugin_and_runs_no_adapter(tmp_path: Path):
         assert "evil" not in sys.modules
         print("ok", len(edit.clips))
     """)
-    env = {"OTIO_PLUGIN_MANIFEST_PATH": str(tmp_path / "manifest.json"),
-           "OTIO_DEFAULT_MEDIA_LINKER": "evil_linker", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+    env = {
+        "OTIO_PLUGIN_MANIFEST_PATH": str(tmp_path / "manifest.json"),
+        "OTIO_DEFAULT_MEDIA_LINKER": "evil_linker",
+        "PATH": "/usr/bin:/bin",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok 5"
     assert not marker.exists()

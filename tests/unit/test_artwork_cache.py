@@ -16,8 +16,13 @@ from builder.archive.load import load_archive
 from builder.core.graph import RemixGraph
 from builder.feeds.podcast import episode_artwork
 from builder.media import artwork, artwork_cache
-from builder.media.artwork_cache import (cached_artwork_from_file, cached_card_artwork, card_key, entry,
-                                         file_key)
+from builder.media.artwork_cache import (
+    cached_artwork_from_file,
+    cached_card_artwork,
+    card_key,
+    entry,
+    file_key,
+)
 from builder.site.pages import SiteContext
 from tests.conftest import FIXTURES
 
@@ -56,14 +61,19 @@ def picture(path: Path, colour: tuple[int, int, int], size: tuple[int, int] = (6
 
 def both(poster: Path, cache: Path | None) -> tuple[bytes, bytes]:
     """An episode's artwork from a poster, and one from a card."""
-    return (cached_artwork_from_file(poster, cache, artwork.MIN_SIDE),
-            cached_card_artwork("Bells", "Ben", "audio", cache))
+    return (
+        cached_artwork_from_file(poster, cache, artwork.MIN_SIDE),
+        cached_card_artwork("Bells", "Ben", "audio", cache),
+    )
 
 
 def entries(cache: Path) -> dict[Path, tuple[int, int, bytes]]:
     """Every cache file (temp files too) with its inode, mtime and bytes."""
-    return {p: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted((cache / "artwork").rglob("*")) if p.is_file()}
+    return {
+        p: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted((cache / "artwork").rglob("*"))
+        if p.is_file()
+    }
 
 
 # --- what the cache returns ----------------------------------------------------------------------
@@ -74,14 +84,18 @@ def test_a_second_call_draws_nothing_and_returns_the_same_bytes(tmp_path, drawn)
     first = both(poster, cache)
     assert len(drawn) == 2
     stored = entries(cache)
-    assert sorted(p.name for p in stored) == sorted([f"{file_key(poster, artwork.MIN_SIDE)}.jpg",
-                                                     f"{card_key('Bells', 'Ben', 'audio')}.jpg"])
+    assert sorted(p.name for p in stored) == sorted(
+        [f"{file_key(poster, artwork.MIN_SIDE)}.jpg", f"{card_key('Bells', 'Ben', 'audio')}.jpg"]
+    )
     again = both(poster, cache)
     assert len(drawn) == 2  # nothing decoded or encoded
     assert again == first
     assert entries(cache) == stored  # nothing rewritten either
     # The very bytes artwork.py draws, and what the entries hold.
-    assert first == (artwork.artwork_from_file(poster, artwork.MIN_SIDE), artwork.card_artwork("Bells", "Ben", "audio"))
+    assert first == (
+        artwork.artwork_from_file(poster, artwork.MIN_SIDE),
+        artwork.card_artwork("Bells", "Ben", "audio"),
+    )
     assert {data for _, _, data in stored.values()} == set(first)
 
 
@@ -118,8 +132,12 @@ def test_a_changed_poster_is_a_new_key_and_new_artwork(tmp_path, drawn):
 
 def test_a_changed_title_credit_or_type_is_a_new_card(tmp_path, drawn):
     cache = tmp_path / "cache"
-    cards = [("Bells", "Ben", "audio"), ("Bells, renamed", "Ben", "audio"), ("Bells", "Ben, Ana", "audio"),
-             ("Bells", "Ben", "video")]
+    cards = [
+        ("Bells", "Ben", "audio"),
+        ("Bells, renamed", "Ben", "audio"),
+        ("Bells", "Ben, Ana", "audio"),
+        ("Bells", "Ben", "video"),
+    ]
     made = [cached_card_artwork(*card, cache) for card in cards]
     assert len({card_key(*card) for card in cards}) == len(cards)
     assert len(set(made)) == len(cards) and len(drawn) == len(cards)
@@ -196,7 +214,9 @@ def test_a_cache_that_cannot_be_written_still_gives_the_artwork(tmp_path, drawn)
     cache = tmp_path / "cache"
     cache.write_text("a file where the folder should be")
     assert cached_artwork_from_file(poster, cache) == artwork.artwork_from_file(poster)
-    assert cached_card_artwork("Bells", "Ben", "audio", cache) == artwork.card_artwork("Bells", "Ben", "audio")
+    assert cached_card_artwork("Bells", "Ben", "audio", cache) == artwork.card_artwork(
+        "Bells", "Ben", "audio"
+    )
 
 
 def test_a_poster_edited_while_drawn_is_not_stored_under_its_old_key(tmp_path, monkeypatch):
@@ -218,8 +238,13 @@ def test_a_poster_edited_while_drawn_is_not_stored_under_its_old_key(tmp_path, m
 
 @pytest.fixture()
 def archive_root(tmp_path) -> Path:
-    root = Path(shutil.copytree(FIXTURES / "archives" / "minimal", tmp_path / "a",
-                                ignore=shutil.ignore_patterns("expected")))
+    root = Path(
+        shutil.copytree(
+            FIXTURES / "archives" / "minimal",
+            tmp_path / "a",
+            ignore=shutil.ignore_patterns("expected"),
+        )
+    )
     (root / "records" / "night-film").mkdir()
     (root / "records" / "night-film" / "record.yaml").write_text(POSTER)
     picture(root / "records" / "night-film" / "poster.png", (200, 30, 30))
@@ -229,23 +254,38 @@ def archive_root(tmp_path) -> Path:
 
 def context(root: Path, cache_dir: Path | None) -> SiteContext:
     archive = load_archive(root).archive
-    return SiteContext(root, archive, RemixGraph.of(archive), {}, "https://showcase.example/", None,
-                       cache_dir=cache_dir)
+    return SiteContext(
+        root,
+        archive,
+        RemixGraph.of(archive),
+        {},
+        "https://showcase.example/",
+        None,
+        cache_dir=cache_dir,
+    )
 
 
 def test_episode_artwork_comes_from_the_cache_on_the_second_build(archive_root, tmp_path, drawn):
     cache = tmp_path / "cache"
     ctx = context(archive_root, cache)
-    records = [ctx.archive.records[rid] for rid in ("night-film", "harbour-bells")]  # a poster, a card
+    records = [
+        ctx.archive.records[rid] for rid in ("night-film", "harbour-bells")
+    ]  # a poster, a card
     first = [episode_artwork(ctx, r) for r in records]
     assert len(drawn) == 2
     again = [episode_artwork(context(archive_root, cache), r) for r in records]
     assert len(drawn) == 2 and again == first
-    assert first == [episode_artwork(context(archive_root, None), r) for r in records]  # as drawn uncached
+    assert first == [
+        episode_artwork(context(archive_root, None), r) for r in records
+    ]  # as drawn uncached
 
 
-def test_an_unreadable_poster_still_warns_and_falls_back_to_the_card(archive_root, tmp_path, drawn, caplog):
-    (archive_root / "records" / "night-film" / "poster.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+def test_an_unreadable_poster_still_warns_and_falls_back_to_the_card(
+    archive_root, tmp_path, drawn, caplog
+):
+    (archive_root / "records" / "night-film" / "poster.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n broken"
+    )
     cache = tmp_path / "cache"
     ctx = context(archive_root, cache)
     film = ctx.archive.records["night-film"]
@@ -253,4 +293,6 @@ def test_an_unreadable_poster_still_warns_and_falls_back_to_the_card(archive_roo
         data = episode_artwork(ctx, film)
     assert "the poster of night-film cannot be artwork" in caplog.text
     assert data == artwork.card_artwork("Night film", "Cy Moreau", "video")
-    assert [p.name for p in entries(cache)] == [f"{card_key('Night film', 'Cy Moreau', 'video')}.jpg"]
+    assert [p.name for p in entries(cache)] == [
+        f"{card_key('Night film', 'Cy Moreau', 'video')}.jpg"
+    ]

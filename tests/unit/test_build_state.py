@@ -21,8 +21,19 @@ from builder.media.tools import ToolsError
 from builder.plugin import ArchiveProblems, ShowcaseConfig, ShowcasePlugin
 
 
-@pytest.mark.parametrize("error", [CommandError, NotAnArchive, GitError, ToolsError, ArchiveProblems,
-                                   MediaError, MarkupLimit, FeedError])
+@pytest.mark.parametrize(
+    "error",
+    [
+        CommandError,
+        NotAnArchive,
+        GitError,
+        ToolsError,
+        ArchiveProblems,
+        MediaError,
+        MarkupLimit,
+        FeedError,
+    ],
+)
 def test_every_error_of_the_builder_is_one_type(error):
     assert issubclass(error, ShowcaseError)
 
@@ -31,7 +42,11 @@ def test_every_error_of_the_builder_is_one_type(error):
 def test_errors_that_carry_a_fix_share_one_base_and_survive_a_process_boundary(error):
     assert issubclass(error, FixableError)
     again = pickle.loads(pickle.dumps(error("the file is cut short", "export it again")))
-    assert (type(again), again.message, again.fix) == (error, "the file is cut short", "export it again")
+    assert (type(again), again.message, again.fix) == (
+        error,
+        "the file is cut short",
+        "export it again",
+    )
     assert one_line(again) == "the file is cut short — export it again"
 
 
@@ -45,12 +60,16 @@ def test_the_cli_prints_any_builder_error_as_one_line_with_its_fix(tmp_path, cap
     (tmp_path / "empty").mkdir()
     assert cli.main(["check", "--root", str(tmp_path / "empty")]) == 2  # NotAnArchive
     err = capsys.readouterr().err
-    assert err.startswith("showcase check: error: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert (
+        err.startswith("showcase check: error: ")
+        and err.count("\n") == 1
+        and "Traceback" not in err
+    )
 
 
 def test_the_plugins_keys_are_those_check_reads_with_the_same_defaults():
     schema = dict(ShowcaseConfig._schema)
-    assert [key.name for key in KEYS] == list(schema)[:len(KEYS)]
+    assert [key.name for key in KEYS] == list(schema)[: len(KEYS)]
     assert {name: schema[name].default for name in DEFAULTS} == DEFAULTS
     config = ArchiveConfig()
     assert config.cache_dir == DEFAULTS["cache_dir"]
@@ -94,8 +113,9 @@ def _modules(folder: Path) -> list[str]:
 def test_the_readme_names_every_module_in_what_is_where():
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## What is where", 1)[1].split("\n## ", 1)[0]
-    packages = [ROOT / "builder"] + sorted(p for p in (ROOT / "builder").iterdir()
-                                           if (p / "__init__.py").is_file())
+    packages = [ROOT / "builder"] + sorted(
+        p for p in (ROOT / "builder").iterdir() if (p / "__init__.py").is_file()
+    )
     for package in packages:
         if package.name != "builder":
             assert f"  {package.name}/" in section, package.name

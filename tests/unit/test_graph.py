@@ -5,9 +5,16 @@ from builder.core.model import Archive, Contributor, Record, RecordSource
 
 
 def rec(rid, *sources):
-    return Record(id=rid, title=rid, type="text", file="a.md", contributors=(Contributor("ana", "writer"),),
-                  license="CC-BY-4.0", created=dt.date(2024, 1, 1),
-                  sources=tuple(RecordSource(s, 1) for s in sources))
+    return Record(
+        id=rid,
+        title=rid,
+        type="text",
+        file="a.md",
+        contributors=(Contributor("ana", "writer"),),
+        license="CC-BY-4.0",
+        created=dt.date(2024, 1, 1),
+        sources=tuple(RecordSource(s, 1) for s in sources),
+    )
 
 
 def graph(*records):

@@ -21,24 +21,27 @@ def test_table_knows_the_defaults_and_older_versions():
     assert lookup("MIT") is None
 
 
-@pytest.mark.parametrize("own,sources,expected", [
-    ("CC-BY-4.0", ["CC-BY-4.0", "CC0-1.0"], None),
-    ("CC-BY-NC-4.0", ["CC-BY-4.0"], None),
-    ("CC-BY-4.0", ["CC-BY-ND-4.0"], "license-nd-source"),
-    ("CC-BY-NC-ND-4.0", ["CC-BY-NC-ND-4.0"], "license-nd-source"),
-    ("CC-BY-SA-4.0", ["CC-BY-SA-4.0"], None),
-    ("CC-BY-SA-4.0", ["CC-BY-SA-3.0"], None),          # later version of the same license
-    ("CC-BY-SA-3.0", ["CC-BY-SA-4.0"], "license-sa-mismatch"),  # never an earlier one
-    ("CC-BY-4.0", ["CC-BY-SA-4.0"], "license-sa-mismatch"),
-    ("CC-BY-NC-SA-4.0", ["CC-BY-SA-4.0"], "license-sa-mismatch"),
-    ("CC-BY-NC-4.0", ["CC-BY-NC-4.0"], None),
-    ("CC-BY-4.0", ["CC-BY-NC-4.0"], "license-nc-required"),
-    ("CC-BY-NC-SA-4.0", ["CC-BY-NC-4.0", "CC-BY-NC-SA-4.0"], None),
-    ("CC-BY-SA-4.0", ["CC-BY-SA-4.0", "CC-BY-NC-4.0"], "license-conflict"),
-    ("CC-BY-NC-SA-4.0", ["CC-BY-SA-4.0", "CC-BY-NC-SA-4.0"], "license-conflict"),
-    ("CC0-1.0", ["CC-BY-4.0"], "license-by-required"),
-    ("CC0-1.0", ["CC0-1.0", "CC-PDDC"], None),
-])
+@pytest.mark.parametrize(
+    "own,sources,expected",
+    [
+        ("CC-BY-4.0", ["CC-BY-4.0", "CC0-1.0"], None),
+        ("CC-BY-NC-4.0", ["CC-BY-4.0"], None),
+        ("CC-BY-4.0", ["CC-BY-ND-4.0"], "license-nd-source"),
+        ("CC-BY-NC-ND-4.0", ["CC-BY-NC-ND-4.0"], "license-nd-source"),
+        ("CC-BY-SA-4.0", ["CC-BY-SA-4.0"], None),
+        ("CC-BY-SA-4.0", ["CC-BY-SA-3.0"], None),  # later version of the same license
+        ("CC-BY-SA-3.0", ["CC-BY-SA-4.0"], "license-sa-mismatch"),  # never an earlier one
+        ("CC-BY-4.0", ["CC-BY-SA-4.0"], "license-sa-mismatch"),
+        ("CC-BY-NC-SA-4.0", ["CC-BY-SA-4.0"], "license-sa-mismatch"),
+        ("CC-BY-NC-4.0", ["CC-BY-NC-4.0"], None),
+        ("CC-BY-4.0", ["CC-BY-NC-4.0"], "license-nc-required"),
+        ("CC-BY-NC-SA-4.0", ["CC-BY-NC-4.0", "CC-BY-NC-SA-4.0"], None),
+        ("CC-BY-SA-4.0", ["CC-BY-SA-4.0", "CC-BY-NC-4.0"], "license-conflict"),
+        ("CC-BY-NC-SA-4.0", ["CC-BY-SA-4.0", "CC-BY-NC-SA-4.0"], "license-conflict"),
+        ("CC0-1.0", ["CC-BY-4.0"], "license-by-required"),
+        ("CC0-1.0", ["CC0-1.0", "CC-PDDC"], None),
+    ],
+)
 def test_adaptation_rules(own, sources, expected):
     assert verdict(own, *sources) == expected
 

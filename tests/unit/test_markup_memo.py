@@ -26,9 +26,9 @@ CORPUS = [
     "| one column |\n| --- |\n| row |",
     "a | b\n--|--\nno | pipes at the ends",
     "> quote\n> > nested quote\n> > > deeper\n>\n> back",
-    "<div class=\"x\">raw block</div>\n\nafter <span onclick=\"x()\">inline</span> html",
+    '<div class="x">raw block</div>\n\nafter <span onclick="x()">inline</span> html',
     "<table><tr><td>html table</td></tr></table>",
-    "[a link][ref] and [another][ref2]\n\n[ref]: https://example.org/one \"One\"\n[ref2]: <https://example.org/two>",
+    '[a link][ref] and [another][ref2]\n\n[ref]: https://example.org/one "One"\n[ref2]: <https://example.org/two>',
     "[a link][ref] that is not defined here",
     "Setext heading\n==============\n\n    indented code\n\n```\nfenced? not here\n```",
     "Line with two trailing spaces  \nand a break. Auto <https://example.org> link.",
@@ -63,11 +63,33 @@ def test_the_reused_parser_renders_every_text_as_a_fresh_one_does():
     assert "<a" not in markup._convert(CORPUS[11])
 
 
-_PIECES = st.sampled_from([
-    "- item", "* item", "1. one", "7. seven", "    - nested", "        code", "> quote", "> > deeper",
-    "| a | b |", "|---|:-:|", "| 1 | 2 |", "<div>raw</div>", "<span>x</span>", "[r]: https://e.org",
-    "[x][r]", "[y](https://e.org)", "# h", "Heading\n---", "*em* **st**", "`c`", "", "text", "  ",
-])
+_PIECES = st.sampled_from(
+    [
+        "- item",
+        "* item",
+        "1. one",
+        "7. seven",
+        "    - nested",
+        "        code",
+        "> quote",
+        "> > deeper",
+        "| a | b |",
+        "|---|:-:|",
+        "| 1 | 2 |",
+        "<div>raw</div>",
+        "<span>x</span>",
+        "[r]: https://e.org",
+        "[x][r]",
+        "[y](https://e.org)",
+        "# h",
+        "Heading\n---",
+        "*em* **st**",
+        "`c`",
+        "",
+        "text",
+        "  ",
+    ]
+)
 
 
 @settings(max_examples=120, deadline=None)
@@ -95,8 +117,10 @@ def test_each_thread_has_its_own_parser_and_renders_the_same():
     assert failures == []
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
-                    reason="the time budget is a signal: main thread only")
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread(),
+    reason="the time budget is a signal: main thread only",
+)
 def test_after_a_timeout_the_parser_is_replaced_and_renders_correctly(monkeypatch):
     markup._convert(CORPUS[1])
     interrupted = markup._parsers.md

@@ -7,13 +7,28 @@ from builder.core import sniff
 from builder.core.names import case_collisions, unportable_reason
 
 
-@pytest.mark.parametrize("name", ["-rf", "a\u202egpj.exe", "con.txt", "AUX", "nul.jpg", "e\u0301.jpg",
-                                  "trailing.", "a:b", "tab\tname", "a\u200b"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "-rf",
+        "a\u202egpj.exe",
+        "con.txt",
+        "AUX",
+        "nul.jpg",
+        "e\u0301.jpg",
+        "trailing.",
+        "a:b",
+        "tab\tname",
+        "a\u200b",
+    ],
+)
 def test_unportable_names(name):
     assert unportable_reason(name)
 
 
-@pytest.mark.parametrize("name", ["photo.jpg", "é.jpg", "record.yaml", "console.txt", "a-b_c.2.png"])
+@pytest.mark.parametrize(
+    "name", ["photo.jpg", "é.jpg", "record.yaml", "console.txt", "a-b_c.2.png"]
+)
 def test_portable_names(name):
     assert unportable_reason(name) is None
 
@@ -25,7 +40,9 @@ def test_case_collisions():
 def png(width, height):
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     chunk = b"IHDR" + ihdr
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return (
+        b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    )
 
 
 def test_formats_by_content_not_name():
@@ -52,27 +69,53 @@ def test_ogg_codecs():
     assert sniff.sniff(page + b"\x80theora").kind is None
 
 
-@pytest.mark.parametrize("head,name", [
-    (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>', "svg"),
-    (b"%PDF-1.7", "pdf"), (b"PK\x03\x04", "zip"), (b"\x7fELF\x02", "executable"),
-    (b"\x00\x00\x00\x18ftypheic", "heic"), (b"\x00\x01\x02\x00\xff", "binary"), (b"\xff\xfe\x00\x00garbage\x80", "binary"),
-])
+@pytest.mark.parametrize(
+    "head,name",
+    [
+        (
+            b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>',
+            "svg",
+        ),
+        (b"%PDF-1.7", "pdf"),
+        (b"PK\x03\x04", "zip"),
+        (b"\x7fELF\x02", "executable"),
+        (b"\x00\x00\x00\x18ftypheic", "heic"),
+        (b"\x00\x01\x02\x00\xff", "binary"),
+        (b"\xff\xfe\x00\x00garbage\x80", "binary"),
+    ],
+)
 def test_unaccepted_formats_are_named(head, name):
     fmt = sniff.sniff(head)
     assert fmt.name == name and fmt.kind is None and fmt.advice
 
 
 def test_lfs_pointer():
-    assert sniff.is_lfs_pointer(b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n")
+    assert sniff.is_lfs_pointer(
+        b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"
+    )
 
 
 def test_image_sizes_from_headers_only():
     assert sniff.image_size(sniff.FORMATS["png"], png(20000, 30000)) == (20000, 30000)
-    assert sniff.image_size(sniff.FORMATS["gif"], b"GIF89a" + struct.pack("<HH", 640, 480)) == (640, 480)
-    jpeg = b"\xff\xd8" + b"\xff\xe0\x00\x04ab" + b"\xff\xc0\x00\x11\x08" + struct.pack(">HH", 1080, 1920) + bytes(12)
+    assert sniff.image_size(sniff.FORMATS["gif"], b"GIF89a" + struct.pack("<HH", 640, 480)) == (
+        640,
+        480,
+    )
+    jpeg = (
+        b"\xff\xd8"
+        + b"\xff\xe0\x00\x04ab"
+        + b"\xff\xc0\x00\x11\x08"
+        + struct.pack(">HH", 1080, 1920)
+        + bytes(12)
+    )
     assert sniff.image_size(sniff.FORMATS["jpeg"], jpeg) == (1920, 1080)
     assert sniff.image_size(sniff.FORMATS["jpeg"], b"\xff\xd8\xff\xe0\x00\x10") is None
-    vp8x = b"RIFF\x00\x00\x00\x00WEBPVP8X" + bytes(8) + (99).to_bytes(3, "little") + (49).to_bytes(3, "little")
+    vp8x = (
+        b"RIFF\x00\x00\x00\x00WEBPVP8X"
+        + bytes(8)
+        + (99).to_bytes(3, "little")
+        + (49).to_bytes(3, "little")
+    )
     assert sniff.image_size(sniff.FORMATS["webp"], vp8x) == (100, 50)
 
 

@@ -14,11 +14,11 @@ from tests.archive_factory import _exif
 def _png(path: Path, gps: bool, exif_after_pixels: bool = False) -> Path:
     Image.new("RGB", (64, 48), "teal").save(path, exif=_exif(gps=gps))
     if exif_after_pixels:  # allowed by the PNG spec; Pillow must decode pixels to reach it
-        data = path.read_bytes()[len(PNG_SIGNATURE):]
+        data = path.read_bytes()[len(PNG_SIGNATURE) :]
         chunks, exif = [], None
         while data:
             length = int.from_bytes(data[:4], "big")
-            chunk, data = data[:length + 12], data[length + 12:]
+            chunk, data = data[: length + 12], data[length + 12 :]
             (exif := chunk) if chunk[4:8] == b"eXIf" else chunks.append(chunk)
         assert exif is not None
         chunks.insert(len(chunks) - 1, exif)  # just before IEND

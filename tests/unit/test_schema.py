@@ -30,8 +30,11 @@ def problems(text):
 
 
 def test_a_valid_record_becomes_a_typed_record():
-    rec, found = record(GOOD + "tags: [sea, dawn]\nsources:\n  - nets\n  - {title: Sea, author: Bo, url: 'https://example.org/sea', license: CC-BY-SA-3.0}\n"
-                        "explicit: false\nkind: production\n")
+    rec, found = record(
+        GOOD
+        + "tags: [sea, dawn]\nsources:\n  - nets\n  - {title: Sea, author: Bo, url: 'https://example.org/sea', license: CC-BY-SA-3.0}\n"
+        "explicit: false\nkind: production\n"
+    )
     assert found == []
     assert rec.title == "Harbour at dawn" and rec.type == "image" and rec.kind == "production"
     assert rec.created == dt.date(2024, 5, 1)
@@ -58,9 +61,15 @@ def test_every_problem_at_once_with_lines():
     assert "did you mean `title`?" in next(p.fix for p in found if p.code == "unknown-field")
 
 
-@pytest.mark.parametrize("value,code", [
-    ("2024-13-01", "bad-date"), ("01/05/2024", "bad-date"), ("2023-02-29", "bad-date"), ("'2024-02-29'", None),
-])
+@pytest.mark.parametrize(
+    "value,code",
+    [
+        ("2024-13-01", "bad-date"),
+        ("01/05/2024", "bad-date"),
+        ("2023-02-29", "bad-date"),
+        ("'2024-02-29'", None),
+    ],
+)
 def test_dates_are_checked_as_dates(value, code):
     found = problems(GOOD.replace("2024-05-01", value))
     assert found == ([] if code is None else [(code, 8)])
@@ -68,13 +77,17 @@ def test_dates_are_checked_as_dates(value, code):
 
 def test_limits_and_hidden_characters():
     assert problems(GOOD.replace("Harbour at dawn", "x" * 201)) == [("too-long", 1)]
-    assert problems(GOOD.replace("Harbour at dawn", '"Harbour \\u202e nwad"')) == [("invalid-value", 1)]
+    assert problems(GOOD.replace("Harbour at dawn", '"Harbour \\u202e nwad"')) == [
+        ("invalid-value", 1)
+    ]
 
 
 def test_missing_alt_only_for_visual_media():
     no_alt = GOOD.replace("alt: Fishing boats in a grey harbour.\n", "")
     assert problems(no_alt) == [("missing-alt", 3)]
-    assert problems(no_alt.replace("type: image", "type: audio").replace("harbour.jpg", "a.mp3")) == []
+    assert (
+        problems(no_alt.replace("type: image", "type: audio").replace("harbour.jpg", "a.mp3")) == []
+    )
     assert problems(GOOD.replace("Fishing boats in a grey harbour.", "''")) == [("missing-alt", 3)]
 
 
@@ -84,14 +97,22 @@ def test_file_names_stay_in_the_folder():
 
 
 def test_withdrawn_record_needs_no_file_and_keeps_lineage_fields():
-    text = GOOD.replace("file: harbour.jpg\n", "") + "withdrawn: {date: 2024-06-01, reason: The author took it back.}\n"
+    text = (
+        GOOD.replace("file: harbour.jpg\n", "")
+        + "withdrawn: {date: 2024-06-01, reason: The author took it back.}\n"
+    )
     rec, found = record(text)
     assert found == []
-    assert rec.file is None and rec.withdrawn == Withdrawal(dt.date(2024, 6, 1), "The author took it back.")
+    assert rec.file is None and rec.withdrawn == Withdrawal(
+        dt.date(2024, 6, 1), "The author took it back."
+    )
 
 
 def test_bad_contributors_sources_and_tags():
-    text = GOOD + "sources: [Not An Id, {title: X, author: Y, url: 'javascript:alert(1)', license: CC0-1.0}]\ntags: [Sea, ok]\n"
+    text = (
+        GOOD
+        + "sources: [Not An Id, {title: X, author: Y, url: 'javascript:alert(1)', license: CC0-1.0}]\ntags: [Sea, ok]\n"
+    )
     assert problems(text) == [("invalid-value", 9), ("invalid-value", 9), ("invalid-value", 10)]
     bad_handle = GOOD.replace("handle: ana", "handle: Ana Lima!")
     assert record(bad_handle)[0] is None and problems(bad_handle) == [("invalid-value", 6)]
@@ -104,14 +125,26 @@ def test_not_a_mapping_and_empty():
 
 
 def test_profiles_and_collaborations():
-    tree, _ = parse_yaml("\nname: Ana\nlinks: ['https://ana.example', 'ftp://x']\navatar: ../../etc/x.png\n")
+    tree, _ = parse_yaml(
+        "\nname: Ana\nlinks: ['https://ana.example', 'ftp://x']\navatar: ../../etc/x.png\n"
+    )
     person, found = read_person("ana", tree, "Bio", "content/people/ana.md")
-    assert person.name == "Ana" and person.links == ("https://ana.example",) and person.avatar is None
-    assert [(p.code, p.line) for p in found] == [("path-escape", 4), ("invalid-value", 3)] or \
-        sorted((p.code, p.line) for p in found) == [("invalid-value", 3), ("path-escape", 4)]
+    assert (
+        person.name == "Ana" and person.links == ("https://ana.example",) and person.avatar is None
+    )
+    assert [(p.code, p.line) for p in found] == [
+        ("path-escape", 4),
+        ("invalid-value", 3),
+    ] or sorted((p.code, p.line) for p in found) == [("invalid-value", 3), ("path-escape", 4)]
     tree, _ = parse_yaml("\ntitle: Night sounds\nstatus: open\ndeadline: 2025-01-31\n")
-    collab, found = read_collaboration("night-sounds", tree, "Record the night.", "content/collaborations/night-sounds.md")
-    assert found == [] and collab.deadline == dt.date(2025, 1, 31) and collab.prompt == "Record the night."
+    collab, found = read_collaboration(
+        "night-sounds", tree, "Record the night.", "content/collaborations/night-sounds.md"
+    )
+    assert (
+        found == []
+        and collab.deadline == dt.date(2025, 1, 31)
+        and collab.prompt == "Record the night."
+    )
     tree, _ = parse_yaml("\ntitle: X\nstatus: maybe\n")
     collab, found = read_collaboration("x", tree, "", "p.md")
     assert collab is None and [(p.code, p.line) for p in found] == [("invalid-value", 3)]

@@ -29,8 +29,13 @@ def edit(*tracks: Track) -> Edit:
 
 def test_a_dissolve_shows_both_clips_and_a_record_on_two_tracks_counts_once():
     # V1: a 0-10, dissolve of 2 s centred on the cut at 10 (1 s each side), b 10-20.
-    v1 = track("video", 1, clip("a", 0, 10, 5, tail=1), Dissolve(W, F(10), F(1), F(1)),
-               clip("b", 10, 10, 0, head=1))
+    v1 = track(
+        "video",
+        1,
+        clip("a", 0, 10, 5, tail=1),
+        Dissolve(W, F(10), F(1), F(1)),
+        clip("b", 10, 10, 0, head=1),
+    )
     # The same music on two audio tracks, overlapping 4-8: heard 0-12, 12 s, not 8 + 8.
     a1 = track("audio", 2, clip("music", 0, 8, style="sound"))
     a2 = track("audio", 3, Gap(W, F(0), F(4)), clip("music", 4, 8, 30, style="sound"))
@@ -41,22 +46,48 @@ def test_a_dissolve_shows_both_clips_and_a_record_on_two_tracks_counts_once():
     assert [(s.start, s.end, s.source_start, s.source_end) for s in b.spans] == [(9, 20, -1, 10)]
     assert a.seconds == 11 and b.seconds == 11  # the dissolve's 2 s count for both records
     assert music.seconds == 12 and music.intervals == ((0, 12),)
-    assert music.to_json() == {"seconds": 12.0, "spans": [
-        {"track": 2, "kind": "audio", "start": 0.0, "end": 8.0,
-         "source_start": 0.0, "source_end": 8.0},
-        {"track": 3, "kind": "audio", "start": 4.0, "end": 12.0,
-         "source_start": 30.0, "source_end": 38.0},
-    ]}
+    assert music.to_json() == {
+        "seconds": 12.0,
+        "spans": [
+            {
+                "track": 2,
+                "kind": "audio",
+                "start": 0.0,
+                "end": 8.0,
+                "source_start": 0.0,
+                "source_end": 8.0,
+            },
+            {
+                "track": 3,
+                "kind": "audio",
+                "start": 4.0,
+                "end": 12.0,
+                "source_start": 30.0,
+                "source_end": 38.0,
+            },
+        ],
+    }
     assert when_text(music) == "0:00–0:12 (12 s)"
 
 
 def test_stretches_and_times_as_people_read_them():
-    cut = edit(track("video", 1, clip("t", 0, F(5, 2), style="title"), clip("x", F(5, 2), 10),
-                     clip("t", F(25, 2), 20, style="title")))
+    cut = edit(
+        track(
+            "video",
+            1,
+            clip("t", 0, F(5, 2), style="title"),
+            clip("x", F(5, 2), 10),
+            clip("t", F(25, 2), 20, style="title"),
+        )
+    )
     assert when_text(usage_of(cut)["t"]) == "0:00–0:03, 0:13–0:33 (23 s)"
     assert clock(3725) == "1:02:05" and duration_text(F(1, 3)) == "0.3 s"
     assert duration_text(28) == "28 s"
-    assert duration_text(F(5, 2)) == "2.5 s" and clock(F(59, 2)) == "0:30" and clock(F(1199, 20)) == "1:00"
+    assert (
+        duration_text(F(5, 2)) == "2.5 s"
+        and clock(F(59, 2)) == "0:30"
+        and clock(F(1199, 20)) == "1:00"
+    )
     # 30000/1001 fps: exact fractions, published to the millisecond.
     ntsc = edit(track("video", 1, clip("n", 0, F(1001, 30000) * 3)))
     assert usage_of(ntsc)["n"].to_json()["seconds"] == 0.1
@@ -101,8 +132,16 @@ def _with_handles(items: list) -> list:
             head = items[i - 1].in_offset if i > 0 and isinstance(items[i - 1], Dissolve) else F(0)
             after = items[i + 1] if i + 1 < len(items) else None
             tail = after.out_offset if isinstance(after, Dissolve) else F(0)
-            result[i] = Clip(item.record_id, W, item.style, item.start, item.duration,
-                             item.source_start, head, tail)
+            result[i] = Clip(
+                item.record_id,
+                W,
+                item.style,
+                item.start,
+                item.duration,
+                item.source_start,
+                head,
+                tail,
+            )
     return result
 
 
@@ -162,13 +201,21 @@ from builder.timeline.usage import heard_stretches, union  # noqa: E402
 
 
 def test_stretches_give_each_moment_of_sound_to_one_record():
-    voice = track("audio", 1, Gap(W, F(0), F(2)), clip("voice", 2, 6, 10, style="sound"),
-                  clip("voice", 8, 2, 16, style="sound"))  # continues itself: one stretch
+    voice = track(
+        "audio",
+        1,
+        Gap(W, F(0), F(2)),
+        clip("voice", 2, 6, 10, style="sound"),
+        clip("voice", 8, 2, 16, style="sound"),
+    )  # continues itself: one stretch
     bed = track("audio", 2, clip("music", 0, 12, 0, style="sound"))
     picture = track("video", 3, clip("film", 0, 12))
     stretches = heard_stretches(usage_of(edit(picture, voice, bed)))
     assert [(h.record_id, h.start, h.end, h.source_start) for h in stretches] == [
-        ("music", 0, 2, 0), ("voice", 2, 10, 10), ("music", 10, 12, 10)]
+        ("music", 0, 2, 0),
+        ("voice", 2, 10, 10),
+        ("music", 10, 12, 10),
+    ]
 
 
 @PROPS
@@ -182,7 +229,9 @@ def test_stretches_never_overlap_and_cover_exactly_the_sound(cut):
     assert union(tuple((h.start, h.end) for h in stretches)) == union(audio)
     for h in stretches:  # the record is really heard there, from that point of it
         own = [s for s in usage[h.record_id].spans if s.kind == "audio"]
-        assert any(s.start <= h.start < s.end
-                   and s.source_start + (h.start - s.start) == h.source_start for s in own)
+        assert any(
+            s.start <= h.start < s.end and s.source_start + (h.start - s.start) == h.source_start
+            for s in own
+        )
         heard = union(tuple((s.start, s.end) for s in own))
         assert any(a <= h.start and h.end <= b for a, b in heard)

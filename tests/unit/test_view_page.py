@@ -13,8 +13,14 @@ from builder.site.pages import GeneratedPage, ViewPage, page_file
 def _config(tmp_path) -> MkDocsConfig:
     (tmp_path / "docs").mkdir()
     config = MkDocsConfig()
-    config.load_dict({"site_name": "T", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site"),
-                      "markdown_extensions": ["toc", "tables", "admonition"]})
+    config.load_dict(
+        {
+            "site_name": "T",
+            "docs_dir": str(tmp_path / "docs"),
+            "site_dir": str(tmp_path / "site"),
+            "markdown_extensions": ["toc", "tables", "admonition"],
+        }
+    )
     errors, _ = config.validate()
     assert not errors
     config.plugins._current_plugin = "showcase"  # File.generated records who made the file
@@ -46,4 +52,6 @@ def test_a_view_page_that_keeps_markdown_is_rendered_by_mkdocs(tmp_path):
     file = page_file(config, GeneratedPage("home.md", "showcase/home.html", "Home", dict))
     file.page.markdown = "# Welcome\n\n## Part\n\nText."
     file.page.render(config, Files([file]))
-    assert '<h2 id="part">Part</h2>' in file.page.content and [t.title for t in file.page.toc] == ["Welcome"]
+    assert '<h2 id="part">Part</h2>' in file.page.content and [t.title for t in file.page.toc] == [
+        "Welcome"
+    ]

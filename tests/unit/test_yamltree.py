@@ -22,7 +22,9 @@ def test_quoted_values_are_marked_quoted():
 
 
 def test_nested_structures_keep_lines():
-    tree, issues = parse_yaml("contributors:\n  - handle: ana\n    role: writer\n  - {handle: bo, role: editor}\n")
+    tree, issues = parse_yaml(
+        "contributors:\n  - handle: ana\n    role: writer\n  - {handle: bo, role: editor}\n"
+    )
     assert issues == []
     items = tree.get("contributors")
     assert isinstance(items, Seq) and len(items.items) == 2
