@@ -7,11 +7,11 @@ from pathlib import Path
 from .archive.changes import Changes
 from .archive.load import Loaded, load_archive
 from .core.graph import RemixGraph
-from .memo.renders import Renderer
-from .memo.verdicts import FileVerdicts
 from .core.problems import Problem
 from .core.report import Report
 from .core.rules import check_cycles, check_licenses, check_references
+from .memo.renders import Renderer
+from .memo.verdicts import FileVerdicts
 from .timeline.measure import check_timelines
 
 # Problems that a change to one record can cause in another one.

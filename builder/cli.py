@@ -10,12 +10,16 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .archive.changes import changed_paths, classify
 from .check import check_archive
 from .core.report import RENDERERS, Report
 from .errors import CommandError, ShowcaseError, one_line
 from .memo.renders import Renderer
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig  # imported late: `check` must stay fast
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="showcase",
         parents=[common],
-        description="Check, build and preview a Showcase archive (records/ + content/ + mkdocs.yml).",
+        description=(
+            "Check, build and preview a Showcase archive (records/ + content/ + mkdocs.yml)."
+        ),
     )
     parser.set_defaults(root=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -143,7 +149,7 @@ def _check(args: argparse.Namespace, root: Path) -> int:
     return 0 if report.ok else 1
 
 
-def _mkdocs_config(root: Path, **overrides):
+def _mkdocs_config(root: Path, **overrides: object) -> MkDocsConfig:
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise CommandError(f"no mkdocs.yml in {root}")
@@ -193,8 +199,11 @@ def _refused(report: Report, output: str, renderer: Renderer) -> int:
     return 1
 
 
-def _build_config(root: Path, site_dir: str | None):
-    """(mkdocs.yml loaded for a build, None), or (None, the CommandError that says why it cannot be)."""
+def _build_config(
+    root: Path, site_dir: str | None
+) -> tuple[MkDocsConfig | None, CommandError | None]:
+    """(mkdocs.yml loaded for a build, None), or (None, the CommandError that says why it
+    cannot be)."""
     from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
@@ -222,7 +231,8 @@ def _mkdocs_logging() -> None:
     if not any(getattr(h, "_showcase", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._showcase = True  # type: ignore[attr-defined]
+        # Our mark on the handler, so that a second call does not add another.
+        handler._showcase = True  # type: ignore[attr-defined]  # noqa: SLF001 - our own mark
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False

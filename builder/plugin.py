@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from mkdocs.config import base
@@ -25,7 +26,6 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -36,7 +36,7 @@ from .core.credits import credits_of
 from .core.graph import RemixGraph
 from .core.report import Report, render_text
 from .errors import ShowcaseError
-from .feeds import FeedError, FeedSettings, FeedsConfig, feed_files, feed_settings, require_podcast
+from .feeds import FeedError, FeedsConfig, FeedSettings, feed_files, feed_settings, require_podcast
 from .media.runner import MediaRun
 from .memo.renders import Renderer
 from .offline import add_polyfill, write_search_script
@@ -55,6 +55,11 @@ from .site.pages import (
     site_pages,
 )
 from .staging import StagedSite
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger("mkdocs.plugins.showcase")
 
@@ -246,7 +251,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.chrome = ChromeMemo(nav, ChromeMemo.static_files(files))
         return nav
 
-    def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001 - jinja2.Environment
+    def on_env(
+        self, env: jinja2.Environment, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
         # mkdocs renders themes without autoescape; our templates show untrusted text.
         env.autoescape = autoescape_showcase
         env.bytecode_cache = user_template_cache()  # compiled once per user (site/compiled.py)
@@ -278,7 +285,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             return ours.search_html()  # read by the search index only: our template shows the page
         return html
 
-    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):  # noqa: ANN001
+    def on_page_context(
+        self, context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         if page.is_homepage and config.site_url:
             # The site's address, not .../index.html (pages are files: see site/urls.py).
             page.canonical_url = config.site_url
@@ -318,7 +327,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             self.warnings = None
 
-    def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - mkdocs' own types
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]
+    ) -> LiveReloadServer:
         # records/ is outside docs_dir, so mkdocs would not rebuild when a record changes.
         if self.root is not None and (self.root / "records").is_dir():
             server.watch(str(self.root / "records"))

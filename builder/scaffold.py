@@ -66,8 +66,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "new",
         parents=[common],
         help="scaffold a record from a media file (or --type text)",
-        description="Create records/<id>/ with a copy of FILE and a record.yaml filled in with what the file "
-        "reveals. Required fields you do not give are marked FILL ME for you to complete; then run "
+        description="Create records/<id>/ with a copy of FILE and a record.yaml filled in with "
+        "what the file reveals. Required fields you do not give are marked FILL ME for you to "
+        "complete; then run "
         "`showcase check`. Asks for them when run in a terminal; never asks otherwise. "
         "Never overwrites anything; the original file is never changed.",
     )

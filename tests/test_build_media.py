@@ -58,7 +58,8 @@ def test_derivatives_are_hard_links_into_the_cache_and_captions_are_copies(tmp_p
         run_showcase("build", cwd=root, timeout=600).code == 0
     )  # the swap unlinks the old site only
     assert cached[0].is_file() and preview.samefile(cached[0])
-    # a record's own files (captions, transcripts) stay copies: the site never shares an inode with records/
+    # a record's own files (captions, transcripts) stay copies: the site never shares an inode
+    # with records/
     for published in (root / "site" / "records").rglob("media/*"):
         for original in (root / "records").rglob(published.name):
             assert not published.samefile(original)

@@ -1,6 +1,6 @@
-"""Media files that passed their checks are not read again while unchanged (builder/memo/verdicts.py):
-kept by stat as git's index keeps hashes, never for a file with a problem, a changed file,
-other limits or other checks."""
+"""Media files that passed their checks are not read again while unchanged
+(builder/memo/verdicts.py): kept by stat as git's index keeps hashes, never for a file with a
+problem, a changed file, other limits or other checks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from builder.archive import folder as folder_checks
 from builder.check import check_archive
 from builder.memo.verdicts import STORE, checks_version, kept_verdicts

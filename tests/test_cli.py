@@ -83,7 +83,8 @@ def test_json_format(tmp_path):
             "line": 6,
             "code": "license-not-allowed",
             "message": "the license 'MIT' is not accepted by this archive",
-            "fix": "use one of: CC0-1.0, CC-BY-4.0, CC-BY-SA-4.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0, CC-BY-ND-4.0, CC-BY-NC-ND-4.0",
+            "fix": "use one of: CC0-1.0, CC-BY-4.0, CC-BY-SA-4.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0, "
+            "CC-BY-ND-4.0, CC-BY-NC-ND-4.0",
             "record": "bad",
         }
     ]
@@ -137,7 +138,8 @@ def test_a_fifo_named_as_media_does_not_hang(tmp_path):
     result = run_showcase("check", cwd=root, timeout=30)
     assert result.code == 1
     assert problem_lines(result.out) == [
-        "records/first-draft/record.yaml:3: not-a-file: 'poem.md' is a special file (a FIFO, socket or device), not a regular file — name a regular file"
+        "records/first-draft/record.yaml:3: not-a-file: 'poem.md' is a special file "
+        "(a FIFO, socket or device), not a regular file — name a regular file"
     ]
 
 
@@ -148,7 +150,8 @@ def test_symlink_out_of_the_archive_is_refused_not_read(tmp_path):
     (folder / "poem.md").symlink_to("/etc/passwd")
     result = run_showcase("check", cwd=root)
     assert problem_lines(result.out) == [
-        "records/first-draft/record.yaml:3: symlink: 'poem.md' is a symbolic link — replace the link with the file itself"
+        "records/first-draft/record.yaml:3: symlink: 'poem.md' is a symbolic link "
+        "— replace the link with the file itself"
     ]
     assert "root:" not in result.out
 
@@ -177,8 +180,9 @@ def test_changed_reports_exactly_the_bad_new_record(repo):
     result = run_showcase("check", "--changed", "--base", "main", "--format", "github", cwd=repo)
     assert result.code == 1
     assert [line for line in result.out.splitlines() if line.startswith("::")] == [
-        "::error file=records/new-bad/record.yaml,line=9::unknown-source: the source 'no-such-record' is not a "
-        "record in this archive — check the name against records/. If it was deleted, restore it and withdraw it instead"
+        "::error file=records/new-bad/record.yaml,line=9::unknown-source: "
+        "the source 'no-such-record' is not a record in this archive — check the name against "
+        "records/. If it was deleted, restore it and withdraw it instead"
     ]
     assert result.out.splitlines()[-1] == "2 records checked: 1 problem in 1 place."
 
@@ -197,9 +201,9 @@ def test_changed_reaches_downstream_records(repo):
     path.write_text(path.read_text().replace("CC-BY-4.0", "CC-BY-SA-4.0"))
     result = run_showcase("check", "--changed", "--base", "main", cwd=repo)
     assert problem_lines(result.out) == [
-        "records/second-draft/record.yaml:6: license-sa-mismatch: 'second-draft' is CC-BY-4.0 but adapts "
-        "'first-draft' (CC-BY-SA-4.0), whose ShareAlike license requires the remix to use the same license "
-        "— set `license: CC-BY-SA-4.0`"
+        "records/second-draft/record.yaml:6: license-sa-mismatch: 'second-draft' is CC-BY-4.0 "
+        "but adapts 'first-draft' (CC-BY-SA-4.0), whose ShareAlike license requires the remix to "
+        "use the same license — set `license: CC-BY-SA-4.0`"
     ]
 
 

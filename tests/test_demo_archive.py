@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from builder.archive.load import load_archive
 from builder.core.graph import RemixGraph
 from builder.core.model import OutsideSource

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -129,7 +130,8 @@ def test_pr_workflow_check_step_annotates_and_fails_the_job(pr):
 
 
 def test_pr_workflow_restores_but_never_saves_the_media_cache(pr):
-    # A pull request's cache would only be seen by that pull request: restoring main's is what helps.
+    # A pull request's cache would only be seen by that pull request: restoring main's is what
+    # helps.
     caches = [s for s in steps(pr) if s.get("uses", "").startswith("actions/cache")]
     assert [s["uses"].split("@")[0] for s in caches] == ["actions/cache/restore"]
     assert caches[0]["with"]["path"] == ".cache/showcase"
@@ -198,7 +200,8 @@ def test_actions_are_pinned_to_a_major_version(path):
 
 @pytest.mark.parametrize("path", [PR_WORKFLOW, DEPLOY_WORKFLOW], ids=lambda p: p.name)
 def test_workflow_commands_exist(path):
-    """`./dev setup` is a command of ./dev, and `.venv/bin/showcase` is where it installs showcase."""
+    """`./dev setup` is a command of ./dev, and `.venv/bin/showcase` is where it installs
+    showcase."""
     dev = (ROOT / "dev").read_text()
     runs = "\n".join(s.get("run", "") for s in steps(load(path)))
     assert "./dev setup" in runs and re.search(r"^\s*setup\)", dev, re.MULTILINE)
@@ -384,9 +387,9 @@ def test_the_workflow_check_step_runs_as_written(repo, tmp_path):
     assert result.returncode == 1, result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("::")] == [
         (
-            "::error file=records/new-bad/record.yaml,line=9::unknown-source: the source 'no-such-record' is not a "
-            "record in this archive — check the name against records/. If it was deleted, restore it and withdraw it "
-            "instead"
+            "::error file=records/new-bad/record.yaml,line=9::unknown-source: "
+            "the source 'no-such-record' is not a record in this archive — check the name "
+            "against records/. If it was deleted, restore it and withdraw it instead"
         ),
         CODE_NOTE.format(files=".github/x.yml"),
     ]
@@ -395,3 +398,23 @@ def test_the_workflow_check_step_runs_as_written(repo, tmp_path):
     text = summary.read_text()
     assert "records/new-bad/record.yaml:9: unknown-source: " in text
     assert "note: this change touches files outside records/ and content/" in text
+
+
+def test_pr_workflow_and_dev_test_lint_the_code_with_the_same_command(pr):
+    runs = [step.get("run", "") for step in steps(pr)]
+    assert "./dev lint" in runs
+    dev = (ROOT / "dev").read_text()
+    assert re.search(r"^\s*test\)\s.*\blint;", dev, re.MULTILINE)  # ./dev test lints first
+
+
+def test_the_lint_fails_on_a_file_that_breaks_the_conventions(tmp_path):
+    # The configured rules, run as ./dev lint runs them, on a copy of the config.
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "bad.py").write_text("import os\n\n\ndef f(x):\n    return 1\n")
+    ruff = Path(sys.executable).parent / "ruff"  # installed beside pytest (./dev)
+    result = subprocess.run([str(ruff), "check", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "F401" in result.stdout and "ANN" in result.stdout
+    (tmp_path / "bad.py").write_text('"""Fine."""\n\n\ndef f(x: int) -> int:\n    return x\n')
+    result = subprocess.run([str(ruff), "check", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

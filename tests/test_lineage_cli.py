@@ -40,7 +40,8 @@ def test_credits_text_and_csv(tmp_path):
     root = minimal(tmp_path)
     text = run_showcase("credits", "harbour-bells", cwd=root)
     assert text.code == 0 and text.out.startswith(
-        "HARBOUR BELLS\n\nWriter\n  Ana Lima  (night-poem)\n\nEditor\n  Ana Lima  (harbour-bells)\n\n"
+        "HARBOUR BELLS\n\nWriter\n  Ana Lima  (night-poem)\n\n"
+        "Editor\n  Ana Lima  (harbour-bells)\n\n"
         "Composer\n  Ben Okafor  (harbour-bells)\n"
     )
     csv_out = run_showcase("credits", "harbour-bells", "--format", "csv", cwd=root)

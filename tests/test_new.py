@@ -275,7 +275,8 @@ def test_refuses_to_overwrite_an_existing_record(root, tmp_path):
     result = new(root, str(source), "--id", "teal-photo", *ALL_FLAGS)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "showcase new: error: records/teal-photo already exists: choose another id (with --id); nothing was changed"
+        "showcase new: error: records/teal-photo already exists: choose another id (with --id); "
+        "nothing was changed"
     ]
     assert snapshot(root / "records") == before
 

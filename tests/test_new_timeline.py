@@ -16,8 +16,8 @@ import pytest
 
 from builder.media.tools import find_tools
 from tests.archive_factory import image_record, make_archive, text_record
-from tests.test_new import new, no_leftovers, snapshot
 from tests.conftest import run_showcase
+from tests.test_new import new, no_leftovers, snapshot
 
 FLAGS = (
     "--license",

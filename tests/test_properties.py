@@ -360,7 +360,8 @@ def render_block(draw, node, indent: str) -> list[str]:
             lines.append(f"{indent}{key}: {render_flow(draw, value)}")
         else:
             lines.append(
-                f"{indent}{key}:{draw(st.sampled_from(['', ' ', ' # c', ' &a', ' !!python/object:x']))}"
+                f"{indent}{key}:"
+                f"{draw(st.sampled_from(['', ' ', ' # c', ' &a', ' !!python/object:x']))}"
             )
             lines.extend(render_block(draw, value, indent + draw(step)))
     return lines or [indent + "{}"]
@@ -1168,7 +1169,8 @@ page_bytes = st.one_of(
 
 @st.composite
 def disk_archives(draw):
-    """records/ as [(folder name, {file name: bytes | special entry})], content/ pages, mkdocs.yml bytes."""
+    """records/ as [(folder name, {file name: bytes | special entry})], content/ pages,
+    mkdocs.yml bytes."""
     folders = []
     for _ in range(draw(st.integers(1, 3))):
         folder = draw(folder_names)
@@ -1205,7 +1207,8 @@ def disk_archives(draw):
         | st.binary(max_size=200)
         | yaml_texts.map(str.encode)
         | st.just(
-            b"plugins:\n  - showcase:\n      licenses: [CC-BY-4.0, GPL]\n      max_megapixels: nan\n"
+            b"plugins:\n  - showcase:\n"
+            b"      licenses: [CC-BY-4.0, GPL]\n      max_megapixels: nan\n"
         )
     )
     return folders, pages, config
@@ -1333,7 +1336,8 @@ def test_check_archive_on_arbitrary_media_never_raises(scratch, rtype, field, da
     ],
 )
 def test_clean_records_check_clean(scratch, rtype, name, data):
-    """The media the properties above mutate is itself accepted: a failure here means the corpus is wrong."""
+    """The media the properties above mutate is itself accepted: a failure here means the corpus
+    is wrong."""
     root = fresh(scratch)
     folder = root / "records" / "abc"
     folder.mkdir(parents=True)
@@ -1530,7 +1534,8 @@ def test_check_archive_on_random_graphs(scratch, g, licenses, data):
             if p.record in changed or (p.record in downstream and p.code in GRAPH_CODES):
                 assert p in scoped_set, p
 
-        # A change that deletes a record others use: every user hears of it (SPEC §3), as deleted-record.
+        # A change that deletes a record others use: every user hears of it (SPEC §3), as
+        # deleted-record.
         gone = data.draw(st.sampled_from(nodes))
         shutil.rmtree(root / "records" / gone)
         users = {n for n in nodes if n != gone and gone in edges[n]}

@@ -13,8 +13,8 @@ import pytest
 from builder import cli
 from builder.core import markup
 from builder.core.markup import render_key
-from builder.pipeline import prepare
 from builder.memo.renders import STORE, Renderer, kept_renders
+from builder.pipeline import prepare
 from tests.archive_factory import make_archive, text_record
 from tests.parse_counter import count_parses
 

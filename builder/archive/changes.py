@@ -95,7 +95,6 @@ def _git(root: Path, *args: str) -> str:
         raise GitError(f"git {args[0]} took more than 60 s") from exc
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["failed"])[-1]
-        raise GitError(
-            f"git {args[0]} {' '.join(a for a in args[1:] if not a.startswith('-'))}: {detail}".strip()
-        )
+        named = " ".join(a for a in args[1:] if not a.startswith("-"))
+        raise GitError(f"git {args[0]} {named}: {detail}".strip())
     return result.stdout

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PIL
 
@@ -22,6 +23,9 @@ from ..memo.decoded import DecodeVerdicts, content_hash, user_folder, verdict_ke
 from ..memo.verdicts import checks_version
 from .identify import Facts, Finding, Limits, too_many_pixels, with_decoded
 from .probe import NotRegular, read_bytes
+
+if TYPE_CHECKING:
+    from ..media.tools import Budget  # imported late at run time: tools imports this package
 
 # Bump when what the decode stage accepts changes in a way its source files do not show.
 INSPECTION_VERSION = "1"
@@ -128,7 +132,9 @@ def _decode_stream(path: Path, name: str, facts: Facts, limits: Limits) -> Facts
     return with_decoded(facts, width=size[0], height=size[1], duration=duration, streams=streams)
 
 
-def decoded_frames(path: Path, fmt: str, maps: list[str], budget, memory_mb: int) -> dict[int, int]:
+def decoded_frames(
+    path: Path, fmt: str, maps: list[str], budget: Budget, memory_mb: int
+) -> dict[int, int]:
     """How many frames ffmpeg decodes from each of `maps` in the first DECODE_SECONDS.
 
     The framecrc muxer is the null muxer with one line per decoded frame (its stream

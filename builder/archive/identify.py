@@ -109,7 +109,7 @@ def too_many_pixels(name: str, width: int, height: int, limit: int, fmt: sniff.F
     )
 
 
-def with_decoded(facts: Facts, **found) -> Facts:
+def with_decoded(facts: Facts, **found: int | float | tuple[str, ...] | None) -> Facts:
     return replace(facts, decoded=True, **found)
 
 

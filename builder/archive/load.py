@@ -8,14 +8,15 @@ expensive part, so the caller chooses which records get it (`check --changed`).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
+from typing import Any, Callable
 
-from ..core.markup import MarkupLimit
 from ..core import sniff
+from ..core.markup import MarkupLimit
 from ..core.model import Archive, Person, Record
 from ..core.names import unportable_reason
 from ..core.problems import Problem, problem
@@ -55,7 +56,8 @@ def load_archive(
     verdicts: FileVerdicts | None = None,
     renderer: Renderer | None = None,
 ) -> Loaded:
-    """`renderer`: what texts are rendered with (the build's, which keeps them); default a fresh one."""
+    """`renderer`: what texts are rendered with (the build's, which keeps them); default a
+    fresh one."""
     root = Path(root)
     if not (root / "records").is_dir() and not (root / "mkdocs.yml").is_file():
         raise NotAnArchive(f"{root} has no records/ folder and no mkdocs.yml")
@@ -92,8 +94,8 @@ def _read_edits(root: Path, archive: Archive) -> tuple[dict[str, Edit], list[Pro
     """The cut of every live record whose file is a timeline, read whether or not its media is
     inspected: credits and the build use it, and its read problems belong to the record.
     A file that cannot be opened is left to the record's file checks."""
-    from ..timeline.read import read_timeline  # noqa: PLC0415
     from ..timeline.limits import MAX_BYTES  # noqa: PLC0415
+    from ..timeline.read import read_timeline  # noqa: PLC0415
     from ..timeline.rules import is_timeline  # noqa: PLC0415
 
     types = {rid: r.type for rid, r in archive.records.items()}
@@ -128,7 +130,8 @@ def _check_committed_cache(root: Path, config: ArchiveConfig) -> list[Problem]:
             tracked[0],
             1,
             f"the build cache {folder}/ is committed to git ({tracked[0]}{more})",
-            f"remove it from git with `git rm -r --cached {folder}`: each build makes its own cache",
+            f"remove it from git with `git rm -r --cached {folder}`: "
+            "each build makes its own cache",
         )
     ]
 
@@ -170,7 +173,7 @@ def _load_records(
     inspect: Callable[[str], bool],
     verdicts: FileVerdicts | None = None,
     renderer: Renderer | None = None,
-):
+) -> tuple[list[Record], set[str], set[str], list[Problem]]:
     records: list[Record] = []
     unreadable: set[str] = set()
     inspected: set[str] = set()
@@ -255,7 +258,8 @@ def _load_records(
 
 
 def _check_description(record: Record, renderer: Renderer | None = None) -> list[Problem]:
-    """Render the description once, as the site will: what cannot be rendered safely is a problem."""
+    """Render the description once, as the site will: what cannot be rendered safely is a
+    problem."""
     if not record.description:
         return []
     try:
@@ -341,7 +345,10 @@ def _check_avatars(root: Path, people: list[Person]) -> list[Problem]:
                 f"`avatar` names {person.avatar!r}, which is not in content/people/",
                 f"did you mean {twin!r}? Names are case-sensitive"
                 if twin
-                else "add the image to content/people/ or correct the name (names are case-sensitive)",
+                else (
+                    "add the image to content/people/ or correct the name "
+                    "(names are case-sensitive)"
+                ),
             )
         elif kind == "symlink":
             bad(
@@ -380,7 +387,13 @@ def _check_avatars(root: Path, people: list[Person]) -> list[Problem]:
     return out
 
 
-def _load_pages(root: Path, rel: str, pattern, what: str, reader):
+def _load_pages(
+    root: Path,
+    rel: str,
+    pattern: re.Pattern[str],
+    what: str,
+    reader: Callable[..., tuple[Any, list[Problem]]],
+) -> tuple[list, list[Problem]]:
     """content/people/*.md or content/collaborations/*.md -> model objects and problems."""
     folder = root / rel
     items: list = []

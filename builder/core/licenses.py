@@ -110,7 +110,8 @@ def lookup(spdx: str) -> License | None:
 
 @dataclass(frozen=True)
 class Inherited:
-    """One ancestor's license as it constrains a remix: who, which license, reached via which source."""
+    """One ancestor's license as it constrains a remix: who, which license, reached via which
+    source."""
 
     ancestor: str  # record id, or the outside work's title in quotes
     license: License

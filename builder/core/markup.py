@@ -15,8 +15,10 @@ import hashlib
 import re
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
+from types import FrameType
 
 import markdown
 import nh3
@@ -182,14 +184,14 @@ class _Timeout(Exception):
 
 
 @contextmanager
-def _budget(seconds: float):
+def _budget(seconds: float) -> Iterator[None]:
     """A wall-clock limit for pure-Python work, where signals can deliver it (the main
     thread); elsewhere (mkdocs serve's rebuild thread) the measurements above must do."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def expire(signum, frame):  # noqa: ANN001
+    def expire(signum: int, frame: FrameType | None) -> None:
         raise _Timeout()
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -45,10 +45,14 @@ CODES: dict[str, str] = {
     "empty-file": "A file is empty.",
     "file-too-large": "A file is larger than the archive's size limit.",
     "too-many-pixels": "An image, or a video's frame, has more pixels than the archive's limit.",
-    "corrupt-media": "A media file cannot be decoded (its header, its pixels or its first seconds).",
+    "corrupt-media": (
+        "A media file cannot be decoded (its header, its pixels or its first seconds)."
+    ),
     "location-metadata": "Media carries location data (GPS in photos, location atoms in videos).",
     "bad-text": "A text, caption or transcript file is not UTF-8 text of the right form.",
-    "markdown-limit": "A description or text cannot be rendered safely (too long, too deeply nested, too slow).",
+    "markdown-limit": (
+        "A description or text cannot be rendered safely (too long, too deeply nested, too slow)."
+    ),
     # references and the remix graph
     "unknown-source": "A source names a record id that does not exist.",
     "deleted-record": "A record was deleted while other records still use it.",
@@ -81,10 +85,15 @@ CODES: dict[str, str] = {
     ),
     "timeline-source": "A timeline uses a record that is not in the production's `sources`.",
     # building the media
-    "media-failed": "The web versions of a media file could not be made (corrupt, truncated, unplayable).",
+    "media-failed": (
+        "The web versions of a media file could not be made (corrupt, truncated, unplayable)."
+    ),
     # archive configuration
     "config": "The showcase settings in mkdocs.yml are invalid.",
-    "committed-cache": "The build cache (.cache/showcase/) is committed to git: builds would publish its files unchecked.",
+    "committed-cache": (
+        "The build cache (.cache/showcase/) is committed to git: "
+        "builds would publish its files unchecked."
+    ),
 }
 
 

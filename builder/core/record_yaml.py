@@ -153,7 +153,8 @@ def derive_id(title: str | None, stem: str | None, kind: str, created: dt.date) 
 
 
 def humanise(stem: str) -> str:
-    """A title from a file name: "harbour_at-dawn" -> "Harbour at dawn"; "IMG_0042" -> "IMG 0042"."""
+    """A title from a file name: "harbour_at-dawn" -> "Harbour at dawn";
+    "IMG_0042" -> "IMG 0042"."""
     words = " ".join(re.split(r"[\s_.\-]+", stem)).strip()
     if words.islower():
         words = words[0].upper() + words[1:]
@@ -194,7 +195,8 @@ def remix_rule(spdx: str) -> str:
 
 
 def license_menu(licenses: tuple[str, ...]) -> list[str]:
-    """One line a license, ids padded to one column: the same list in record.yaml and on the terminal."""
+    """One line a license, ids padded to one column: the same list in record.yaml and on the
+    terminal."""
     width = max(map(len, licenses), default=0)
     return [f"{spdx.ljust(width)}  {remix_rule(spdx)}" for spdx in licenses]
 

@@ -28,7 +28,10 @@ class Report:
             return f"{records}: no problems."
         groups = len({p.record or p.path for p in self.problems})
         n = len(self.problems)
-        return f"{records}: {n} problem{'s' if n != 1 else ''} in {groups} place{'s' if groups != 1 else ''}."
+        return (
+            f"{records}: {n} problem{'s' if n != 1 else ''} "
+            f"in {groups} place{'s' if groups != 1 else ''}."
+        )
 
 
 def render_text(report: Report) -> str:
@@ -51,7 +54,8 @@ def render_text(report: Report) -> str:
 def render_github(report: Report) -> str:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
     lines = [
-        f"::error file={_prop(p.path)},line={p.line}::{_data(p.code + ': ' + p.message + ' — ' + p.fix)}"
+        f"::error file={_prop(p.path)},line={p.line}::"
+        f"{_data(p.code + ': ' + p.message + ' — ' + p.fix)}"
         for p in report.problems
     ]
     lines.extend(f"::notice::{_data(n)}" for n in report.notes)

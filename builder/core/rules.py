@@ -46,7 +46,8 @@ def check_references(archive: Archive, deleted: frozenset[str] = frozenset()) ->
                         src.line,
                         f"uses '{src.id}', which this change deletes",
                         f"restore records/{src.id}/ and withdraw it instead "
-                        "(`withdrawn: {date: ..., reason: ...}`), so lineage and credits stay intact",
+                        "(`withdrawn: {date: ..., reason: ...}`), "
+                        "so lineage and credits stay intact",
                         record.id,
                     )
                 )
@@ -69,8 +70,10 @@ def check_references(archive: Archive, deleted: frozenset[str] = frozenset()) ->
                     record.yaml_path,
                     record.line_of("collaboration"),
                     f"the collaboration '{record.collaboration}' does not exist",
-                    f"{_id_hint(record.collaboration, archive.collaborations, 'content/collaborations/')} "
-                    f"Or add content/collaborations/{record.collaboration}.md",
+                    _id_hint(
+                        record.collaboration, archive.collaborations, "content/collaborations/"
+                    )
+                    + f" Or add content/collaborations/{record.collaboration}.md",
                     record.id,
                 )
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from .graph import RemixGraph
 from .model import Archive, OutsideSource, Record
 
@@ -33,7 +35,13 @@ def _sources(archive: Archive, rid: str) -> list[str | OutsideSource]:
     return [s if isinstance(s, OutsideSource) else s.id for s in archive.records[rid].sources]
 
 
-def _branch(archive: Archive, rid: str, children, seen: set[str], depth: int = 0) -> list[str]:
+def _branch(
+    archive: Archive,
+    rid: str,
+    children: Callable[[str], Sequence[str | OutsideSource]],
+    seen: set[str],
+    depth: int = 0,
+) -> list[str]:
     """Lines for the children of `rid`; a record met before is named, not expanded again
     (lineages are DAGs: the same ancestor can be reached by several paths)."""
     if depth >= MAX_DEPTH:

@@ -164,7 +164,8 @@ def parse_yaml(text: str, lenient: bool = False) -> tuple[Node | None, list[Yaml
                 "yaml-syntax",
                 line,
                 f"YAML cannot be read here: {what}",
-                "check indentation, colons and quotes on this line (quote text containing `: ` or `#`)",
+                "check indentation, colons and quotes on this line "
+                "(quote text containing `: ` or `#`)",
             )
         )
         return None, b.issues

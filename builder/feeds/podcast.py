@@ -52,13 +52,13 @@ from ..core.model import Record, newest_first
 from ..media.artwork import MIN_SIDE, ArtworkError
 from ..media.artwork_cache import cached_artwork_from_file, cached_card_artwork
 from ..media.results import MediaInfo
-from ..timeline.model import seconds
-from ..timeline.usage import heard_stretches
 from ..site import urls
 from ..site.catalog import site_credits
 from ..site.pages import SiteContext
 from ..site.people import avatar_url
 from ..site.views import names_by_handle
+from ..timeline.model import seconds
+from ..timeline.usage import heard_stretches
 from . import podcast_ns
 from .podcast_ns import Person, TimeSplit, Transcript
 from .roles import taxonomy_credit
@@ -129,7 +129,8 @@ def enclosure(record: Record, info: MediaInfo | None) -> Enclosure | str:
         f"{d.file} ({d.mime})" for d in info.derivatives if d.role in ("original", record.type)
     )
     return (
-        f"no file in a format podcast apps play (MP3 or M4A audio, MP4 video) among {have or 'its media'}: "
+        "no file in a format podcast apps play (MP3 or M4A audio, MP4 video) "
+        f"among {have or 'its media'}: "
         "publish it as MP3, M4A (.m4a) or MP4"
     )
 
@@ -160,7 +161,8 @@ def channel_guid(settings: FeedSettings) -> str:
 
 
 def podcast_guid(feed_url: str) -> str:
-    """The Podcasting 2.0 podcast:guid of a feed URL: uuid5 over it without scheme and trailing slashes."""
+    """The Podcasting 2.0 podcast:guid of a feed URL: uuid5 over it without scheme and
+    trailing slashes."""
     seed = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", feed_url).rstrip("/")
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, seed))
 
@@ -206,9 +208,9 @@ def podcast_xml(
 def _episode(
     ctx: SiteContext,
     base: str,
-    fe,
+    fe,  # noqa: ANN001 - feedgen FeedEntry
     r: Record,
-    enc: Enclosure,  # noqa: ANN001 - feedgen FeedEntry
+    enc: Enclosure,
     names: dict[str, str],
 ) -> None:
     item(fe, base, r, fit_description(item_description(ctx, base, r)))
@@ -342,7 +344,8 @@ def _escaped(text: str) -> str:
 
 
 def _absolute(base: str, path: str) -> str:
-    """An absolute URL of a site path, ASCII (Apple refuses others): file names are percent-encoded."""
+    """An absolute URL of a site path, ASCII (Apple refuses others): file names are
+    percent-encoded."""
     return base + quote(path, safe="/")
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from lxml.etree import SubElement
+from lxml.etree import SubElement, _Element
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -91,7 +91,9 @@ def _number(value: float) -> str:
     return format(value, ".3f").rstrip("0").rstrip(".")
 
 
-def _element(parent, tag: str, text: str | None = None, **attributes: str | None):
+def _element(
+    parent: _Element, tag: str, text: str | None = None, **attributes: str | None
+) -> _Element:
     elem = SubElement(parent, f"{{{PODCAST_NS}}}{tag}")
     for key, value in attributes.items():
         if value is not None:
@@ -111,7 +113,7 @@ class PodcastIndexExtension(BaseExtension):
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
 
-    def extend_rss(self, feed):  # noqa: ANN001 - the lxml <rss> root
+    def extend_rss(self, feed: _Element) -> _Element:  # the <rss> root
         channel = feed[0]
         if self._guid:
             _element(channel, "guid", self._guid)
@@ -120,7 +122,8 @@ class PodcastIndexExtension(BaseExtension):
         return feed
 
     def guid(self, value: str) -> str:
-        """The podcast's permanent UUIDv5 (see builder/feeds/settings.py for where it comes from)."""
+        """The podcast's permanent UUIDv5 (see builder/feeds/settings.py for where it comes
+        from)."""
         self._guid = value
         return value
 
@@ -143,7 +146,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
 
-    def extend_rss(self, item):  # noqa: ANN001 - the lxml <item>
+    def extend_rss(self, item: _Element) -> _Element:  # an <item>
         for p in self._people:
             _element(item, "person", p.name, role=p.role, group=p.group, img=p.img, href=p.href)
         if self._license:
@@ -174,7 +177,7 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         self._value = (block, splits)
 
 
-def _value(item, block: ValueBlock, splits: tuple[TimeSplit, ...]) -> None:  # noqa: ANN001 - lxml
+def _value(item: _Element, block: ValueBlock, splits: tuple[TimeSplit, ...]) -> None:
     value = _element(item, "value", type=block.type, method=block.method, suggested=block.suggested)
     for r in block.recipients:
         _element(
@@ -212,7 +215,7 @@ class ExplicitExtension(BaseEntryExtension):
     def extend_ns(self) -> dict[str, str]:
         return {"itunes": ITUNES_NS}
 
-    def extend_rss(self, elem):  # noqa: ANN001 - the lxml <rss> root or an <item>
+    def extend_rss(self, elem: _Element) -> _Element:  # the <rss> root or an <item>
         if self._explicit is not None:
             parent = elem[0] if elem.tag == "rss" else elem
             SubElement(parent, f"{{{ITUNES_NS}}}explicit").text = (

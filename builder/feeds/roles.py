@@ -133,7 +133,8 @@ for _group, _roles in TAXONOMY.items():
 
 
 def taxonomy_credit(role: str, record_type: str) -> Credit:
-    """(group, role) of the taxonomy for a person credited as `role` on a record of `record_type`."""
+    """(group, role) of the taxonomy for a person credited as `role` on a record of
+    `record_type`."""
     key = role.strip().lower()
     by_type = ROLE_BY_TYPE.get(key, {})
     if record_type in by_type:

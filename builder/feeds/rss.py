@@ -136,7 +136,8 @@ def channel(
     newest: dt.date | None,
     home: str = "",
 ) -> FeedGenerator:
-    """A feed at `path` with its channel set; every date from `newest` (the newest item's `created`)."""
+    """A feed at `path` with its channel set; every date from `newest` (the newest item's
+    `created`)."""
     fg = FeedGenerator()
     fg.title(title)
     fg.description(description)

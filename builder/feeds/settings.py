@@ -6,16 +6,21 @@
             enabled: true              # every feed; feeds need an absolute site_url
             title: …                   # default: site_name
             description: …             # default: site_description, else site_name
-            language: en               # ISO 639-1, optionally with a region (en-gb); default: theme.language, else en
+            language: en               # ISO 639-1, optionally with a region (en-gb);
+                                       # default: theme.language, else en
             # The podcast, podcast.xml: the archive's audio and video productions.
             podcast: true              # false: publish no podcast at all
-            owner_email: you@example.org   # required for a podcast: Apple Podcasts' contact (itunes:owner)
+            owner_email: you@example.org   # required for a podcast: Apple Podcasts' contact
+                                           # (itunes:owner)
             owner_name: …              # default: author
             author: …                  # itunes:author; default: site_author, else the title
             cover: content/podcast-cover.png   # required for a podcast, see below
-            category: Arts/Visual Arts # Apple's list: "Category" or "Category/Subcategory", or a list; default Arts
-            explicit: false            # the show's itunes:explicit; each episode says its own (record.yaml `explicit`)
-            medium: podcast            # podcast:medium; default: video when every episode is a video, else podcast
+            category: Arts/Visual Arts # Apple's list: "Category" or "Category/Subcategory",
+                                       # or a list; default Arts
+            explicit: false            # the show's itunes:explicit; each episode says its own
+                                       # (record.yaml `explicit`)
+            medium: podcast            # podcast:medium; default: video when every episode is
+                                       # a video, else podcast
             podcast_guid: …            # the podcast's permanent podcast:guid (a UUID); see below
             value:                     # Podcasting 2.0 payments (podcast:value); default none
               type: lightning          # the payment layer's slug
@@ -392,8 +397,8 @@ def feed_settings(
             "language",
             language,
             "not a language code",
-            "write an ISO 639-1 code, optionally with a region (en, en-gb, pt-br), as feeds.language "
-            "or theme.language",
+            "write an ISO 639-1 code, optionally with a region (en, en-gb, pt-br), "
+            "as feeds.language or theme.language",
         )
     return FeedSettings(
         base=_base(config.site_url),
@@ -468,13 +473,14 @@ def _bad(key: str, value: Any, problem: str, fix: str) -> FeedError:
 
 def _read(feeds: FeedsConfig, key: str, root: Path) -> Any:
     """The checked value of a podcast key, by its option class."""
-    option = dict(FeedsConfig._schema)[key]
+    option = dict(base.get_schema(FeedsConfig))[key]
     assert isinstance(option, FeedOption), key
     return option.read(key, feeds.get(key), root)
 
 
 def _artwork(path: Path, value: str, cache_dir: Path | None) -> bytes:
-    """The published cover, made now: a broken or small image stops the build before anything is written."""
+    """The published cover, made now: a broken or small image stops the build before anything
+    is written."""
     try:
         width, height = image_size(path)
         if min(width, height) < MIN_SIDE:

@@ -2,7 +2,8 @@
 
 Layout:
   results.py        what a job produces (Derivative, MediaInfo) and MediaError
-  tools.py          finding ffmpeg/ffprobe and running them safely (limits, no network, forced demuxer)
+  tools.py          finding ffmpeg/ffprobe and running them safely (limits, no network,
+                    forced demuxer)
   images.py         Pillow: responsive WebP, preview JPEG, metadata-free original
   video.py          poster frame, web MP4, probe
   audio.py          waveform, MP3 for podcasts, cover

@@ -31,8 +31,8 @@ from typing import Callable
 import PIL
 
 from ..core.media_plan import RECIPE_VERSION
-from .artwork import MAX_SIDE, MIN_SIDE, QUALITY, RESAMPLE, artwork_from_file, card_artwork
 from ..memo.store import write_atomically
+from .artwork import MAX_SIDE, MIN_SIDE, QUALITY, RESAMPLE, artwork_from_file, card_artwork
 from .cache import _file_hash
 
 ARTWORK_VERSION = "1"  # bump when artwork.py's drawing changes: every cached artwork is redrawn

@@ -195,7 +195,7 @@ def _write_m4a(src: Path, info: AudioProbe, out: Path, budget: Budget, mem: int)
     return Derivative("audio", "audio.m4a", "audio/mp4", bytes=size)
 
 
-# --- the waveform ----------------------------------------------------------------------------------
+# --- the waveform ---------------------------------------------------------------------------------
 
 
 def decode_peaks(
@@ -289,7 +289,8 @@ def waveform_svg(levels: list[float]) -> str:
         parts.append(f"M{2 * i} {(height - bar) // 2}h1v{bar}h-1z")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * len(levels)} {height}" '
-        f'preserveAspectRatio="none" shape-rendering="crispEdges" aria-hidden="true" focusable="false">'
+        'preserveAspectRatio="none" shape-rendering="crispEdges" '
+        'aria-hidden="true" focusable="false">'
         f'<path fill="currentColor" d="{"".join(parts)}"/></svg>\n'
     )
 

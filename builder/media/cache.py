@@ -3,9 +3,9 @@
 The key is the hash of the job's fingerprint (recipe, recipe version, parameters,
 input names), of the versions of the tools that make it (Pillow; ffmpeg for audio and
 video: another encoder gives other bytes) and of its input files' bytes, so an
-unchanged record is never redone and any change to a file, a setting or a tool is. A result folder appears in one
-rename, manifest included: an interrupted build leaves at most a staging folder,
-which the next run sweeps away.
+unchanged record is never redone and any change to a file, a setting or a tool is.
+A result folder appears in one rename, manifest included: an interrupted build leaves
+at most a staging folder, which the next run sweeps away.
 
 Hashing every input on every build reads the whole archive, so the hashes are kept in
 <cache>/hashes.json keyed by each file's stat, as git's index does (FileHashes).

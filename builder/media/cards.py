@@ -14,7 +14,9 @@ import html
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageDraw, ImageFont, features
 
@@ -53,7 +55,7 @@ CARD_LINES = 40  # lines handed to the card at most (it shows what fits)
 def make_text_card(job: MediaJob, root: Path, out: Path, settings: MediaSettings) -> MediaInfo:
     """The text recipe: a card with the title, the opening lines and the credit, and the
     text itself published as the original."""
-    from .images import save_visual, _write  # images imports nothing from here
+    from .images import _write, save_visual  # images imports nothing from here
 
     path = root / job.media
     with open(path, "rb") as f:
@@ -72,7 +74,7 @@ def make_text_card(job: MediaJob, root: Path, out: Path, settings: MediaSettings
     return MediaInfo(derivatives=(original, *made), width=card.width, height=card.height)
 
 
-def _copy(path: Path, f) -> None:
+def _copy(path: Path, f: BinaryIO) -> None:
     with open(path, "rb") as src:
         shutil.copyfileobj(src, f)
 
@@ -249,7 +251,10 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) ->
 
 
 def _wrap_paragraphs(
-    paragraphs: list[str], font_for, width: int, max_rows: int
+    paragraphs: list[str],
+    font_for: Callable[[str], ImageFont.FreeTypeFont],
+    width: int,
+    max_rows: int,
 ) -> list[tuple[str, object]]:
     """(row, font) for the body: each line wrapped in its font, an empty line a half-row
     gap between paragraphs; at most `max_rows` rows' height, the last cut with an
@@ -280,13 +285,13 @@ def _wrap_paragraphs(
     return shown
 
 
-def _body_font(paragraph: str, px: int):
+def _body_font(paragraph: str, px: int) -> ImageFont.FreeTypeFont:
     """The serif for Latin, Greek and Cyrillic text; the sans (wider coverage) otherwise."""
     simple = all(ord(ch) < 0x0590 or 0x1E00 <= ord(ch) < 0x2070 for ch in paragraph)
     return _font("body" if simple else "body-sans", px)
 
 
-def _split_to_fit(word: str, font, width: int) -> tuple[str, str]:
+def _split_to_fit(word: str, font: ImageFont.FreeTypeFont, width: int) -> tuple[str, str]:
     """The longest head of `word` (whole grapheme-ish clusters) that fits, and the rest."""
     cuts = [
         i
@@ -310,7 +315,7 @@ def _split_to_fit(word: str, font, width: int) -> tuple[str, str]:
     return word[:best], word[best:]
 
 
-def _ellipsize(row: str, font, width: int) -> str:
+def _ellipsize(row: str, font: ImageFont.FreeTypeFont, width: int) -> str:
     """`row` cut at a cluster boundary so that it and an ellipsis fit in `width`."""
     room = max(1, int(width - _length(font, ELLIPSIS)))
     text = row if _length(font, row) <= room else _split_to_fit(row, font, room)[0]
@@ -326,7 +331,9 @@ def _ellipsize(row: str, font, width: int) -> str:
     return ELLIPSIS
 
 
-def _fit_title(title: str, width: int, max_height: int, unit: float):
+def _fit_title(
+    title: str, width: int, max_height: int, unit: float
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest title size (96 down to 52 px at 1200) whose lines fit in 3 rows and
     `max_height`; below that the smallest size, cut with an ellipsis."""
     for px in (96, 88, 80, 72, 64, 58, 52):
@@ -343,11 +350,11 @@ def _fit_title(title: str, width: int, max_height: int, unit: float):
 def _draw_line(
     draw: ImageDraw.ImageDraw,
     row: str,
-    font,
+    font: ImageFont.FreeTypeFont,
     x: int,
     y: int,
     width: int,
-    fill,
+    fill: tuple[int, ...],
     rtl: bool | None = None,
 ) -> None:
     """Draw one row at (x, y) top-left; a right-to-left row is aligned to the right edge."""
@@ -371,12 +378,12 @@ def _is_rtl(text: str) -> bool:
     return False
 
 
-def _line_height(font, leading: float) -> int:
+def _line_height(font: ImageFont.FreeTypeFont, leading: float) -> int:
     ascent, descent = font.getmetrics()
     return max(1, round((ascent + descent) * leading))
 
 
-def _length(font, text: str) -> float:
+def _length(font: ImageFont.FreeTypeFont, text: str) -> float:
     if not text:
         return 0.0
     kwargs = {"direction": "rtl" if _is_rtl(text) else "ltr"} if _raqm() else {}

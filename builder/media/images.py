@@ -10,9 +10,11 @@ import io
 import math
 import re
 import struct
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageCms
 
@@ -105,7 +107,7 @@ def decode_image(data: bytes, name: str, limit: int, settings: MediaSettings | N
 
 
 @contextmanager
-def _decoding(name: str):
+def _decoding(name: str) -> Iterator[None]:
     """Turn what a hostile or broken file makes Pillow raise into a MediaError."""
     try:
         yield
@@ -140,7 +142,7 @@ def _decoding(name: str):
 def _orientation(im: Image.Image) -> int:
     try:
         value = im.getexif().get(0x0112, 1)
-    except Exception:  # a broken EXIF block only loses the orientation
+    except Exception:  # noqa: BLE001 - a broken EXIF block only loses the orientation
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
@@ -522,7 +524,7 @@ def _flatten(img: Image.Image) -> Image.Image:
     return flat
 
 
-def _write(out: Path, name: str, save) -> int:
+def _write(out: Path, name: str, save: Callable[[BinaryIO], object]) -> int:
     """Write `out/name` through `save(file)`; return its size in bytes.
 
     No temp-and-rename per file: `out` is the job's staging folder, which the runner

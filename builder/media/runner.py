@@ -17,12 +17,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Callable
 
 from ..core.media_plan import MediaJob, MediaSettings
 from ..core.problems import Problem, problem
 from .cache import HASHES, FileHashes, MediaCache
 from .results import MediaError, MediaInfo
+
+if TYPE_CHECKING:
+    from tqdm import tqdm  # imported late: only a terminal shows the bar
 
 # recipe -> "module:function", imported in the worker that needs it
 RECIPES = {
@@ -213,7 +217,7 @@ class _JobTimeout(Exception):
     pass
 
 
-def _timeout(signum, frame):  # noqa: ANN001 - signal handler signature
+def _timeout(signum: int, frame: FrameType | None) -> None:
     raise _JobTimeout()
 
 
@@ -230,7 +234,7 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, enabled: bool | None):
+def _progress(total: int, enabled: bool | None) -> _NoBar | tqdm:
     if enabled is False or (enabled is None and not sys.stderr.isatty()):
         return _NoBar()
     from tqdm import tqdm

@@ -28,7 +28,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -250,7 +250,7 @@ def run_ffprobe(
     return _run(argv, timeout=timeout, memory_mb=memory_mb, stdout=stdout, what=what)
 
 
-def _limits(memory_mb: int, cpu_seconds: int):
+def _limits(memory_mb: int, cpu_seconds: int) -> Callable[[], None]:
     as_bytes = memory_mb * 1024 * 1024
 
     def apply() -> None:  # runs in the child between fork and exec: plain system calls only

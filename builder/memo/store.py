@@ -47,7 +47,8 @@ def save_stamped(
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all: a temp file in the same folder, then os.replace."""
+    """Write `data` to `path` whole or not at all: a temp file in the same folder, then
+    os.replace."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}-", suffix=".tmp", dir=path.parent)
     try:

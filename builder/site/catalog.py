@@ -2,11 +2,13 @@
 
 Shape (version 1):
   {"version": 1, "site_url": str|null,
-   "records": [{"id", "url", "title", "type", "kind", "created", "license": {"spdx", "name", "url"},
+   "records": [{"id", "url", "title", "type", "kind", "created",
+                "license": {"spdx", "name", "url"},
                 "contributors": [{"handle", "name", "role"}], "tags", "collaboration", "alt",
                 "withdrawn": {"date", "reason"}|null,
                 "media": {"width", "height", "duration",
-                          "derivatives": [{"role", "url", "mime", "width", "height", "bytes"}]}|null,
+                          "derivatives": [{"role", "url", "mime", "width", "height",
+                                           "bytes"}]}|null,
                 "sources": [{"id", "url"} | {"title", "author", "url", "license"}],
                 "remixes": [id, ...],
                 "credits": <credits.json of the record>}]}

@@ -6,12 +6,13 @@ Markdown body is discarded by the plugin and the prompt is rendered here, saniti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..core.model import newest_first
 from . import urls
 from .feed_links import FeedLink, collaboration_feed
 from .pages import GeneratedPage, SiteContext, safe_html
-from ..core.model import newest_first
 from .people import RecordItem, record_item
 
 
@@ -84,14 +85,14 @@ def ordered(ctx: SiteContext) -> list[CollaborationView]:
     )
 
 
-def _context(ctx: SiteContext, slug: str):
+def _context(ctx: SiteContext, slug: str) -> Callable[[], dict]:
     def build() -> dict:
         return {"showcase_collaboration": collaboration_view(ctx, slug)}
 
     return build
 
 
-def _index_context(ctx: SiteContext):
+def _index_context(ctx: SiteContext) -> Callable[[], dict]:
     def build() -> dict:
         return {
             "showcase_collaborations": tuple(ordered(ctx)),

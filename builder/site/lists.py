@@ -8,6 +8,7 @@ site-relative and derived from ids (templates pass them through the `url` filter
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.credits import role_rank
@@ -205,7 +206,7 @@ def browse_index(ctx: SiteContext) -> dict:
 
 def _grid_context(
     ctx: SiteContext, names: dict[str, str], record_type: str | None = None, tag: str | None = None
-):
+) -> Callable[[], dict]:
     def build() -> dict:
         chosen = [
             r
@@ -265,7 +266,7 @@ def credits_view(ctx: SiteContext, record_id: str) -> dict:
     }
 
 
-def _credits_context(ctx: SiteContext, record_id: str):
+def _credits_context(ctx: SiteContext, record_id: str) -> Callable[[], dict]:
     return lambda: {"showcase_credits": credits_view(ctx, record_id)}
 
 

@@ -8,6 +8,7 @@ autoescaping template; the only HTML is the bio from pages.safe_html.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.credits import credits_of, role_rank
@@ -178,7 +179,7 @@ def avatar_url(ctx: SiteContext, name: str | None) -> str | None:
     return f"people/{name}" if path.is_file() and not path.is_symlink() else None
 
 
-def _person_context(ctx: SiteContext, handle: str, index: _People):
+def _person_context(ctx: SiteContext, handle: str, index: _People) -> Callable[[], dict]:
     def build() -> dict:
         return {
             "showcase_person": person_view(ctx, handle, index),
@@ -188,7 +189,7 @@ def _person_context(ctx: SiteContext, handle: str, index: _People):
     return build
 
 
-def _index_context(ctx: SiteContext, handles: list[str], index: _People):
+def _index_context(ctx: SiteContext, handles: list[str], index: _People) -> Callable[[], dict]:
     def build() -> dict:
         entries = [
             PersonEntry(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from markupsafe import escape
@@ -24,7 +25,7 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     ]
 
 
-def _search(ctx: SiteContext, record_id: str):
+def _search(ctx: SiteContext, record_id: str) -> Callable[[], str]:
     """Title, contributors, tags and description: what search should find a record by."""
 
     def build() -> str:
@@ -43,7 +44,7 @@ def _with_inline_captions(ctx: SiteContext, view: RecordView) -> RecordView:
     return replace(view, captions_url=inline) if inline else view
 
 
-def _context(ctx: SiteContext, record_id: str):
+def _context(ctx: SiteContext, record_id: str) -> Callable[[], dict]:
     def build() -> dict:
         return {
             "showcase_record": _with_inline_captions(

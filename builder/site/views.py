@@ -4,6 +4,7 @@ the autoescaping templates, every URL derived from ids."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,7 +12,7 @@ from ..core.credits import role_rank
 from ..core.graph import RemixGraph
 from ..core.licenses import lookup
 from ..core.markup import MarkupLimit
-from ..core.model import Archive, OutsideSource, Record
+from ..core.model import Archive, OutsideSource, Record, Source
 from ..media.results import MediaInfo
 from ..memo.renders import Renderer
 from ..timeline.model import Edit
@@ -219,7 +220,11 @@ _SCHEMA_TYPES = {
 
 
 def _jsonld(
-    archive: Archive, r: Record, info: MediaInfo | None, visual: Visual | None, absolute
+    archive: Archive,
+    r: Record,
+    info: MediaInfo | None,
+    visual: Visual | None,
+    absolute: Callable[[str], str] | None,
 ) -> str:
     """schema.org description of the record, with its lineage (isBasedOn) and credits."""
     link = absolute or (lambda path: path)
@@ -338,7 +343,8 @@ def _playable_mime(r: Record, info: MediaInfo | None) -> str | None:
 
 
 def thumbnail(media: dict[str, MediaInfo], record: Record) -> str | None:
-    """The smallest responsive image of a record, for trees and lists; None when withdrawn or absent."""
+    """The smallest responsive image of a record, for trees and lists; None when withdrawn or
+    absent."""
     if record.withdrawn is not None:
         return None
     info = media.get(record.id)
@@ -411,7 +417,7 @@ def _down(
 def _tree(
     archive: Archive,
     media: dict[str, MediaInfo],
-    next_of,
+    next_of: Callable[[str], Iterable[str | Source]],
     record_id: str,
     seen: set[str],
     depth: int = 0,

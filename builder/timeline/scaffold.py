@@ -20,13 +20,19 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from ..core.model import Archive
 from ..core.record_yaml import derive_id, render_record_yaml
 from ..errors import CommandError
+
+if TYPE_CHECKING:
+    import opentimelineio as otio
 
 RATE = Fraction(25)  # the scaffold's frame rate: PAL, the demo's, exact in OpenTimelineIO's floats
 SIZE = (1280, 720)
@@ -64,7 +70,7 @@ def production_type(pieces: list[Piece]) -> str:
     return "audio" if all(p.type == "audio" for p in pieces) else "video"
 
 
-def layout(pieces: list[Piece], name: str, rate: Fraction = RATE):  # -> otio.schema.Timeline
+def layout(pieces: list[Piece], name: str, rate: Fraction = RATE) -> otio.schema.Timeline:
     """The timeline: pictures one after another on V1, the videos' sound under them on A1,
     audio records one after another on the next audio track."""
     import opentimelineio as otio
@@ -93,7 +99,7 @@ def layout(pieces: list[Piece], name: str, rate: Fraction = RATE):  # -> otio.sc
     return timeline
 
 
-def _video_sound(otio, pictures: list[Piece], rate: Fraction):  # noqa: ANN001 - the module
+def _video_sound(otio: ModuleType, pictures: list[Piece], rate: Fraction) -> otio.schema.Track:
     """The sound of each video under its picture; a gap under stills, cards and silent videos."""
     track = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
     for piece in pictures:
@@ -104,7 +110,7 @@ def _video_sound(otio, pictures: list[Piece], rate: Fraction):  # noqa: ANN001 -
     return track
 
 
-def _clip(otio, piece: Piece, rate: Fraction):  # noqa: ANN001 - the module
+def _clip(otio: ModuleType, piece: Piece, rate: Fraction) -> otio.schema.Clip:
     frames = piece.frames(rate)
     used = otio.opentime.TimeRange(_time(otio, 0, rate), _time(otio, frames, rate))
     available = None
@@ -123,7 +129,7 @@ def _clip(otio, piece: Piece, rate: Fraction):  # noqa: ANN001 - the module
     return clip
 
 
-def _time(otio, frames: int, rate: Fraction):  # noqa: ANN001 - the module
+def _time(otio: ModuleType, frames: int, rate: Fraction) -> otio.opentime.RationalTime:
     return otio.opentime.RationalTime(frames, float(rate))
 
 
@@ -149,7 +155,13 @@ def production_yaml(text: str, sources: list[str]) -> str:
 class TimelineIds(argparse.Action):
     """`new --timeline ID ...`: keeps the ids and makes the command this module's."""
 
-    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         setattr(namespace, self.dest, values)
         namespace.run = run_new_timeline
 

@@ -371,7 +371,10 @@ BREAKDOWN = textwrap.dedent("""
     print(f"{'import builder.cli':58} {t_import * 1000:7.0f} ms")
     for label, secs in spent.items():
         print(f"{label:58} {secs * 1000:7.0f} ms  {secs / (total + t_import):6.1%}")
-    print(f"{'in-process total (import + changed_paths + check_archive)':58} {(total + t_import) * 1000:7.0f} ms")
+    print(
+        f"{'in-process total (import + changed_paths + check_archive)':58} "
+        f"{(total + t_import) * 1000:7.0f} ms"
+    )
 """)
 
 
@@ -411,9 +414,11 @@ def main() -> int:
         facts = build_archive(root, args.records)
         new_id, modified = make_branch(root, facts)
         print(
-            f"archive: {args.records} records (+1 on the branch), deepest lineage {facts['max_depth']}, "
-            f"{len(facts['chains'])} chains of {len(facts['chains'][0])}; branch adds {new_id}, modifies "
-            f"{modified}; built in {time.perf_counter() - t0:.1f} s at {root}"
+            f"archive: {args.records} records (+1 on the branch), "
+            f"deepest lineage {facts['max_depth']}, "
+            f"{len(facts['chains'])} chains of {len(facts['chains'][0])}; "
+            f"branch adds {new_id}, modifies {modified}; "
+            f"built in {time.perf_counter() - t0:.1f} s at {root}"
         )
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
 
@@ -437,13 +442,14 @@ def main() -> int:
         ]
         startup, loop = rows[0]["median"], rows[1]["median"]
         print(
-            f"{'command':42} {'median ms':>10} {'min ms':>8} {'runs':>4} {'× startup':>10} {'× yaml loop':>11} "
-            f"{'peak RSS MB':>11} {'exit':>4}"
+            f"{'command':42} {'median ms':>10} {'min ms':>8} {'runs':>4} "
+            f"{'× startup':>10} {'× yaml loop':>11} {'peak RSS MB':>11} {'exit':>4}"
         )
         for r in rows:
             print(
                 f"{r['label']:42} {r['median'] * 1000:10.0f} {r['min'] * 1000:8.0f} {r['runs']:4d} "
-                f"{r['median'] / startup:10.1f} {r['median'] / loop:11.2f} {r['rss'] / 1024:11.1f} {r['code']:4d}"
+                f"{r['median'] / startup:10.1f} {r['median'] / loop:11.2f} "
+                f"{r['rss'] / 1024:11.1f} {r['code']:4d}"
             )
         print()
         for r in rows[1:]:
@@ -468,7 +474,8 @@ def main() -> int:
 
         if args.breakdown:
             print(
-                "\nWhere one `check --changed` run spends its time (wall clock, in-process, no profiler):"
+                "\nWhere one `check --changed` run spends its time "
+                "(wall clock, in-process, no profiler):"
             )
             subprocess.run([str(PYTHON), "-c", BREAKDOWN, str(root)], cwd=root)
         if args.profile:

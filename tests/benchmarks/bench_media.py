@@ -2,9 +2,9 @@
 
 Builds a realistic archive in a temporary folder: 40 distinct real camera photographs from
 Debian's wallpaper packages (a mix of baseline and progressive JPEGs, 1.8 to 20 megapixels;
-downloaded once with `apt-get download` into a cache outside the repo, and unpacked in Python), a few videos and
-audio files made with ffmpeg's test sources, and a few texts. Then measures, each in a fresh
-subprocess of this script so that peak memory is per phase, on all cores:
+downloaded once with `apt-get download` into a cache outside the repo, and unpacked in Python),
+a few videos and audio files made with ffmpeg's test sources, and a few texts. Then measures,
+each in a fresh subprocess of this script so that peak memory is per phase, on all cores:
 
   floor      the same photos only decoded by Pillow at full size, over the same number of
              worker processes (a warmed-up pool: the floor is strict);
@@ -157,8 +157,9 @@ def _download(cache: Path, packages: list[str]) -> None:
         if not have:
             if not shutil.which("apt-get"):
                 raise NoPhotos(
-                    f"the photos come from Debian packages and apt-get is not here: put the .deb files of "
-                    f"{', '.join(packages)} (Debian bookworm) in {debs} and run again"
+                    "the photos come from Debian packages and apt-get is not here: "
+                    f"put the .deb files of {', '.join(packages)} (Debian bookworm) in {debs} "
+                    "and run again"
                 )
             print(f"downloading {pkg} into {debs} (once) ...", flush=True)
             got = _apt_download(pkg, debs)
@@ -169,7 +170,8 @@ def _download(cache: Path, packages: list[str]) -> None:
                 got = _apt_download(pkg, debs)
             if got.returncode != 0:
                 raise NoPhotos(
-                    f"`apt-get download {pkg}` failed: {' '.join(got.stderr.strip().splitlines()[-1:])} "
+                    f"`apt-get download {pkg}` failed: "
+                    f"{' '.join(got.stderr.strip().splitlines()[-1:])} "
                     "(run `apt-get update` as root first?)"
                 )
             have = sorted(debs.glob(f"{pkg}_*.deb"))
@@ -360,7 +362,8 @@ def _ffmpeg(ffmpeg: str, *args: str) -> None:
     subprocess.run([ffmpeg, "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
 
 
-# Audio and video from ffmpeg's test sources: (id, file, ffmpeg output arguments, needs a transcode?)
+# Audio and video from ffmpeg's test sources:
+# (id, file, ffmpeg output arguments, needs a transcode?)
 VIDEOS = (
     (
         "video-testcard-mp4",
@@ -523,7 +526,8 @@ def with_comment(data: bytes, note: str) -> bytes:
 
 
 def build_double(src: Path, dst: Path, facts: dict, photos: list[Path]) -> None:
-    """The archive again, plus every photo under a new id with different bytes (same decode cost)."""
+    """The archive again, plus every photo under a new id with different bytes
+    (same decode cost)."""
     shutil.copytree(src, dst)
     for rid, p in zip(facts["photos"], photos):
         data = (src / "records" / rid / "photo.jpg").read_bytes()
@@ -541,7 +545,7 @@ def showcase_check(root: Path) -> None:
         )
 
 
-# --- the phases (each in a fresh process) ----------------------------------------------------------
+# --- the phases (each in a fresh process) ---------------------------------------------------------
 
 
 class TreeRss:
@@ -713,7 +717,8 @@ def settings_line() -> str:
         if hasattr(images, name)
     )
     return (
-        f"WebP widths {list(s.widths)} q{s.webp_quality}, preview JPEG {s.preview_width} px q{s.jpeg_quality}"
+        f"WebP widths {list(s.widths)} q{s.webp_quality}, "
+        f"preview JPEG {s.preview_width} px q{s.jpeg_quality}"
         + (f"; images.py {knobs}" if knobs else "")
     )
 
@@ -793,17 +798,20 @@ def main() -> int:
         cams = sum(bool(f["camera"]) for f in facts)
         print(
             f"photos: {n} distinct JPEGs from {len(PACKAGES)} Debian packages ({prog} progressive, "
-            f"{n - prog} baseline; {min(mps):.1f}-{max(mps):.1f} MP, median {statistics.median(mps):.1f}, "
-            f"total {sum(mps):.0f} MP, {sum(f['bytes'] for f in facts) / 1e6:.0f} MB; {cams} with a camera "
+            f"{n - prog} baseline; {min(mps):.1f}-{max(mps):.1f} MP, "
+            f"median {statistics.median(mps):.1f}, total {sum(mps):.0f} MP, "
+            f"{sum(f['bytes'] for f in facts) / 1e6:.0f} MB; {cams} with a camera "
             f"model in EXIF) in {PHOTO_CACHE}"
         )
         print(
-            f"archive: {n} photos + {len(archive['others'])} others (texts, ffmpeg test-source audio/video); "
-            f"2N archive: {2 * n} photos; built and checked in {time.perf_counter() - t0:.1f} s at {tmp}"
+            f"archive: {n} photos + {len(archive['others'])} others "
+            "(texts, ffmpeg test-source audio/video); "
+            f"2N archive: {2 * n} photos; "
+            f"built and checked in {time.perf_counter() - t0:.1f} s at {tmp}"
         )
         print(
-            f"python {sys.version.split()[0]}, Pillow {pil_version()}, {os.cpu_count()} CPUs, {workers} workers, "
-            f"load average {os.getloadavg()[0]:.2f} before the runs"
+            f"python {sys.version.split()[0]}, Pillow {pil_version()}, {os.cpu_count()} CPUs, "
+            f"{workers} workers, load average {os.getloadavg()[0]:.2f} before the runs"
         )
         print(f"settings: {settings_line()}\n")
 
@@ -896,20 +904,22 @@ def main() -> int:
         print()
         print(
             f"  cold image build: {c0['derivatives']} derivatives from {c0['ran']} jobs, "
-            f"{c0['out_bytes'] / 1e6:.1f} MB written; load+plan {c0['plan'] * 1000:.0f} ms (not in the figures)"
+            f"{c0['out_bytes'] / 1e6:.1f} MB written; "
+            f"load+plan {c0['plan'] * 1000:.0f} ms (not in the figures)"
         )
         if "error" not in cold_all:
             print(
-                f"  whole archive: jobs by recipe {cold_all['by_recipe']}, {cold_all['derivatives']} derivatives, "
+                f"  whole archive: jobs by recipe {cold_all['by_recipe']}, "
+                f"{cold_all['derivatives']} derivatives, "
                 f"{cold_all['out_bytes'] / 1e6:.1f} MB; problems: {cold_all['n_problems']}"
             )
             for p in cold_all["problems"]:
                 print(f"    {p}")
         print(
-            "  peak tree RSS: the summed RSS of the phase process and all its descendants (forkserver, workers, "
-            "ffmpeg), sampled every 20 ms from /proc; shared pages count once per process, so it is an upper "
-            "bound. getrusage(RUSAGE_CHILDREN) cannot see the workers: they are the forkserver's children, "
-            "not ours"
+            "  peak tree RSS: the summed RSS of the phase process and all its descendants "
+            "(forkserver, workers, ffmpeg), sampled every 20 ms from /proc; shared pages count "
+            "once per process, so it is an upper bound. getrusage(RUSAGE_CHILDREN) cannot see "
+            "the workers: they are the forkserver's children, not ours"
         )
         print(
             f"  phase process itself (os.wait4 maxrss): N {mb(c0['rss_phase_kb'])} MB, "
@@ -929,7 +939,8 @@ def main() -> int:
                 "warm rebuild runs no media job",
                 all(w["ran"] == 0 for w in warms),
                 (
-                    f"ran {[w['ran'] for w in warms]}, reused {warms[0]['reused']} of {warms[0]['jobs']}, "
+                    f"ran {[w['ran'] for w in warms]}, "
+                    f"reused {warms[0]['reused']} of {warms[0]['jobs']}, "
                     f"{statistics.median(warm_ms):.0f} ms"
                 ),
             ),
@@ -965,7 +976,8 @@ def main() -> int:
             import pstats
 
             print(
-                f"\ncProfile of the {n} image jobs in-process (workers=1; top 15 by own time, then cumulative):"
+                f"\ncProfile of the {n} image jobs in-process "
+                "(workers=1; top 15 by own time, then cumulative):"
             )
             stats = pstats.Stats(str(prof))
             stats.strip_dirs().sort_stats("tottime").print_stats(15)

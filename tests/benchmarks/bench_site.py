@@ -1,4 +1,5 @@
-"""How long does a warm site build take, against plain `mkdocs build` of as many plain pages? (issue: 1.5x).
+"""How long does a warm site build take, against plain `mkdocs build` of as many plain pages?
+(issue: 1.5x).
 
 Builds synthetic archives of 250, 500 and 1,000 records (or `--records N ...`) with real small
 media: JPEG and PNG images drawn with Pillow, MP3/Ogg/FLAC/WAV audio and H.264 MP4/VP8 WebM
@@ -10,10 +11,10 @@ folder outside the repo (~/.cache/showcase-bench-site, or $SHOWCASE_BENCH_SITE_C
 N of one fixed sequence for each size, and all sizes share one media cache, warmed by an untimed
 first build. Then, for each size, it times warm builds as subprocesses, interleaved:
 
-  floor N     plain `mkdocs build` of a mkdocs-material project (kept in the cache) with N plain pages,
-              a heading and a paragraph each (plus a home and a contribute page), with the same
-              theme settings, Markdown extensions, `use_directory_urls` and search plugin as the
-              archive (all taken from the repository's mkdocs.yml at run time);
+  floor N     plain `mkdocs build` of a mkdocs-material project (kept in the cache) with N plain
+              pages, a heading and a paragraph each (plus a home and a contribute page), with the
+              same theme settings, Markdown extensions, `use_directory_urls` and search plugin as
+              the archive (all taken from the repository's mkdocs.yml at run time);
   floor P     the same with as many pages as the Showcase site really writes (P > N: people,
               tags, credits, lists, collaborations);
   showcase    `showcase build` of the archive (check, media cache lookups, then mkdocs);
@@ -33,10 +34,10 @@ of each command (os.wait4), the ratio to each floor, the time per record, and wh
 scales linearly (the marginal cost per record between sizes, on medians and on minimums: on a
 shared machine other load only adds time, so the minimums are steadier). The verdict against the
 1.5x target is the median of each round's own ratio of `showcase build` to floor N: the two run
-back to back, so the machine's drift between rounds cancels out. A timed `showcase build` that runs media jobs (the
-cache was invalidated meanwhile) is dropped and run again. With --profile it also times the
-phases of one build of the largest size in-process (check, media, plugin events, Markdown,
-templates, copying, the swap) and profiles one with cProfile.
+back to back, so the machine's drift between rounds cancels out. A timed `showcase build` that
+runs media jobs (the cache was invalidated meanwhile) is dropped and run again. With --profile it
+also times the phases of one build of the largest size in-process (check, media, plugin events,
+Markdown, templates, copying, the swap) and profiles one with cProfile.
 
     .venv/bin/python tests/benchmarks/bench_site.py                 # 250, 500, 1000 records
     .venv/bin/python tests/benchmarks/bench_site.py --records 2000  # one size
@@ -82,18 +83,18 @@ SITE_URL = "https://bench.example.org/"
 # --- the records, as data (prefix-stable: the first N records never depend on how many follow) ----
 
 FIRST = (
-    "ana alba bo cyrus dana eli farah gus hana ivo jun kai lea milo nia omar pia quin rosa sami tomas "
-    "uma vera wen xavi yara zeno"
+    "ana alba bo cyrus dana eli farah gus hana ivo jun kai lea milo nia omar pia quin rosa sami "
+    "tomas uma vera wen xavi yara zeno"
 ).split()
 LAST = "lima berg okafor tanaka novak silva moreau haddad kowalski reyes".split()
 WORDS = (
-    "night train river lantern harbor echo copper winter field glass orbit paper tide ember meadow signal "
-    "quiet thunder velvet chalk salt morning hollow ferry static moss cinder loom ash kite"
+    "night train river lantern harbor echo copper winter field glass orbit paper tide ember meadow "
+    "signal quiet thunder velvet chalk salt morning hollow ferry static moss cinder loom ash kite"
 ).split()
 TAGS = (
-    "field-recording ambient poem sketch loop collage portrait night city sea voice drums ink watercolor short "
-    "remix chime drone piano tape lofi zine typography photo film noise choir bass synth rain birds street "
-    "archive letter story map dream winter summer studio"
+    "field-recording ambient poem sketch loop collage portrait night city sea voice drums ink "
+    "watercolor short remix chime drone piano tape lofi zine typography photo film noise choir "
+    "bass synth rain birds street archive letter story map dream winter summer studio"
 ).split()
 ROLES = {
     "text": ("writer", "writer", "editor", "translator"),
@@ -309,7 +310,7 @@ def record_yaml(spec: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-# --- the media -------------------------------------------------------------------------------------
+# --- the media ------------------------------------------------------------------------------------
 
 
 def ffmpeg(*args: str) -> None:
@@ -451,7 +452,8 @@ def make_media(folder: Path, spec: dict) -> None:
     for name in (spec["captions"], spec["transcript"]):
         if name:
             cues = "\n".join(
-                f"00:00:{k:02d}.000 --> 00:00:{k + 1:02d}.000\n{rng.choice(WORDS)} {rng.choice(WORDS)}\n"
+                f"00:00:{k:02d}.000 --> 00:00:{k + 1:02d}.000\n"
+                f"{rng.choice(WORDS)} {rng.choice(WORDS)}\n"
                 for k in range(3)
             )
             (folder / name).write_text(f"WEBVTT\n\n{cues}", encoding="utf-8")
@@ -571,7 +573,8 @@ def make_archive(
                 f"---\nname: {display_name(handle)}\nlinks:\n  - https://example.org/{handle}\n"
                 + (f"avatar: {avatar}\n" if avatar else "")
                 + "---\n\n"
-                f"Works with {random.Random(k).choice(WORDS)} and {random.Random(k + 1).choice(WORDS)}. "
+                f"Works with {random.Random(k).choice(WORDS)} "
+                f"and {random.Random(k + 1).choice(WORDS)}. "
                 "Based somewhere *quiet*.\n"
             )
         stamp.write_text(json.dumps(want))
@@ -760,8 +763,9 @@ def measure_size(n: int, specs: list[dict], args: argparse.Namespace, settings: 
 def report(results: list[dict], runs: int) -> bool:
     print(f"\nmedian of {runs} warm builds each, interleaved; peak RSS of the process (os.wait4)")
     print(
-        f"{'records':>7} {'pages':>6}  {'command':26} {'median s':>9} {'min s':>7} {'ms/record':>9} "
-        f"{'x floor N':>9} {'x floor P':>9} {'peak RSS MB':>11} {'CPU s':>6} {'CPU x N':>7}"
+        f"{'records':>7} {'pages':>6}  {'command':26} {'median s':>9} {'min s':>7} "
+        f"{'ms/record':>9} {'x floor N':>9} {'x floor P':>9} {'peak RSS MB':>11} "
+        f"{'CPU s':>6} {'CPU x N':>7}"
     )
     met = True
     for res in results:
@@ -769,8 +773,10 @@ def report(results: list[dict], runs: int) -> bool:
         for label, row in rows.items():
             per = row["median"] / res["n"] * 1000
             print(
-                f"{res['n']:7d} {res['pages']:6d}  {label:26} {row['median']:9.2f} {row['min']:7.2f} {per:9.2f} "
-                f"{row['median'] / rows[fn]['median']:9.2f} {row['median'] / rows[fp]['median']:9.2f} "
+                f"{res['n']:7d} {res['pages']:6d}  {label:26} "
+                f"{row['median']:9.2f} {row['min']:7.2f} {per:9.2f} "
+                f"{row['median'] / rows[fn]['median']:9.2f} "
+                f"{row['median'] / rows[fp]['median']:9.2f} "
                 f"{row['rss'] / 1024:11.0f} {row['cpu']:6.2f} {row['cpu'] / rows[fn]['cpu']:7.2f}"
             )
         print()
@@ -784,17 +790,19 @@ def report(results: list[dict], runs: int) -> bool:
             f"{res['n']:5d} records: showcase build {sb['median']:.2f} s = {ratio:.2f}x floor N "
             f"({rows[fn]['median']:.2f} s), {sb['median'] / rows[fp]['median']:.2f}x floor P "
             f"({rows[fp]['median']:.2f} s); minimums {sb['min'] / rows[fn]['min']:.2f}x and "
-            f"{sb['min'] / rows[fp]['min']:.2f}x; CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x "
-            f"floor N's\n      median of the rounds' own ratios to floor N {res['paired']:.2f}x: "
+            f"{sb['min'] / rows[fp]['min']:.2f}x; "
+            f"CPU time {sb['cpu']:.2f} s = {sb['cpu'] / rows[fn]['cpu']:.2f}x floor N's\n"
+            f"      median of the rounds' own ratios to floor N {res['paired']:.2f}x: "
             f"{'MEETS' if ok else 'MISSES'} the {TARGET}x target"
         )
         for note in res["notes"]:
             print(f"  NOTE: {note}")
     if len(results) > 1:
         print(
-            "\nScaling: marginal seconds per 100 records between sizes (linear when they stay level), and a "
-            "least-squares line; on the medians, then on the minimums (other load only adds time, so on a "
-            "shared machine the minimum is the steadier figure)"
+            "\nScaling: marginal seconds per 100 records between sizes "
+            "(linear when they stay level), and a least-squares line; on the medians, "
+            "then on the minimums (other load only adds time, so on a shared machine "
+            "the minimum is the steadier figure)"
         )
         for stat in ("median", "min"):
             for name in ("showcase build", "mkdocs build (archive)", "floor N", "floor P"):
@@ -809,7 +817,8 @@ def report(results: list[dict], runs: int) -> bool:
                 print(
                     f"  {stat:6} {name:24} "
                     + "  ".join(f"{a}->{b}: {s:5.2f} s" for a, b, s in steps)
-                    + f"   fit {intercept:5.2f} s + {slope * 1000:5.2f} ms/record, worst deviation {worst:.1%}"
+                    + f"   fit {intercept:5.2f} s + {slope * 1000:5.2f} ms/record, "
+                    f"worst deviation {worst:.1%}"
                 )
         for stat in ("median", "min"):
             per = [
@@ -826,8 +835,8 @@ def report(results: list[dict], runs: int) -> bool:
                     else "sub-linear (fixed costs weigh on the small sizes)"
                 )
                 print(
-                    f"  showcase build ({stat}s): the marginal cost per record varies {max(per) / min(per):.2f}x "
-                    f"across sizes: {verdict} (linear when <= 1.3x)"
+                    f"  showcase build ({stat}s): the marginal cost per record varies "
+                    f"{max(per) / min(per):.2f}x across sizes: {verdict} (linear when <= 1.3x)"
                 )
     return met
 
@@ -872,7 +881,8 @@ BREAKDOWN = textwrap.dedent("""
                 spent[label] += time.perf_counter() - s
                 calls[label] += 1
         setattr(owner, name, wrapper)
-    PHASES = [  # (depth, label, owner, attribute): each line is part of the nearest shallower line above
+    # (depth, label, owner, attribute): each line is part of the nearest shallower line above
+    PHASES = [
         (0, "cli: check_archive (load records + rules)", cli, "check_archive"),
         (0, "cli: prepare (the check reused; media)", P, "prepare"),
         (1, "run_media (hash inputs, read manifests)", P, "run_media"),
@@ -892,7 +902,9 @@ BREAKDOWN = textwrap.dedent("""
     ]
     try:
         from builder.staging import StagedSite
-        PHASES.insert(-1, (1, "StagedSite.commit (swap in, remove the previous site)", StagedSite, "commit"))
+        PHASES.insert(
+            -1, (1, "StagedSite.commit (swap in, remove the previous site)", StagedSite, "commit")
+        )
     except ImportError:
         pass
     for _, label, owner, attr in PHASES:
@@ -933,8 +945,10 @@ BREAKDOWN = textwrap.dedent("""
         if calls[label]:  # a phase the builder no longer has (or not here) is left out
             line(label, spent.pop(label, 0.0), calls[label], depth)
     line(f"in-process total (exit {code})", total, 1)
-    for title, prefix in (("plugin events (each is part of a phase above)", "event "),
-                          ("templates rendered (part of _build_page / _build_theme_template)", "template ")):
+    for title, prefix in (
+        ("plugin events (each is part of a phase above)", "event "),
+        ("templates rendered (part of _build_page / _build_theme_template)", "template "),
+    ):
         print(title + ":")
         for label, secs in sorted(spent.items(), key=lambda kv: -kv[1]):
             if label.startswith(prefix) and secs >= 0.002:
@@ -949,8 +963,8 @@ def profile(n: int) -> None:
     out = Path(tempfile.mkdtemp(prefix="showcase-bench-site-"))
     try:
         print(
-            f"\nWhere one warm `showcase build` of {n} records spends its time (in-process, timed by "
-            "wrappers, no profiler; it replaces a site, as in the table):"
+            f"\nWhere one warm `showcase build` of {n} records spends its time "
+            "(in-process, timed by wrappers, no profiler; it replaces a site, as in the table):"
         )
         for site in ("site-a", "site-b"):  # the measured builds replace a site, as in the table
             run([str(SHOWCASE), "build", "--site-dir", str(out / site)], arch)
@@ -978,7 +992,8 @@ def profile(n: int) -> None:
                 break
             tail = "\n    ".join((done.stdout + done.stderr).strip().splitlines()[-4:])
             print(
-                f"  the profiled build failed{'; retrying in 60 s' if attempt < 3 else ''}:\n    {tail}"
+                f"  the profiled build failed{'; retrying in 60 s' if attempt < 3 else ''}:"
+                f"\n    {tail}"
             )
             if attempt == 3:
                 return
@@ -1063,10 +1078,13 @@ def main() -> int:
     print(
         f"archive of {len(big)}: "
         + ", ".join(f"{v} {k}" for k, v in kinds.items())
-        + f"; {sum(1 for s in big if s['kind'])} productions, {sum(1 for s in big if s['withdrawn'])} withdrawn, "
+        + f"; {sum(1 for s in big if s['kind'])} productions, "
+        f"{sum(1 for s in big if s['withdrawn'])} withdrawn, "
         f"{len({h for s in big for h, _, _ in s['contributors']})} contributors, "
-        f"{len({t for s in big for t in s['tags']})} tags, {sum(1 for s in big if s['sources'])} remixes "
-        f"(deepest lineage {max(s['depth'] for s in big)}), {sum(1 for s in big if s['collaboration'])} "
+        f"{len({t for s in big for t in s['tags']})} tags, "
+        f"{sum(1 for s in big if s['sources'])} remixes "
+        f"(deepest lineage {max(s['depth'] for s in big)}), "
+        f"{sum(1 for s in big if s['collaboration'])} "
         f"answers to {len(COLLABS)} collaborations"
     )
     print(
@@ -1074,7 +1092,8 @@ def main() -> int:
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     print(
-        f"theme {settings['theme'].get('name')} (features: {', '.join(settings['theme'].get('features', []))}), "
+        f"theme {settings['theme'].get('name')} "
+        f"(features: {', '.join(settings['theme'].get('features', []))}), "
         f"use_directory_urls: {settings['use_directory_urls']}\n",
         flush=True,
     )
@@ -1086,7 +1105,8 @@ def main() -> int:
     elapsed, code, _, text, _ = run([str(SHOWCASE), "check"], CACHE / f"archive-{sizes[-1]}")
     if code != 0:
         print(
-            f"`showcase check` finds problems in the synthetic archive (exit {code}):\n{text[-3000:]}",
+            f"`showcase check` finds problems in the synthetic archive (exit {code}):\n"
+            f"{text[-3000:]}",
             file=sys.stderr,
         )
         return 1

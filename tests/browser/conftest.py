@@ -230,7 +230,8 @@ _OVERFLOW_JS = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
     if (r.width > 0 && r.right > screenWidth + 1
-        && !(el.parentElement && el.parentElement.getBoundingClientRect().right > screenWidth + 1)) {
+        && !(el.parentElement
+             && el.parentElement.getBoundingClientRect().right > screenWidth + 1)) {
       outermost.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
         + (typeof el.className === 'string' && el.className.trim()
            ? '.' + el.className.trim().split(/\\s+/).join('.') : '')

@@ -39,7 +39,8 @@ def test_images_load_and_tree_links_navigate(page, served_demo):
     thumbs = page.locator(".sc-lineage img.sc-thumb")
     assert thumbs.count() >= 5
     assert page.evaluate(
-        "[...document.querySelectorAll('.sc-lineage img')].every(i => i.complete && i.naturalWidth > 0)"
+        "[...document.querySelectorAll('.sc-lineage img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
     )
     page.locator(".sc-lineage a", has_text="Coffee cup at Pikolo Espresso Bar").first.click()
     page.wait_for_url("**/records/coffee-cup/index.html")

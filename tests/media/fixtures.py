@@ -99,11 +99,10 @@ def personal_tags(info: dict[str, Any]) -> dict[str, str]:
     }
     for s in info["streams"]:
         for k, v in (s.get("tags") or {}).items():
-            if k == "encoder" and v.split()[0] in (
-                "Lavf",
-                "Lavc",
-            ):  # the MP3 Info header's unversioned
-                continue  # encoder field ("Lavf lame" under -fflags +bitexact): nothing about the work
+            # The MP3 Info header's unversioned encoder field ("Lavf lame" under
+            # -fflags +bitexact): nothing about the work.
+            if k == "encoder" and v.split()[0] in ("Lavf", "Lavc"):
+                continue
             if k not in DEFAULT_STREAM_TAGS:
                 found[f"{s['index']}:{k}"] = v
             elif k == "handler_name" and v not in (

@@ -61,8 +61,10 @@ def private_jpeg() -> bytes:
     gps = exif.get_ifd(0x8825)
     gps.update({1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)})
     xmp = (
-        b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
-        b"<rdf:Description xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:CreatorTool='Secret'/></rdf:RDF></x:xmpmeta>"
+        b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
+        b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        b"<rdf:Description xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:CreatorTool='Secret'/>"
+        b"</rdf:RDF></x:xmpmeta>"
     )
     data = _save(
         photo(), "JPEG", quality=90, exif=exif.tobytes(), xmp=xmp, comment=b"secret comment"

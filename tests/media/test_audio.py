@@ -1,4 +1,5 @@
-"""The audio recipe on real files made by ffmpeg: MP3 for podcasts, waveforms, clean originals, visuals."""
+"""The audio recipe on real files made by ffmpeg: MP3 for podcasts, waveforms, clean originals,
+visuals."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def assert_outputs_match(info: MediaInfo, out: Path) -> None:
         assert d.bytes == os.path.getsize(out / d.file) > 0
 
 
-# --- MP3 for podcasts ------------------------------------------------------------------------------
+# --- MP3 for podcasts -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("ext", ["wav", "flac", "ogg", "opus"])
@@ -122,7 +123,7 @@ def test_originals_keep_their_container_and_lose_their_tags(media: MediaFiles, t
     )
 
 
-# --- the waveform ------------------------------------------------------------------------------------
+# --- the waveform ---------------------------------------------------------------------------------
 
 
 def test_the_waveform_is_one_themeable_path_of_600_bars(media: MediaFiles, tmp_path):
@@ -171,7 +172,7 @@ def test_waveform_svg_bars_stay_inside_the_box():
     assert path.get("d") == "M0 99h1v2h-1zM2 50h1v100h-1zM4 0h1v200h-1z"
 
 
-# --- the visual ----------------------------------------------------------------------------------------
+# --- the visual -----------------------------------------------------------------------------------
 
 
 def test_cover_art_becomes_the_visual(media: MediaFiles, tmp_path):
@@ -210,7 +211,7 @@ def test_an_oversized_cover_is_refused_before_decoding(media: MediaFiles, tmp_pa
     assert os.listdir(tmp_path / "b" / "out") == []
 
 
-# --- what fails ------------------------------------------------------------------------------------------
+# --- what fails -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

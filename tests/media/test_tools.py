@@ -206,7 +206,7 @@ def test_budget_runs_out():
         budget.left()
 
 
-# --- hostile input ---------------------------------------------------------------------------------
+# --- hostile input --------------------------------------------------------------------------------
 
 
 def test_inputs_are_forced_to_our_demuxer_and_the_file_protocol(tmp_path):

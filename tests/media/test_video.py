@@ -1,4 +1,5 @@
-"""The video recipe on real files made by ffmpeg: posters, web MP4s, clean originals, hostile input."""
+"""The video recipe on real files made by ffmpeg: posters, web MP4s, clean originals, hostile
+input."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from builder.core.media_plan import MediaJob, MediaSettings
-from builder.media.results import MediaError, MediaInfo
 from builder.media import video
+from builder.media.results import MediaError, MediaInfo
 from builder.media.video import (
     VideoProbe,
     choose_poster,
@@ -173,7 +174,7 @@ def test_a_poster_image_is_used_when_the_record_names_one(media: MediaFiles, tmp
     assert r > 150 and g < 80 and b < 80
 
 
-# --- what fails, and leaves nothing behind ----------------------------------------------------------
+# --- what fails, and leaves nothing behind --------------------------------------------------------
 
 
 def test_an_empty_file_fails_cleanly(media: MediaFiles, tmp_path):
@@ -220,7 +221,7 @@ def test_the_time_limit_fails_the_job_cleanly(media: MediaFiles, tmp_path):
     assert os.listdir(tmp_path / "out") == []
 
 
-# --- the decisions, as pure functions ----------------------------------------------------------------
+# --- the decisions, as pure functions -------------------------------------------------------------
 
 
 def _probe(codec="h264", pix_fmt="yuv420p", audio="aac", w=1920, h=1080) -> VideoProbe:

@@ -1,4 +1,5 @@
-"""Theme templates are compiled once per user and kept out of the archive (builder/site/compiled.py)."""
+"""Theme templates are compiled once per user and kept out of the archive
+(builder/site/compiled.py)."""
 
 from __future__ import annotations
 

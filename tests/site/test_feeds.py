@@ -1,4 +1,5 @@
-"""The plain RSS feeds: parsed back with feedparser, deterministic, stable GUIDs, inert record text."""
+"""The plain RSS feeds: parsed back with feedparser, deterministic, stable GUIDs, inert record
+text."""
 
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def test_channel_and_items_carry_absolute_links_dates_credits_and_tags(root):
     channel = parse(out["feed.xml"])
     assert channel.feed.link == SITE
     assert channel.feed.language == "en"
-    assert [(l.rel, l.href) for l in channel.feed.links if l.rel == "self"] == [
+    assert [(link.rel, link.href) for link in channel.feed.links if link.rel == "self"] == [
         ("self", SITE + "feed.xml")
     ]
     assert (

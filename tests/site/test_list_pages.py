@@ -12,8 +12,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from tests.site.helpers import page
 from tests.conftest import FIXTURES, run_showcase
+from tests.site.helpers import page
 
 CONTENT = "//div[contains(@class,'sc-list')]"
 
@@ -47,7 +47,7 @@ def archive(tmp_path_factory) -> Path:
           - harbour-bells
           - {title: Foghorn, author: Dee Jones, url: "https://example.org/foghorn", license: CC-BY-4.0}
         tags: [night, harbour]
-        """)
+        """)  # noqa: E501 - a record.yaml as written, one outside source per line
     )
     gone = root / "records" / "old-mix"
     gone.mkdir()

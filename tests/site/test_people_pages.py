@@ -10,8 +10,8 @@ import lxml.html
 import pytest
 from PIL import Image
 
-from tests.site.helpers import page
 from tests.conftest import FIXTURES, run_showcase
+from tests.site.helpers import page
 
 PAGES = (
     "people/ana",

@@ -275,7 +275,8 @@ def test_artwork_is_square_jpeg_between_1400_and_3000_px(site, feed):
         with Image.open(local(site, url)) as img:
             assert img.format == "JPEG" and img.mode == "RGB"
             assert img.width == img.height and 1400 <= img.width <= 3000, (url, img.size)
-    # The film's 600x400 poster, centred and scaled up to the minimum; the cover (1600x1400) cropped.
+    # The film's 600x400 poster, centred and scaled up to the minimum; the cover (1600x1400)
+    # cropped.
     with Image.open(local(site, urls[1])) as film:
         assert film.size == (1400, 1400)
         assert film.getpixel((700, 700))[0] > 150  # the poster's red, not a card
@@ -366,7 +367,8 @@ def test_descriptions_fit_apples_limit(feed):
 def test_the_home_page_advertises_the_podcast(site):
     head = lxml.html.fromstring((site / "index.html").read_text())
     assert head.xpath(
-        "//link[@rel='alternate' and @type='application/rss+xml' and contains(@href, 'podcast.xml')]"
+        "//link[@rel='alternate' and @type='application/rss+xml'"
+        " and contains(@href, 'podcast.xml')]"
     )
 
 
@@ -528,7 +530,8 @@ BAD_SETTINGS = [
 
 
 def with_feeds(text: str, settings: str) -> str:
-    """mkdocs.yml's text with `settings` ("key: value" lines) in its feeds block, replacing those keys."""
+    """mkdocs.yml's text with `settings` ("key: value" lines) in its feeds block, replacing those
+    keys."""
     for line in settings.splitlines():
         text = re.sub(rf"^        {re.escape(line.split(':')[0])}:.*\n", "", text, flags=re.M)
     return text.replace(
@@ -801,8 +804,8 @@ def test_extensions_write_apples_explicit_and_the_podcast_namespace():
     )
     assert "<podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid>" in xml
     assert (
-        '<podcast:person role="host" group="cast" href="https://example.org/a">A &amp; B</podcast:person>'
-        in xml
+        '<podcast:person role="host" group="cast" href="https://example.org/a">'
+        "A &amp; B</podcast:person>" in xml
     )
     assert "<podcast:license>CC0-1.0</podcast:license>" in xml
     assert (

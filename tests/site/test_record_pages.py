@@ -9,8 +9,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.site.helpers import page
 from tests.conftest import FIXTURES, run_showcase
+from tests.site.helpers import page
 
 
 @pytest.fixture(scope="module")

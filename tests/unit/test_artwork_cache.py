@@ -1,6 +1,7 @@
 """Podcast artwork from the content-addressed cache (builder/media/artwork_cache.py): drawn once,
 redrawn when an input changes or the entry is damaged, never trusted half-written. Real Pillow;
-drawing is counted by wrapping artwork.square_jpeg (every artwork, poster or card, is encoded there)."""
+drawing is counted by wrapping artwork.square_jpeg (every artwork, poster or card, is encoded
+there)."""
 
 from __future__ import annotations
 

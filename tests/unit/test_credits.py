@@ -1,9 +1,9 @@
 """Credits and lineage text from plain data."""
 
 import csv
-import json
 import datetime as dt
 import io
+import json
 
 from builder.core.credits import credits_of, render_csv, render_roll
 from builder.core.graph import RemixGraph

@@ -32,8 +32,11 @@ def problems(text):
 def test_a_valid_record_becomes_a_typed_record():
     rec, found = record(
         GOOD
-        + "tags: [sea, dawn]\nsources:\n  - nets\n  - {title: Sea, author: Bo, url: 'https://example.org/sea', license: CC-BY-SA-3.0}\n"
-        "explicit: false\nkind: production\n"
+        + (
+            "tags: [sea, dawn]\nsources:\n  - nets\n"
+            "  - {title: Sea, author: Bo, url: 'https://example.org/sea', license: CC-BY-SA-3.0}\n"
+            "explicit: false\nkind: production\n"
+        )
     )
     assert found == []
     assert rec.title == "Harbour at dawn" and rec.type == "image" and rec.kind == "production"
@@ -51,7 +54,10 @@ def test_title_no_stays_text():
 
 
 def test_every_problem_at_once_with_lines():
-    text = "titel: x\ntype: picture\nfile: a.jpg\ncontributors: ana\nlicense: CC-BY-4.0\ncreated: 2024-02-30\nexplicit: yes\n"
+    text = (
+        "titel: x\ntype: picture\nfile: a.jpg\ncontributors: ana\n"
+        "license: CC-BY-4.0\ncreated: 2024-02-30\nexplicit: yes\n"
+    )
     rec, found = record(text)
     assert rec is None
     got = [(p.code, p.line) for p in found]
@@ -109,9 +115,10 @@ def test_withdrawn_record_needs_no_file_and_keeps_lineage_fields():
 
 
 def test_bad_contributors_sources_and_tags():
-    text = (
-        GOOD
-        + "sources: [Not An Id, {title: X, author: Y, url: 'javascript:alert(1)', license: CC0-1.0}]\ntags: [Sea, ok]\n"
+    text = GOOD + (
+        "sources: [Not An Id, "
+        "{title: X, author: Y, url: 'javascript:alert(1)', license: CC0-1.0}]\n"
+        "tags: [Sea, ok]\n"
     )
     assert problems(text) == [("invalid-value", 9), ("invalid-value", 9), ("invalid-value", 10)]
     bad_handle = GOOD.replace("handle: ana", "handle: Ana Lima!")
