@@ -20,12 +20,8 @@ asks questions only when standard input is a terminal; every answer has a flag.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import re
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
@@ -38,18 +34,25 @@ from .core.record_yaml import (
     Draft,
     derive_id,
     handle_problem,
-    humanise,
     id_problem,
     license_menu,
     license_problem,
     media_file_name,
-    readback_problem,
     render_record_yaml,
     role_problem,
     text_problem,
 )
 from .errors import CommandError
 from .media.tools import ToolsError
+from .new_record import (
+    create_folder,
+    draft_from_flags,
+    exists_problem,
+    parse_created,
+    records_folder,
+    refuse_existing,
+    self_check,
+)
 
 ACCEPTED = (
     "JPEG, PNG, GIF, WebP images; MP3, M4A, WAV, FLAC, Ogg audio; "
@@ -126,28 +129,28 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run_new(args: argparse.Namespace, root: Path) -> int:
     """Probe, decide every field (flags, then questions), then write the folder in one rename."""
-    records = _records_folder(root)
+    records = records_folder(root)
     config, _ = read_config(root)  # a broken setting is check's to report; defaults apply here
-    created = _parse_created(args.created)
+    created = parse_created(args.created)
     source = probe_source(Path(args.file), config) if args.file else None
     kind = _record_type(args.type, source)
     prompter = Prompter() if sys.stdin.isatty() else None
-    draft = _draft_from_flags(args, kind, created, source, config)
+    draft = draft_from_flags(args, kind, created, source.stem if source else None, config)
     if prompter is None or args.id is not None:
-        _refuse_existing(records, draft.id)  # before any warning or question
+        refuse_existing(records, draft.id)  # before any warning or question
 
     gps = _gps_decision(args.gps, source, prompter)
     if prompter is not None:
         draft = _ask_missing(prompter, draft, args, source, config, records)
     record_id = draft.id
-    _refuse_existing(records, record_id)
+    refuse_existing(records, record_id)
 
     file_name = media_file_name(source.name, source.format, kind) if source else f"{record_id}.md"
     draft = replace(draft, file=file_name)
     text = render_record_yaml(draft, config.licenses)
-    _self_check(record_id, text)
+    self_check(record_id, text)
 
-    folder = _create(
+    folder = create_folder(
         records, record_id, lambda tmp: _fill_folder(tmp, draft, text, source, gps == "strip")
     )
     _report(root, folder, draft, source, gps, args.file)
@@ -237,68 +240,6 @@ def _a(kind: str) -> str:
 # --- what the record says ---------------------------------------------------------------------
 
 
-def _draft_from_flags(
-    args: argparse.Namespace,
-    kind: str,
-    created: dt.date,
-    source: Probed | None,
-    config: ArchiveConfig,
-) -> Draft:
-    """Every flag validated (a bad one stops here, exit 2) and the defaults derived."""
-    checks: list[tuple[str, str | None, Callable[[str], str | None]]] = [
-        ("--title", args.title, lambda v: text_problem("title", v)),
-        ("--alt", args.alt, lambda v: text_problem("alt", v)),
-        ("--name", args.name, lambda v: text_problem("name", v)),
-        ("--handle", args.handle, handle_problem),
-        ("--role", args.role, role_problem),
-        ("--license", args.license, lambda v: license_problem(v, config.licenses)),
-        ("--id", args.id, id_problem),
-    ]
-    for flag, value, check in checks:
-        why = check(value) if value is not None else None
-        if why:
-            raise CommandError(f"{flag} {value!r}: {why}")
-    if args.alt is not None and kind not in ("image", "video"):
-        raise CommandError(f"--alt is for images and videos, and this record's type is {kind}")
-    title = (
-        args.title.strip()
-        if args.title is not None
-        else (humanise(source.stem) if source else None)
-    )
-    if title is not None and text_problem("title", title):
-        title = None  # a file name that makes no usable title: the contributor gives one
-    return Draft(
-        id=args.id or derive_id(title, source.stem if source else None, kind, created),
-        type=kind,
-        file="",
-        created=created,
-        title=title,
-        license=args.license,
-        alt=args.alt.strip() if args.alt else None,
-        handle=args.handle,
-        role=args.role,
-        name=args.name.strip() if args.name else None,
-    )
-
-
-def _parse_created(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise CommandError(f"--created {value!r} is not a date YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--created {value} is a day that does not exist") from None
-
-
-def _self_check(record_id: str, text: str) -> None:
-    """The record must read back with no problem other than its FILL ME fields."""
-    why = readback_problem(record_id, text)
-    if why:
-        raise CommandError(why)  # a renderer bug: refused before anything is written
-
-
 # --- asking, in a terminal only ---------------------------------------------------------------
 
 
@@ -360,7 +301,7 @@ def _ask_missing(
             id=p.ask(
                 "Id (permanent: the address of its page)",
                 suggested,
-                lambda v: id_problem(v) or _exists_problem(records, v),
+                lambda v: id_problem(v) or exists_problem(records, v),
             ),
         )
     if args.license is None:
@@ -433,55 +374,7 @@ def _gps_decision(flag: str | None, source: Probed | None, prompter: Prompter | 
     return None
 
 
-# --- writing, all or nothing ------------------------------------------------------------------
-
-
-def _records_folder(root: Path) -> Path:
-    """records/ of an archive (made if the archive has none yet); never through a link."""
-    records = root / "records"
-    if not (root / "mkdocs.yml").is_file() and not records.is_dir():
-        raise CommandError(
-            f"{root} is not a Showcase archive (no mkdocs.yml or records/): "
-            "run this in the archive's folder, or give --root DIR"
-        )
-    if records.is_symlink():
-        raise CommandError("records/ is a symbolic link: refusing to write through it")
-    records.mkdir(exist_ok=True)
-    return records
-
-
-def _exists_problem(records: Path, record_id: str) -> str | None:
-    """Why `record_id` is taken: a folder (or anything) of that name, in any letter case."""
-    taken = [n for n in os.listdir(records) if n.casefold() == record_id.casefold()]
-    return f"records/{taken[0]} already exists: choose another id" if taken else None
-
-
-def _refuse_existing(records: Path, record_id: str) -> None:
-    why = _exists_problem(records, record_id)
-    if why:
-        raise CommandError(f"{why} (with --id); nothing was changed")
-
-
-def _create(records: Path, record_id: str, fill: Callable[[Path], None]) -> Path:
-    """records/<id>/ made complete in a hidden temporary folder, then renamed into place."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".new-{record_id}-", dir=records))
-    try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would make the record private
-        fill(tmp)
-        final = records / record_id
-        # rename() would replace an empty folder made since we looked: look again, last thing.
-        _refuse_existing(records, record_id)
-        os.rename(tmp, final)
-        return final
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+# --- writing ----------------------------------------------------------------------------------
 
 
 def _fill_folder(folder: Path, draft: Draft, text: str, source: Probed | None, strip: bool) -> None:

@@ -38,7 +38,7 @@ from builder.core.record_yaml import (
 from builder.core.schema import RECORD_ID, read_record
 from builder.core.yamltree import Scalar, parse_yaml
 from builder.errors import CommandError
-from builder.scaffold import _create
+from builder.new_record import create_folder
 from tests.archive_factory import _exif, make_archive
 from tests.conftest import SHOWCASE, run_showcase
 
@@ -694,5 +694,5 @@ def test_a_failed_fill_leaves_nothing(tmp_path):
         raise CommandError("boom")
 
     with pytest.raises(CommandError):
-        _create(records, "half-made", fill)
+        create_folder(records, "half-made", fill)
     assert list(records.iterdir()) == []

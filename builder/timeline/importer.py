@@ -34,7 +34,7 @@ from urllib.request import url2pathname
 from ..archive.load import load_archive
 from ..core.record_yaml import Draft, id_problem, readback_problem, render_record_yaml, text_problem
 from ..errors import CommandError
-from ..scaffold import _create, _records_folder, _refuse_existing
+from ..new_record import create_folder, records_folder, refuse_existing
 from .model import RATES, seconds
 
 if TYPE_CHECKING:
@@ -85,8 +85,8 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
         raise CommandError(f"--id {args.id!r}: {why}")
     if args.title is not None and (why := text_problem("title", args.title)):
         raise CommandError(f"--title: {why}")
-    records_dir = _records_folder(root)
-    _refuse_existing(records_dir, args.id)  # before any reading or hashing
+    records_dir = records_folder(root)
+    refuse_existing(records_dir, args.id)  # before any reading or hashing
     source = Path(args.file)
     timeline = read_timeline(source, _parse_rate(args.rate))
     clips = list(clip_refs(timeline, source.resolve().parent))
@@ -122,7 +122,7 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
         (folder / draft.file).write_text(otio_text, encoding="utf-8")
         (folder / "record.yaml").write_text(yaml_text, encoding="utf-8")
 
-    folder = _create(records_dir, args.id, fill)
+    folder = create_folder(records_dir, args.id, fill)
     print(created_report(folder.relative_to(root).as_posix(), draft, clips, matches, used))
     return 0
 

@@ -27,9 +27,19 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from ..archive.config import read_config
+from ..archive.load import load_archive
 from ..core.model import Archive
 from ..core.record_yaml import derive_id, render_record_yaml
 from ..errors import CommandError
+from ..new_record import (
+    create_folder,
+    draft_from_flags,
+    parse_created,
+    records_folder,
+    refuse_existing,
+    self_check,
+)
 
 if TYPE_CHECKING:
     import opentimelineio as otio
@@ -167,36 +177,25 @@ class TimelineIds(argparse.Action):
 
 
 def run_new_timeline(args: argparse.Namespace, root: Path) -> int:
-    from ..archive.config import read_config
-    from ..archive.load import load_archive
-    from ..scaffold import (
-        _create,
-        _draft_from_flags,
-        _parse_created,
-        _records_folder,
-        _refuse_existing,
-        _self_check,
-    )
-
     if args.file is not None or args.type is not None or args.gps is not None:
         raise CommandError(
             "--timeline takes record ids only: leave out FILE, --type and the GPS options"
         )
-    records = _records_folder(root)
+    records = records_folder(root)
     config, _ = read_config(root)
-    created = _parse_created(args.created)
+    created = parse_created(args.created)
     ids = list(dict.fromkeys(args.timeline))  # a record used twice is one source
     # The model only: the records used are measured below, the rest never read.
     archive = load_archive(root, inspect=lambda _: False).archive
     pieces = [_measure(root, archive, rid) for rid in args.timeline]
     kind = production_type(pieces)
-    draft = _draft_from_flags(replace_args(args, file=None), kind, created, None, config)
+    draft = draft_from_flags(replace_args(args, file=None), kind, created, None, config)
     if args.id is None:
         draft = replace(draft, id=derive_id(args.title, f"{ids[0]}-timeline", kind, created))
-    _refuse_existing(records, draft.id)
+    refuse_existing(records, draft.id)
     draft = replace(draft, file=f"{draft.id}.otio")
     text = production_yaml(render_record_yaml(draft, config.licenses), ids)
-    _self_check(draft.id, text)
+    self_check(draft.id, text)
     timeline = layout(pieces, draft.title or draft.id)
 
     def fill(folder: Path) -> None:
@@ -206,7 +205,7 @@ def run_new_timeline(args: argparse.Namespace, root: Path) -> int:
         (folder / draft.file).write_text(otio_text, encoding="utf-8")
         (folder / "record.yaml").write_text(text, encoding="utf-8")
 
-    folder = _create(records, draft.id, fill)
+    folder = create_folder(records, draft.id, fill)
     _report(root, folder, draft.file, pieces, timeline, draft.unfilled())
     return 0
 
