@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -56,6 +57,7 @@ from .tools import (
 from .video import grab_poster, read_video
 
 SEGMENT_SECONDS = 20  # a segment closes at the first clean cut after this long
+SEGMENT_WORKERS = 2  # segments encoded at once (_encode)
 TEXT_BYTES = 64 * 1024  # of a text record read for a card
 FIX = "check the timeline in your editor, or export it again"
 
@@ -498,15 +500,17 @@ def _render_video(
     total = round(edit.duration * edit.rate)
     tracks = [pieces(t, edit.rate) for t in edit.video_tracks()]
     longest = max(1, round(SEGMENT_SECONDS * edit.rate))
-    files = []
-    for k, (a, b) in enumerate(segments(cut_points(tracks, total), total, longest)):
-        files.append(_segment(work, [within(t, a, b) for t in tracks], b - a, k))
+    parts = [
+        _segment(work, [within(t, a, b) for t in tracks], b - a, k)
+        for k, (a, b) in enumerate(segments(cut_points(tracks, total), total, longest))
+    ]
     roll = job.param("roll") or []
     frames = total
     if edit.roll.enabled and roll:
         roll_n = max(1, round(edit.roll.seconds * edit.rate))
-        files.append(_roll_segment(work, roll, roll_n, len(files)))
+        parts.append(_roll_segment(work, roll, roll_n, len(parts)))
         frames += roll_n
+    files = _encode(work, parts)
     listing = work.tmp / "segments.ffconcat"
     listing.write_text("ffconcat version 1.0\n" + "".join(f"file {f.name}\n" for f in files))
     inputs = Inputs()
@@ -557,7 +561,31 @@ def _render_video(
     return made + save_visual(poster, out, settings)
 
 
-def _segment(work: Job, tracks: list[list[Piece]], frames: int, number: int) -> Path:
+@dataclass(frozen=True)
+class Part:
+    """One segment's ffmpeg run, prepared (its pictures drawn) and not yet run."""
+
+    args: list[str]
+    name: str  # the file it writes in the job's scratch folder
+    what: str  # for messages
+    seconds: Fraction
+
+
+def _encode(work: Job, parts: list[Part]) -> list[Path]:
+    """The parts encoded, SEGMENT_WORKERS at a time: one segment's filter graph (decoding,
+    scaling, zooming) keeps about one core busy, and the segments are independent files, so
+    two at once use the cores a plain encode uses. Each run is deterministic on its own and
+    keeps its own limits; memory is that of SEGMENT_WORKERS segments, whatever the length."""
+
+    def run(part: Part) -> Path:
+        _to_file(work, part.args, work.tmp, part.name, part.what, part.seconds)
+        return work.tmp / part.name
+
+    with ThreadPoolExecutor(max_workers=SEGMENT_WORKERS) as pool:
+        return list(pool.map(run, parts))
+
+
+def _segment(work: Job, tracks: list[list[Piece]], frames: int, number: int) -> Part:
     """Frames of the picture as one encoded file: the tracks bottom-up, each joined from its
     pieces, upper ones laid over the lower (transparent in their gaps)."""
     edit = work.edit
@@ -591,15 +619,9 @@ def _segment(work: Job, tracks: list[list[Piece]], frames: int, number: int) -> 
         "-f",
         "mp4",
     ]
-    _to_file(
-        work,
-        args,
-        work.tmp,
-        name,
-        f"rendering part {number + 1} of the timeline",
-        Fraction(frames) / edit.rate,
+    return Part(
+        args, name, f"rendering part {number + 1} of the timeline", Fraction(frames) / edit.rate
     )
-    return work.tmp / name
 
 
 def _track_graph(
@@ -691,7 +713,7 @@ def _expect(source: Source, clip: Clip, kind: str) -> None:
         )
 
 
-def _roll_segment(work: Job, lines: list, frames: int, number: int) -> Path:
+def _roll_segment(work: Job, lines: list, frames: int, number: int) -> Part:
     edit = work.edit
     image = draw_roll([(str(s), str(t)) for s, t in lines], edit.width, edit.height)
     path = work.tmp / "roll.rgb"
@@ -714,8 +736,7 @@ def _roll_segment(work: Job, lines: list, frames: int, number: int) -> Path:
         "-f",
         "mp4",
     ]
-    _to_file(work, args, work.tmp, name, "rendering the end credits", Fraction(frames) / edit.rate)
-    return work.tmp / name
+    return Part(args, name, "rendering the end credits", Fraction(frames) / edit.rate)
 
 
 def _video_codec(work: Job) -> list[str]:
