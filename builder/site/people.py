@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.credits import credits_of, role_rank
+from ..core.credits import role_rank
 from ..core.model import Archive, Record, newest_first
 from . import urls
+from .catalog import site_credits
 from .pages import GeneratedPage, SiteContext, safe_html
 from .views import RecordRef, names_by_handle, thumbnail
 
@@ -135,7 +136,7 @@ class _People:
                 [r for r in archive.records.values() if r.kind == "production"]
             )
             for prod in productions:
-                for p in credits_of(archive, self.ctx.graph, prod.id).people:
+                for p in site_credits(self.ctx, prod.id).people:
                     self._credits.setdefault(p.handle, []).append(
                         ProductionCredit(
                             **RecordRef.fields(prod),
