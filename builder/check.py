@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .archive.changes import Changes
+from .archive.identify import limits_of
 from .archive.load import Loaded, load_archive
 from .core.graph import RemixGraph
 from .core.problems import Problem
@@ -49,7 +50,11 @@ def run_rules(
         + check_references(archive, deleted)
         + check_cycles(archive, graph)
         + check_licenses(archive, graph, loaded.config.licenses)
-        + (check_timelines(root, archive, loaded.edits, timelines) if root is not None else [])
+        + (
+            check_timelines(root, archive, loaded.edits, limits_of(loaded.config), timelines)
+            if root is not None
+            else []
+        )
     )
 
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from .archive.config import ArchiveConfig, read_config
-from .archive.inspect import Finding, Limits, inspect_file
+from .archive.identify import limits_of
+from .archive.inspect import Finding, inspect_file
 from .archive.probe import bmff_info, image_has_location, read_bytes
 from .core import sniff
 from .core.record_yaml import (
@@ -187,7 +188,7 @@ def probe_source(path: Path, config: ArchiveConfig) -> Probed:
         raise CommandError(f"{shown}: no such file")
     if not real.is_file():
         raise CommandError(f"{shown} is not a regular file")
-    limits = Limits(config.max_file_size, config.max_pixels)
+    limits = limits_of(config)
     try:
         found = inspect_file(real, path.name, None, limits)
     except ToolsError:  # ffmpeg is optional for `new`: without it, audio and video are not decoded

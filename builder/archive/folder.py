@@ -12,7 +12,8 @@ from ..core.problems import Problem, problem
 from ..memo.renders import Renderer
 from ..memo.verdicts import FileVerdicts
 from .config import ArchiveConfig
-from .inspect import TEXT_LIMIT, Finding, Limits, decoded, inspect_file  # noqa: F401 - TEXT_LIMIT
+from .identify import limits_of
+from .inspect import Finding, decoded, inspect_file
 from .probe import case_twin, lstat_kind
 
 
@@ -113,7 +114,7 @@ def _check_named(
         "captions": "captions",
         "transcript": "transcript",
     }[field]
-    limits = Limits(config.max_file_size, config.max_pixels)
+    limits = limits_of(config)
     found = inspect_file(path, name, expected, limits, decode=False, field=field)
     if isinstance(found, Finding):
         if found.code == "missing-file":  # said from record.yaml's side, with the likeliest slip

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core import sniff
 from ..core.media_plan import MediaSettings
+from .config import ArchiveConfig
 from .probe import NotRegular, bmff_info, lstat_kind, read_bytes
 
 MB = 1024 * 1024
@@ -24,6 +25,11 @@ class Limits:
     max_file_size: int
     max_pixels: int
     media: MediaSettings = MediaSettings()  # the decoders' time and memory: the build's
+
+
+def limits_of(config: ArchiveConfig) -> Limits:
+    """The archive's limits (mkdocs.yml), as every inspection of its files applies them."""
+    return Limits(config.max_file_size, config.max_pixels)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..archive.config import read_config
+from ..archive.identify import limits_of
+from ..archive.inspect import Facts, Limits, inspect_file
 from ..archive.load import load_archive
 from ..core.model import Archive
 from ..core.record_yaml import derive_id, render_record_yaml
@@ -187,7 +189,8 @@ def run_new_timeline(args: argparse.Namespace, root: Path) -> int:
     ids = list(dict.fromkeys(args.timeline))  # a record used twice is one source
     # The model only: the records used are measured below, the rest never read.
     archive = load_archive(root, inspect=lambda _: False).archive
-    pieces = [_measure(root, archive, rid) for rid in args.timeline]
+    limits = limits_of(config)
+    pieces = [_measure(root, archive, rid, limits) for rid in args.timeline]
     kind = production_type(pieces)
     draft = draft_from_flags(replace_args(args, file=None), kind, created, None, config)
     if args.id is None:
@@ -214,7 +217,7 @@ def replace_args(args: argparse.Namespace, **changes) -> argparse.Namespace:  # 
     return argparse.Namespace(**{**vars(args), **changes})
 
 
-def _measure(root: Path, archive: Archive, record_id: str) -> Piece:
+def _measure(root: Path, archive: Archive, record_id: str, limits: Limits) -> Piece:
     """The record as a piece of the cut; refuses (exit 2) what no timeline can use."""
     record = archive.records.get(record_id)
     if record is None:
@@ -235,33 +238,24 @@ def _measure(root: Path, archive: Archive, record_id: str) -> Piece:
         )
     if record.type in ("image", "text"):
         return Piece(record_id, record.type, record.title)
-    duration, sound = _probe(root / record.folder / record.file, record_id, record.type)
+    duration, sound = _probe(root / record.folder / record.file, record_id, limits)
     if math.floor(duration * RATE) < 1:
         raise CommandError(f"record '{record_id}' is shorter than one frame; nothing was created")
     return Piece(record_id, record.type, record.title, duration, sound)
 
 
-def _probe(path: Path, record_id: str, kind: str) -> tuple[Fraction, bool]:
-    """(duration in seconds, has an audio stream): the duration exactly as `check` measures
-    it, so that a trim of the whole recording passes the check."""
-    from ..media import tools
-    from ..media.results import MediaError
-    from .measure import media_seconds
-
-    seconds, why = media_seconds(path)
+def _probe(path: Path, record_id: str, limits: Limits) -> tuple[Fraction, bool]:
+    """(duration in seconds, has an audio stream), from the inspection `check` runs: the
+    duration exactly as check measures it, so that a trim of the whole recording passes."""
+    found = inspect_file(path, path.name, None, limits)
+    seconds = found.duration if isinstance(found, Facts) else None
     if seconds is None or seconds <= 0:
+        why = found.message if not isinstance(found, Facts) else "no duration"
         raise CommandError(
             f"record '{record_id}': {path.name} cannot be measured "
-            f"({why or 'no duration'}): run `showcase check`; nothing was created"
+            f"({why}): run `showcase check`; nothing was created"
         )
-    if kind != "video":
-        return Fraction(str(seconds)), False
-    try:
-        data = tools.probe(path, tools.sniff_file(path).name, timeout=30, memory_mb=512)
-    except (MediaError, tools.ToolsError):
-        return Fraction(str(seconds)), False  # measured a moment ago: at worst, no sound track
-    sound = any(s.get("codec_type") == "audio" for s in data.get("streams", []))
-    return Fraction(str(seconds)), sound
+    return Fraction(str(seconds)), "audio" in found.streams
 
 
 def _report(
