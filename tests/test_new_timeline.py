@@ -17,6 +17,7 @@ import pytest
 from builder.media.tools import find_tools
 from tests.archive_factory import image_record, make_archive, text_record
 from tests.conftest import run_showcase
+from tests.media.fixtures import ffmpeg
 from tests.test_new import new, no_leftovers, snapshot
 
 FLAGS = (
@@ -29,10 +30,6 @@ FLAGS = (
     "--alt",
     "A short cut.",
 )
-
-
-def _ffmpeg(*args: str) -> None:
-    subprocess.run([find_tools().ffmpeg, "-v", "error", "-y", *args], check=True, timeout=60)
 
 
 def _record(root: Path, rid: str, kind: str, file: str, extra: str = "") -> Path:
@@ -67,7 +64,7 @@ def small_archive(root: Path) -> Path:
     text_record(root, "card")
     image_record(root, "photo")
     folder = _record(root, "clip", "video", "clip.mp4")
-    _ffmpeg(
+    ffmpeg(
         "-f",
         "lavfi",
         "-i",
@@ -86,7 +83,7 @@ def small_archive(root: Path) -> Path:
         str(folder / "clip.mp4"),
     )
     folder = _record(root, "mute", "video", "mute.mp4")
-    _ffmpeg(
+    ffmpeg(
         "-f",
         "lavfi",
         "-i",
@@ -98,7 +95,7 @@ def small_archive(root: Path) -> Path:
         str(folder / "mute.mp4"),
     )
     folder = _record(root, "tune", "audio", "tune.wav")
-    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:duration=1.7", str(folder / "tune.wav"))
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:duration=1.7", str(folder / "tune.wav"))
     _record(root, "gone", "text", "gone.md", "withdrawn:\n  date: 2024-06-01\n  reason: asked\n")
     (root / "records" / "gone" / "gone.md").write_text("# gone\n\ntext\n")
     return root

@@ -607,20 +607,8 @@ def _segment(work: Job, tracks: list[list[Piece]], frames: int, number: int) -> 
         graph.append(f"[{base}][{layer}]overlay=x=0:y=0:format=auto:eof_action=pass[o{k}]")
         base = f"o{k}"
     graph.append(f"[{base}]format=yuv420p,trim=end_frame={frames},{clock(edit.rate)}[vout]")
-    name = f"seg-{number:04d}.mp4"
-    args = [
-        *inputs.args,
-        "-filter_complex",
-        ";".join(graph),
-        "-map",
-        "[vout]",
-        "-an",
-        *_video_codec(work),
-        "-f",
-        "mp4",
-    ]
-    return Part(
-        args, name, f"rendering part {number + 1} of the timeline", Fraction(frames) / edit.rate
+    return _part(
+        work, inputs, graph, frames, number, f"rendering part {number + 1} of the timeline"
     )
 
 
@@ -725,19 +713,15 @@ def _roll_segment(work: Job, lines: list, frames: int, number: int) -> Part:
         scroll_filter(f"{index}:v:0", frames, edit.height, "scroll"),
         f"[scroll]format=yuv420p,setsar=1,trim=end_frame={frames},{clock(edit.rate)}[vout]",
     ]
-    name = f"seg-{number:04d}.mp4"
-    args = [
-        *inputs.args,
-        "-filter_complex",
-        ";".join(graph),
-        "-map",
-        "[vout]",
-        "-an",
-        *_video_codec(work),
-        "-f",
-        "mp4",
-    ]
-    return Part(args, name, "rendering the end credits", Fraction(frames) / edit.rate)
+    return _part(work, inputs, graph, frames, number, "rendering the end credits")
+
+
+def _part(work: Job, inputs: Inputs, graph: list[str], frames: int, number: int, what: str) -> Part:
+    """A segment's run: its graph's [vout] encoded as every segment is (they are joined as
+    they are), into seg-NNNN.mp4."""
+    args = [*inputs.args, "-filter_complex", ";".join(graph), "-map", "[vout]", "-an"]
+    args += [*_video_codec(work), "-f", "mp4"]
+    return Part(args, f"seg-{number:04d}.mp4", what, Fraction(frames) / work.edit.rate)
 
 
 def _video_codec(work: Job) -> list[str]:

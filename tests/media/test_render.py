@@ -36,6 +36,7 @@ from builder.media.results import MediaError
 from builder.media.runner import run_media
 from builder.media.tools import find_tools
 from builder.timeline.model import Clip, Dissolve, Edit, Gap, Roll, Track, Where, edit_to_json
+from tests.media.fixtures import ffmpeg
 
 pytestmark = pytest.mark.slow
 SETTINGS = MediaSettings(widths=(160,), preview_width=160)
@@ -50,14 +51,6 @@ ROLL = [
 
 
 # --- sources and jobs ---------------------------------------------------------------------------
-
-
-def ffmpeg(*args: str) -> None:
-    subprocess.run(
-        [find_tools().ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args],
-        check=True,
-        timeout=60,
-    )
 
 
 def ffprobe(path: Path, *args: str) -> dict:
