@@ -7,6 +7,11 @@ unchanged record is never redone and any change to a file, a setting or a tool i
 A result folder appears in one rename, manifest included: an interrupted build leaves
 at most a staging folder, which the next run sweeps away.
 
+The site publishes results as hard links (site/pages.py), so an edit made in place to a
+published file (an optimiser, a script appending a line) edits the entry too. The manifest
+therefore stamps each file's size and mtime when the entry is made, and an entry whose files
+no longer match is discarded on reuse, with one log line, and made again (lookup).
+
 Hashing every input on every build reads the whole archive, so the hashes are kept in
 <cache>/hashes.json keyed by each file's stat, as git's index does (FileHashes).
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -23,10 +29,13 @@ import time
 from pathlib import Path
 
 from ..core.media_plan import MediaJob
-from ..memo.store import is_stamped, save_stamped, stamp
+from ..memo.store import is_stamped, make_cache_folder, save_stamped, stamp
 from .results import MediaInfo
 
+log = logging.getLogger("mkdocs.plugins.showcase")
+
 MANIFEST = "manifest.json"
+STAMPS = "stamps"  # in the manifest: {file name: [size, mtime_ns]} of the entry's files
 HASHES = "hashes.json"
 STALE_STAGING_SECONDS = 3600
 
@@ -51,22 +60,37 @@ class MediaCache:
         return self.folder / key[:2] / key
 
     def lookup(self, key: str) -> MediaInfo | None:
+        """The entry's result, or None: missing, damaged, made before entries were stamped, or
+        changed since it was made (then discarded, and said so)."""
+        folder = self.path(key)
         try:
-            data = json.loads((self.path(key) / MANIFEST).read_text())
-            return MediaInfo.from_json(data)
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads((folder / MANIFEST).read_text())
+            info = MediaInfo.from_json(data)
+            changed = _changed_files(folder, info, data[STAMPS])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or damaged: redo the job
+        if changed:
+            # A warning, not info: `showcase build` prints no info lines, and this one says
+            # that something outside Showcase wrote into its cache.
+            log.warning(
+                f"media cache: {', '.join(changed)} of entry {key[:12]} changed after it was "
+                "made (a file of the site edited in place?): making it again"
+            )
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        return info
 
     def staging(self) -> Path:
-        self.staging_root.mkdir(parents=True, exist_ok=True)
+        make_cache_folder(self.staging_root)
         return Path(tempfile.mkdtemp(prefix="job-", dir=self.staging_root))
 
     def commit(self, staging: Path, key: str, info: MediaInfo) -> Path:
+        manifest = {**info.to_json(), STAMPS: _stamps(staging, info)}
         tmp = staging / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps(info.to_json(), sort_keys=True, indent=1))
+        tmp.write_text(json.dumps(manifest, sort_keys=True, indent=1))
         os.replace(tmp, staging / MANIFEST)
         final = self.path(key)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        make_cache_folder(final.parent)
         try:
             os.rename(staging, final)
         except OSError:
@@ -117,6 +141,32 @@ class FileHashes:
 
     def save(self) -> None:
         save_stamped(self.path, self.used, self.known)
+
+
+def _stamps(folder: Path, info: MediaInfo) -> dict[str, list[int]]:
+    """The size and mtime of each of the result's files, as made. Not the inode or ctime of
+    memo/store.py's stamps: each hard link into a site changes the ctime."""
+    stamps = {}
+    for d in info.derivatives:
+        st = os.stat(folder / d.file)
+        stamps[d.file] = [st.st_size, st.st_mtime_ns]
+    return stamps
+
+
+def _changed_files(folder: Path, info: MediaInfo, stamps: dict[str, list[int]]) -> list[str]:
+    """The entry's files whose size or mtime is no longer the stamped one, or that are gone.
+    KeyError when a file has no stamp (an entry made before stamps): it is then redone."""
+    changed = []
+    for name in dict.fromkeys(d.file for d in info.derivatives):
+        expected = stamps[name]
+        try:
+            st = os.stat(folder / name)
+        except FileNotFoundError:
+            changed.append(name)
+            continue
+        if [st.st_size, st.st_mtime_ns] != expected:
+            changed.append(name)
+    return changed
 
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
