@@ -56,7 +56,13 @@ def prepare(
     if not report.ok and not partial:
         return Prepared(report, loaded, None, renderer)
     broken = {p.record for p in report.problems}
-    plan = plan_media(loaded.archive, settings, loaded.config.max_pixels, loaded.edits)
+    plan = plan_media(
+        loaded.archive,
+        settings,
+        loaded.config.max_pixels,
+        loaded.edits,
+        max_jpeg_pixels=loaded.config.max_jpeg_pixels,
+    )
     jobs = [job for job in plan if job.record_id not in broken]
     media = run_media(root, jobs, cache_dir, settings, progress=progress)
     if media.problems:

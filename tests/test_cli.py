@@ -101,8 +101,9 @@ def test_github_annotations(tmp_path):
     )
     assert annotations[1] == (
         "::error file=records/gps-photo/record.yaml,line=3::location-metadata: 'photo.jpg' "
-        "carries GPS coordinates of where it was taken — strip them, for example "
-        "`exiftool -gps:all= FILE` or export without location"
+        "carries GPS coordinates of where it was taken — strip them: `showcase new FILE "
+        "--strip-gps` adds a copy without them, or `exiftool -gps:all= FILE`, or export "
+        "without location"
     )
     assert result.code == 1
 

@@ -1,7 +1,8 @@
 """The inspection's decode stage: decode what the build will decode, as the build decodes it.
 
-Images: a full decode under the pixel limit with the image recipe's own function
-(media/images.decode_image). Audio and video: ffprobe reduced as the recipes reduce it
+Images: a decode under the pixel limits with the image recipe's own function
+(media/images.decode_image): in full, or for a large sequential JPEG at the reduced scale
+the build decodes it at. Audio and video: ffprobe reduced as the recipes reduce it
 (media/video.read_video, media/audio.read_audio), a video frame over the pixel limit
 refused from ffprobe's stream size before any decoding, then the first DECODE_SECONDS of
 each stream the recipes use decoded by ffmpeg, with the build's time and memory limits
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..media.tools import Budget  # imported late at run time: tools imports this package
 
 # Bump when what the decode stage accepts changes in a way its source files do not show.
-INSPECTION_VERSION = "1"
+INSPECTION_VERSION = "2"  # 2: HEIC and AVIF decoded; large sequential JPEGs decoded reduced
 DECODE_SECONDS = 5  # of each audio and video stream: the poster, the waveform's start, the copy's
 
 
@@ -65,6 +66,10 @@ _KEPT = ("width", "height", "duration", "streams")
 
 def _decoder_version(fmt: Format) -> str:
     if fmt.kind == "image":
+        if fmt.name == "heic":
+            from importlib.metadata import version
+
+            return f"Pillow {PIL.__version__} pillow-heif {version('pillow-heif')}"
         return f"Pillow {PIL.__version__}"
     from ..media.tools import find_tools
 
@@ -72,12 +77,15 @@ def _decoder_version(fmt: Format) -> str:
 
 
 def decode_media(path: Path, name: str, facts: Facts, limits: Limits) -> Facts | Finding:
+    from ..media.images import TooManyPixels
     from ..media.results import MediaError
 
     try:
         if facts.format.kind == "image":
             return _decode_image(path, name, facts, limits)
         return _decode_stream(path, name, facts, limits)
+    except TooManyPixels as exc:  # what the header allowed, the decode would not reduce enough
+        return Finding("too-many-pixels", exc.message, exc.fix, facts.format)
     except MediaError as exc:
         return Finding("corrupt-media", exc.message, exc.fix, facts.format)
     except NotRegular as exc:
@@ -90,7 +98,7 @@ def _decode_image(path: Path, name: str, facts: Facts, limits: Limits) -> Facts:
     from ..media.images import decode_image
 
     data, _ = read_bytes(path, facts.size + 1)
-    image = decode_image(data, name, limits.max_pixels, limits.media)
+    image = decode_image(data, name, limits.max_pixels, limits.media, limits.max_jpeg_pixels)
     return with_decoded(facts, width=image.width, height=image.height)
 
 

@@ -82,7 +82,8 @@ def check_record_files(
             # and rendering it here is what keeps its render for the pages.
             out.extend(_check_named(folder, record, field, name, config, renderer))
             continue
-        context = f"{field} {record.type} {name} {config.max_file_size} {config.max_pixels}"
+        limits = f"{config.max_file_size} {config.max_pixels} {config.max_jpeg_pixels}"
+        context = f"{field} {record.type} {name} {limits}"
         out.extend(
             verdicts.check(
                 folder / name,
@@ -131,7 +132,8 @@ def _check_named(
         return bad(
             "location-metadata",
             f"{name!r} carries GPS coordinates of where it was taken",
-            "strip them, for example `exiftool -gps:all= FILE` or export without location",
+            "strip them: `showcase new FILE --strip-gps` adds a copy without them, or "
+            "`exiftool -gps:all= FILE`, or export without location",
         )
     if found.has_location:
         return bad(

@@ -23,13 +23,21 @@ MB = 1024 * 1024
 @dataclass(frozen=True)
 class Limits:
     max_file_size: int
-    max_pixels: int
+    max_pixels: int  # what must be decoded in full
     media: MediaSettings = MediaSettings()  # the decoders' time and memory: the build's
+    # A sequential JPEG, decoded at 1/2 to 1/8 scale (never less than max_pixels)
+    max_jpeg_pixels: int = ArchiveConfig.max_jpeg_pixels
+
+    def pixel_limit(self, fmt: sniff.Format, head: bytes) -> int:
+        """The header's limit for an image: a JPEG that decodes reduced may be larger."""
+        if fmt.name == "jpeg" and sniff.jpeg_reduces(head):
+            return max(self.max_pixels, self.max_jpeg_pixels)
+        return self.max_pixels
 
 
 def limits_of(config: ArchiveConfig) -> Limits:
     """The archive's limits (mkdocs.yml), as every inspection of its files applies them."""
-    return Limits(config.max_file_size, config.max_pixels)
+    return Limits(config.max_file_size, config.max_pixels, max_jpeg_pixels=config.max_jpeg_pixels)
 
 
 @dataclass(frozen=True)
@@ -105,12 +113,19 @@ def is_bmff(head: bytes) -> bool:
     return head[4:8] == b"ftyp" or head[4:8] in (b"moov", b"mdat", b"wide", b"free")
 
 
-def too_many_pixels(name: str, width: int, height: int, limit: int, fmt: sniff.Format) -> Finding:
+def too_many_pixels(
+    name: str,
+    width: int,
+    height: int,
+    limit: int,
+    fmt: sniff.Format,
+    fix: str = "scale it down (a long side of 4000 px is plenty for the web)",
+) -> Finding:
     return Finding(
         "too-many-pixels",
         f"{name!r} is {width}×{height} = {_pixels(width * height)}, "
         f"over the limit of {_pixels(limit)}",
-        "scale it down (a long side of 4000 px is plenty for the web)",
+        fix,
         fmt,
     )
 

@@ -15,10 +15,11 @@ what the build will decode, with the build's own functions and limits.
 
 from __future__ import annotations
 
+import mmap
 import os
 from pathlib import Path
 
-from ..core import sniff
+from ..core import heif, sniff
 from .identify import (
     MB,
     Facts,
@@ -32,6 +33,7 @@ from .identify import (
 from .probe import image_has_location, read_bytes
 
 TEXT_LIMIT = 2 * MB  # text, captions and transcripts are read whole
+_HEIF_METADATA_LIMIT = 8 * MB  # a HEIC's Exif and XMP items together (a phone's: < 100 KB)
 # What a file can be expected to be: a record's type, or what `poster`, `captions` and
 # `transcript` name. None: any record's main file (`showcase new` finds out which).
 EXPECTED = ("image", "audio", "video", "text", "captions", "transcript")
@@ -155,9 +157,14 @@ def _image(path: Path, name: str, found: Identified, limits: Limits) -> Facts | 
             fmt,
         )
     width, height = dims
-    if width * height > limits.max_pixels:
-        return too_many_pixels(name, width, height, limits.max_pixels, fmt)
-    located = image_has_location(path, found.head, limits.max_pixels)
+    limit = limits.pixel_limit(fmt, found.head)
+    if width * height > limit:
+        if fmt.name == "jpeg" and width * height <= max(limit, limits.max_jpeg_pixels):
+            # A progressive JPEG is decoded in full: a baseline one of this size would pass.
+            fix = "save it as a baseline (not progressive) JPEG, or scale it down"
+            return too_many_pixels(name, width, height, limit, fmt, fix)
+        return too_many_pixels(name, width, height, limit, fmt)
+    located = image_location(path, fmt, found.head, limit)
     if located is None:
         return Finding(
             "corrupt-media",
@@ -166,6 +173,46 @@ def _image(path: Path, name: str, found: Identified, limits: Limits) -> Facts | 
             fmt,
         )
     return Facts(fmt, found.size, width, height, has_location=located)
+
+
+def image_location(path: Path, fmt: sniff.Format, head: bytes, limit: int) -> bool | None:
+    """True when an image carries GPS coordinates (EXIF or XMP); None when unreadable.
+    Only metadata is read, never pixels."""
+    if fmt.name not in ("heic", "avif"):
+        return image_has_location(path, head, limit)
+    if b"GPSLatitude" in head or b"GPSLongitude" in head:  # XMP packets spell them out
+        return True
+    try:
+        # Mapped, not read: the Exif item may sit after megabytes of coded image.
+        with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            items = heif.metadata_items(buf)
+            if sum(n for i in items for _, n in i.extents) > _HEIF_METADATA_LIMIT:
+                return None  # more metadata than any camera writes: not read, refused
+            blocks = [(i.type, heif.item_bytes(buf, i)) for i in items]
+    except (OSError, ValueError):  # NotHeif is a ValueError, as is mapping an empty file
+        return None
+    return any(
+        _exif_has_gps(data) if kind == "Exif" else _xmp_has_gps(data) for kind, data in blocks
+    )
+
+
+def _exif_has_gps(item: bytes) -> bool:
+    """An Exif item: a 4-byte offset to the TIFF header, then the EXIF block."""
+    from PIL import Image  # only for the photos that need it
+
+    start = 4 + int.from_bytes(item[:4], "big")
+    try:
+        exif = Image.Exif()
+        exif.load(item[start:] if start < len(item) else b"")
+        gps = exif.get_ifd(0x8825)
+    except Exception:  # noqa: BLE001 - a broken EXIF block says nothing, as for a JPEG's
+        return False
+    # 1-4: latitude/longitude and their references; a lone GPSVersionID says nothing.
+    return any(tag in gps for tag in (1, 2, 3, 4))
+
+
+def _xmp_has_gps(packet: bytes) -> bool:
+    return b"GPSLatitude" in packet or b"GPSLongitude" in packet
 
 
 def _text(path: Path, name: str, found: Identified) -> Facts | Finding:

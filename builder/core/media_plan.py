@@ -98,9 +98,11 @@ def plan_media(
     settings: MediaSettings = MediaSettings(),
     max_pixels: int = 50_000_000,
     edits: Mapping[str, Edit] = MappingProxyType({}),
+    max_jpeg_pixels: int = 250_000_000,
 ) -> list[MediaJob]:
     """One job per published record (a withdrawn record's media is not published); a record
-    whose file is a timeline with its cut in `edits` (Loaded.edits) is rendered."""
+    whose file is a timeline with its cut in `edits` (Loaded.edits) is rendered. The pixel
+    limits are the archive's (ArchiveConfig), so that the build accepts what check accepts."""
     graph = RemixGraph.of(archive) if edits else None
     jobs = []
     for record in archive.records.values():
@@ -108,7 +110,7 @@ def plan_media(
         if edit is not None and graph is not None:
             job = _timeline_job(archive, graph, record, edit, settings, max_pixels)
         else:
-            job = _job(record, settings, max_pixels)
+            job = _job(record, settings, max_pixels, max_jpeg_pixels)
         if job is not None:
             jobs.append(job)
     return jobs
@@ -162,7 +164,9 @@ def _timeline_job(
     )
 
 
-def _job(record: Record, s: MediaSettings, max_pixels: int) -> MediaJob | None:
+def _job(
+    record: Record, s: MediaSettings, max_pixels: int, max_jpeg_pixels: int
+) -> MediaJob | None:
     if record.withdrawn is not None or record.file is None:
         return None
     if record.file.lower().endswith(".otio"):  # a timeline that could not be read: check says why
@@ -177,6 +181,8 @@ def _job(record: Record, s: MediaSettings, max_pixels: int) -> MediaJob | None:
         "jpeg_quality": s.jpeg_quality,
         "max_pixels": max_pixels,  # the archive's limit, so the build accepts what check accepts
     }
+    if record.type == "image":  # a sequential JPEG's limit (images.decode_image)
+        params["max_jpeg_pixels"] = max_jpeg_pixels
     if record.type in ("text", "audio"):
         # Cards show who made what: part of the output, so part of the cache key.
         params["title"] = record.title

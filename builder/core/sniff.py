@@ -11,6 +11,8 @@ import codecs
 import struct
 from dataclasses import dataclass
 
+from . import heif
+
 HEAD_BYTES = 1 << 20  # JPEG headers can carry large EXIF/ICC segments before the frame
 LFS_MAGIC = b"version https://git-lfs.github.com/spec/"
 OTIO_HEAD = 4096  # characters searched for "OTIO_SCHEMA" (OTIO writes it as the first key)
@@ -44,6 +46,9 @@ FORMATS = {
         _f("png", "PNG image", "image", (".png",), "image/png"),
         _f("gif", "GIF image", "image", (".gif",), "image/gif"),
         _f("webp", "WebP image", "image", (".webp",), "image/webp"),
+        # What phones write: HEIC (iPhone, many Androids) and AVIF, both HEIF containers.
+        _f("heic", "HEIC/HEIF image", "image", (".heic", ".heif", ".hif"), "image/heic"),
+        _f("avif", "AVIF image", "image", (".avif",), "image/avif"),
         _f("mp3", "MP3 audio", "audio", (".mp3",), "audio/mpeg"),
         _f("aac", "AAC audio", "audio", (".aac",), "audio/aac"),
         _f("m4a", "M4A audio", "audio", (".m4a", ".mp4"), "audio/mp4"),
@@ -60,8 +65,6 @@ FORMATS = {
         # A production's cut (builder/timeline/): the `file` of an audio or video record.
         _f("otio", "OpenTimelineIO timeline", "timeline", (".otio",), "application/json"),
         _f("svg", "SVG image", None, advice="export it as PNG (SVG can carry scripts)"),
-        _f("heic", "HEIC/HEIF image", None, advice="export it as JPEG"),
-        _f("avif", "AVIF image", None, advice="export it as JPEG, PNG or WebP"),
         _f("tiff", "TIFF image", None, advice="export it as JPEG or PNG"),
         _f("bmp", "BMP image", None, advice="export it as PNG"),
         _f("psd", "Photoshop document", None, advice="export it as JPEG or PNG"),
@@ -91,6 +94,8 @@ FORMATS = {
 
 _ISO_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B "}
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+_GENERIC_HEIF = {b"mif1", b"msf1"}  # a HEIF of any codec: the compatible brands say which
 _QT_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
 
 
@@ -128,7 +133,7 @@ def _binary_format(h: bytes, tracks: frozenset[str] | None) -> str | None:
     if h.startswith(b"\x1a\x45\xdf\xa3"):
         return "webm" if b"webm" in h[:64] else "mkv"
     if h[4:8] == b"ftyp":
-        return _iso_bmff(h[8:12], tracks)
+        return _iso_bmff(h[8:12], _compatible_brands(h), tracks)
     if h[4:8] in _QT_ATOMS and len(h) >= 8:
         return (
             "mov" if tracks is None or "vide" in tracks else ("m4a" if "soun" in tracks else "mov")
@@ -179,11 +184,19 @@ def _ogg(h: bytes) -> str:
     return "ogg-other"
 
 
-def _iso_bmff(brand: bytes, tracks: frozenset[str] | None) -> str:
+def _compatible_brands(h: bytes) -> set[bytes]:
+    size = int.from_bytes(h[:4], "big")
+    end = min(max(size, 16), len(h), 16 + 4 * 64)
+    return {h[i : i + 4] for i in range(16, end - 3, 4)}
+
+
+def _iso_bmff(brand: bytes, compatible: set[bytes], tracks: frozenset[str] | None) -> str:
+    """Photos by their major brand (heic, avif, or a generic mif1/msf1 whose compatible brands
+    say AVIF); everything else is a movie or audio, told apart by its tracks."""
+    if brand in _AVIF_BRANDS or (brand in _GENERIC_HEIF and compatible & _AVIF_BRANDS):
+        return "avif"
     if brand in _HEIF_BRANDS:
         return "heic"
-    if brand in (b"avif", b"avis"):
-        return "avif"
     if brand.startswith(b"3g"):
         return "3gp"
     if tracks:
@@ -237,6 +250,8 @@ def image_size(fmt: Format, head: bytes) -> tuple[int, int] | None:
             return _webp_size(head)
         if fmt.name == "jpeg":
             return _jpeg_size(head)
+        if fmt.name in ("heic", "avif"):
+            return heif.primary_size(head)
     except (struct.error, IndexError):  # a truncated header is unreadable, not a crash
         return None
     return None
@@ -263,6 +278,20 @@ _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 
 
 
 def _jpeg_size(h: bytes) -> tuple[int, int] | None:
+    frame = _jpeg_frame(h)
+    return frame[:2] if frame else None
+
+
+def jpeg_reduces(head: bytes) -> bool:
+    """Whether a JPEG decodes at 1/2 to 1/8 scale in memory of the reduced size: a
+    sequential (baseline) one. A progressive JPEG keeps every coefficient of the full
+    image until its last scan (108 MP: 330 MB for a 1/8 decode, 24 MB when sequential)."""
+    frame = _jpeg_frame(head)
+    return frame is not None and frame[2] in (0xC0, 0xC1)
+
+
+def _jpeg_frame(h: bytes) -> tuple[int, int, int] | None:
+    """(width, height, SOF marker) of a JPEG's frame header."""
     i = 2
     while i + 4 <= len(h):
         if h[i] != 0xFF:
@@ -277,7 +306,7 @@ def _jpeg_size(h: bytes) -> tuple[int, int] | None:
         length = struct.unpack(">H", h[i + 2 : i + 4])[0]
         if marker in _SOF:
             height, width = struct.unpack(">HH", h[i + 5 : i + 9])
-            return width, height
+            return width, height, marker
         if marker == 0xDA or length < 2:
             return None
         i += 2 + length

@@ -1,7 +1,9 @@
 """Pillow: responsive WebP, a preview JPEG and a metadata-free original for every image.
 
 `save_visual` turns a decoded, upright picture into the published visuals (also used
-for video posters, cover art and text cards); `make_image` is the image recipe.
+for video posters, cover art and text cards); `make_image` is the image recipe. HEIC is
+read by pillow-heif (libheif), AVIF by Pillow's own plugin; a HEIC also gets a full-size
+JPEG, because most browsers cannot show HEIC.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, JpegImagePlugin
 
+from ..core import heif, sniff
 from ..core.media_plan import MediaJob, MediaSettings
 from .results import Derivative, MediaError, MediaInfo
 
@@ -32,8 +35,17 @@ RESAMPLE = Image.Resampling.BILINEAR
 REDUCING_GAP: float | None = 2.0  # box-reduce large factors first, as thumbnail() does
 PREVIEW_BACKGROUND = (255, 255, 255)  # what transparency becomes in the preview JPEG
 MAX_PIXELS = 50_000_000  # the archive's default limit (builder/archive/config.py)
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
-_ACCEPTED = "a JPEG, PNG, GIF or WebP image"
+MAX_JPEG_PIXELS = 250_000_000  # a sequential JPEG decoded reduced (max_jpeg_megapixels)
+FULL_JPEG_QUALITY = 90  # the full-size JPEG of a HEIC: a download, not a thumbnail
+FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "HEIF": "image/heic",  # pillow-heif's name for HEIC/HEIF
+    "AVIF": "image/avif",
+}
+_ACCEPTED = "a JPEG, PNG, GIF or WebP image (nor a HEIC or AVIF photo)"
 
 
 def make_image(job: MediaJob, root: Path, out: Path, settings: MediaSettings) -> MediaInfo:
@@ -44,7 +56,8 @@ def make_image(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     if not data:
         raise MediaError(f"'{name}' is empty", "add the image file again")
     limit = int(job.param("max_pixels") or getattr(settings, "max_pixels", MAX_PIXELS))
-    image = decode_image(data, name, limit, settings)
+    jpeg_limit = int(job.param("max_jpeg_pixels") or MAX_JPEG_PIXELS)
+    image = decode_image(data, name, limit, settings, jpeg_limit)
     made = save_visual(image.picture, out, settings)
     taken = {d.file for d in made}
     original_name = name if name not in taken else f"original-{name}"
@@ -53,10 +66,24 @@ def make_image(job: MediaJob, root: Path, out: Path, settings: MediaSettings) ->
     original = Derivative(
         "original", original_name, FORMATS[image.format], image.width, image.height, size
     )
+    if image.format == "HEIF":
+        made.append(_full_jpeg(image.picture, out, Path(name).stem, taken | {original_name}))
     extra = {"animated": True, "frames": image.frames} if image.frames > 1 else {}
     return MediaInfo(
         derivatives=(original, *made), width=image.width, height=image.height, extra=extra
     )
+
+
+def _full_jpeg(picture: Image.Image, out: Path, stem: str, taken: set[str]) -> Derivative:
+    """The picture at full size as a JPEG (role "full"): what a browser shows of a HEIC."""
+    name = f"{stem}.jpg" if f"{stem}.jpg" not in taken else f"full-{stem}.jpg"
+    flat = _flatten(_rgb_or_rgba(picture))
+    size = _write(out, name, lambda f: flat.save(f, "JPEG", quality=FULL_JPEG_QUALITY))
+    return Derivative("full", name, "image/jpeg", flat.width, flat.height, size)
+
+
+class TooManyPixels(MediaError):
+    """The image is over the pixel limit (check reports it as too-many-pixels)."""
 
 
 @dataclass(frozen=True)
@@ -64,27 +91,37 @@ class Decoded:
     """An image decoded as the recipe publishes it."""
 
     picture: Image.Image  # the first frame, upright, in sRGB
-    format: str  # Pillow's name: JPEG, PNG, GIF or WEBP
+    format: str  # Pillow's name: JPEG, PNG, GIF, WEBP, HEIF or AVIF
     orientation: int  # its EXIF orientation, 1-8
     width: int  # upright
     height: int
     frames: int
 
 
-def decode_image(data: bytes, name: str, limit: int, settings: MediaSettings | None) -> Decoded:
+def decode_image(
+    data: bytes,
+    name: str,
+    limit: int,
+    settings: MediaSettings | None,
+    jpeg_limit: int | None = None,
+) -> Decoded:
     """Decode an image under the pixel limit `limit`, or raise MediaError: the image recipe's
     decode, the posters' (tools.open_poster) and the one `showcase check` runs
     (archive/decode.py), so that what check approves, the build can decode. With `settings`,
     a JPEG larger than the largest derivative is decoded at 1/2, 1/4 or 1/8 scale (every
-    coded byte is still read); without, at full size."""
+    coded byte is still read); without, at full size. `limit` bounds what is decoded in
+    full: with `settings`, a sequential JPEG may have up to `jpeg_limit` pixels as long as
+    its reduced decode is within `limit`. A multi-image HEIC gives its primary image."""
     with _decoding(name):
-        im = Image.open(io.BytesIO(data), formats=list(FORMATS))
+        im = _open(data)
         fmt = im.format
         stored_w, stored_h = im.size
-        if stored_w * stored_h > limit:
-            raise MediaError(
+        reduces = settings is not None and fmt == "JPEG" and sniff.jpeg_reduces(data)
+        allowed = max(limit, jpeg_limit or 0) if reduces else limit
+        if stored_w * stored_h > allowed:
+            raise TooManyPixels(
                 f"'{name}' has {stored_w}x{stored_h} pixels, over the limit of "
-                f"{limit / 1e6:g} megapixels",
+                f"{allowed / 1e6:g} megapixels",
                 "export it at a smaller size",
             )
         if fmt != "JPEG":
@@ -100,10 +137,40 @@ def decode_image(data: bytes, name: str, limit: int, settings: MediaSettings | N
             # Decode at 1/2, 1/4 or 1/8 scale straight from the DCT: the main speed lever.
             need = (largest, math.ceil(largest * height / width))
             im.draft("RGB", need[::-1] if turned else need)
+        if im.width * im.height > limit:  # what is left to decode in full, after any draft
+            reduced = (
+                f"reduced to {im.width}x{im.height}, " if im.size != (stored_w, stored_h) else ""
+            )
+            raise TooManyPixels(
+                f"'{name}' has {stored_w}x{stored_h} pixels, {reduced}over the limit of "
+                f"{limit / 1e6:g} megapixels for what is decoded in full (a JPEG is decoded "
+                "reduced when it is twice as wide as the largest derivative)",
+                "export it at a smaller size",
+            )
         im.load()
         icc = im.info.get("icc_profile")
         picture = _to_srgb(_upright(im, orientation), icc)
     return Decoded(picture, fmt, orientation, width, height, frames)
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open (not decode) an image of an accepted format. A JPEG is opened by its plugin
+    directly: Image.open's own bomb limit (Image.MAX_IMAGE_PIXELS, a process-wide setting)
+    would refuse what max_jpeg_megapixels allows; decode_image applies the archive's
+    limits before any pixel is decoded instead. A JPEG carrying more pictures (MPO: phones'
+    depth maps) opens as its first, the photo."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return JpegImagePlugin.JpegImageFile(io.BytesIO(data))
+    _with_heif()
+    return Image.open(io.BytesIO(data), formats=[f for f in FORMATS if f != "JPEG"])
+
+
+def _with_heif() -> None:
+    """Register pillow-heif's HEIC opener (idempotent), without the thumbnails, depth maps
+    and auxiliary images a phone's HEIC carries: only the primary image is published."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 
 @contextmanager
@@ -119,7 +186,7 @@ def _decoding(name: str) -> Iterator[None]:
         ) from None
     except Image.UnidentifiedImageError:
         raise MediaError(
-            f"'{name}' is not {_ACCEPTED}", "export it as JPEG, PNG, GIF or WebP"
+            f"'{name}' is not {_ACCEPTED}", "export it as JPEG, PNG, GIF, WebP, HEIC or AVIF"
         ) from None
     except MemoryError:
         raise MediaError(
@@ -165,7 +232,7 @@ def _upright(im: Image.Image, orientation: int) -> Image.Image:
 
 
 def _frame_count(im: Image.Image, data: bytes) -> int:
-    if not getattr(im, "is_animated", False):
+    if not getattr(im, "is_animated", False) or im.format == "HEIF":  # a burst is not a movie
         return 1
     if im.format == "GIF":  # Pillow counts GIF frames by decoding them all: walk the blocks
         try:
@@ -231,6 +298,8 @@ def _metadata_free(data: bytes, fmt: str, orientation: int, name: str) -> bytes:
     try:
         if fmt == "JPEG":
             return strip_jpeg(data, orientation)
+        if fmt in ("HEIF", "AVIF"):  # their orientation is a property (irot), not in EXIF
+            return strip_heif(data)
         if orientation == 1 or fmt == "GIF":  # GIF has no EXIF orientation
             if fmt == "PNG":
                 return strip_png(data)
@@ -238,7 +307,7 @@ def _metadata_free(data: bytes, fmt: str, orientation: int, name: str) -> bytes:
                 return strip_webp(data)
             if fmt == "GIF":
                 return _strip_gif(data)[0]
-    except _Malformed:
+    except (_Malformed, heif.NotHeif):
         pass
     with _decoding(name):
         return _reencode(data, fmt)
@@ -247,11 +316,15 @@ def _metadata_free(data: bytes, fmt: str, orientation: int, name: str) -> bytes:
 def _reencode(data: bytes, fmt: str) -> bytes:
     """A full-size, upright, metadata-free re-encoding (odd files, or PNG/WebP with an
     EXIF orientation that would otherwise be lost)."""
+    if fmt == "HEIF":
+        _with_heif()
     im = Image.open(io.BytesIO(data), formats=[fmt])
     orientation = _orientation(im)
     icc = im.info.get("icc_profile")
     im.load()
     im = _upright(im, orientation)
+    if fmt in ("HEIF", "AVIF"):  # a copy: pillow-heif writes the EXIF the decoder cached
+        im = im.copy()
     im.info = {}
     buf = io.BytesIO()
     if fmt == "JPEG":
@@ -261,6 +334,8 @@ def _reencode(data: bytes, fmt: str) -> bytes:
         im.save(buf, "PNG", icc_profile=icc)
     elif fmt == "WEBP":
         im.save(buf, "WEBP", lossless=True, icc_profile=icc or "")
+    elif fmt in ("HEIF", "AVIF"):  # lossy codecs only: a high quality, no EXIF or XMP
+        im.save(buf, fmt, quality=90, **({"icc_profile": icc} if icc else {}))
     else:
         im.save(buf, "GIF")
     return buf.getvalue()
@@ -328,6 +403,13 @@ def _orientation_app1(orientation: int) -> bytes:
     tiff += struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack(">I", 0)
     body = b"Exif\0\0" + tiff
     return b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def strip_heif(data: bytes) -> bytes:
+    """A HEIC or AVIF without Exif or XMP: those items are blanked in place
+    (core/heif.py), the coded image and its orientation (irot, imir) kept byte for byte.
+    Raises heif.NotHeif for a container it cannot read."""
+    return heif.blank_metadata(data)
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

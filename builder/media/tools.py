@@ -544,7 +544,7 @@ def open_poster(path: Path, max_pixels: int | None = None) -> Image.Image:
     (Image.MAX_IMAGE_PIXELS), checked from the header before any pixel is decoded: the
     decode of the image recipe (images.decode_image), which `showcase check` runs too.
 
-    Only JPEG, PNG, GIF and WebP are decoded (what records may hold). A corrupt,
+    Only JPEG, PNG, GIF, WebP, HEIC and AVIF are decoded (what records may hold). A corrupt,
     truncated or oversized image is a MediaError for the record.
     """
     from .images import decode_image  # Pillow's codecs: only for the jobs that need them

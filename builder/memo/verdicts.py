@@ -35,6 +35,8 @@ _CHECK_MODULES = (
     "archive/probe.py",
     "archive/config.py",
     "core/sniff.py",
+    "core/heif.py",
+    "archive/identify.py",
     "core/markup.py",
     "core/names.py",
     "archive/inspect.py",

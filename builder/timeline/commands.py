@@ -115,7 +115,13 @@ def _render(root: Path, cache: Path, loaded: Loaded, record_id: str, out: str | 
     from ..media.tools import ToolsError
 
     settings = MediaSettings()
-    plan = plan_media(loaded.archive, settings, loaded.config.max_pixels, loaded.edits)
+    plan = plan_media(
+        loaded.archive,
+        settings,
+        loaded.config.max_pixels,
+        loaded.edits,
+        max_jpeg_pixels=loaded.config.max_jpeg_pixels,
+    )
     jobs = [job for job in plan if job.record_id == record_id]
     try:
         media = run_media(root, jobs, cache, settings)

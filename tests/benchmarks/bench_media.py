@@ -17,6 +17,12 @@ each in a fresh subprocess of this script so that peak memory is per phase, on a
 
     .venv/bin/python tests/benchmarks/bench_media.py [--runs N] [--workers N] [--profile] [--keep]
 
+With --phones (issue 16), instead: the peak memory and time of the image recipe (what
+`showcase build` does per photo) and of check's decode stage on a 108 MP (12000x9000)
+baseline JPEG, against a 12 MP one and the largest image the strict limit admits decoded in
+full (a 50 MP progressive JPEG), each made here and measured in a fresh process
+(resource.getrusage maxrss), in the same run.
+
 Not collected by pytest (its name is bench_*.py). See tests/benchmarks/README.md.
 """
 
@@ -702,6 +708,100 @@ def run_phase(
     return result
 
 
+# --- phones (issue 16): a 108 MP JPEG against a 12 MP one --------------------------------------
+
+PHONE_PHOTOS = (  # name, size, progressive: what each stands for
+    ("12mp.jpg", (4000, 3000), False),  # a phone's usual photo
+    ("108mp.jpg", (12000, 9000), False),  # a large-sensor phone's: over the strict limit
+    ("50mp-progressive.jpg", (8160, 6120), True),  # the most the strict limit decodes in full
+)
+
+
+def make_phone_photo(path: Path, size: tuple[int, int], progressive: bool) -> None:
+    """A photo-like JPEG: smooth noise (detail at several scales, unlike a flat colour that
+    decodes unrealistically fast) over colour gradients."""
+    from PIL import Image
+
+    w, h = size
+    detail = Image.effect_noise((w // 6, h // 6), 70).resize(size, Image.Resampling.BICUBIC)
+    ramp = Image.linear_gradient("L").resize(size)
+    im = Image.merge("RGB", (detail, ramp, ramp.transpose(Image.Transpose.ROTATE_90).resize(size)))
+    im.save(path, quality=88, progressive=progressive, optimize=progressive)
+
+
+def phase_phone(args: argparse.Namespace) -> dict:
+    """One photo through the image recipe ("build") or check's decode stage ("check")."""
+    from builder.archive.decode import decode_media
+    from builder.archive.identify import Facts, Limits
+    from builder.core import sniff
+    from builder.core.media_plan import MediaJob, MediaSettings
+    from builder.media.images import make_image
+
+    path = Path(args.root)
+    limits = Limits(1 << 40, 50_000_000, max_jpeg_pixels=250_000_000)
+    settings = MediaSettings()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Python, Pillow, builder
+    start = time.perf_counter()
+    if args.images_only:  # check: the decode stage, without the verdict memo
+        facts = Facts(sniff.FORMATS["jpeg"], path.stat().st_size)
+        found = decode_media(path, path.name, facts, limits)
+        ok = isinstance(found, Facts)
+    else:
+        params = (("max_jpeg_pixels", limits.max_jpeg_pixels), ("max_pixels", limits.max_pixels))
+        job = MediaJob("phone", "image", (path.name,), params)
+        info = make_image(job, path.parent, Path(args.cache), settings)
+        ok = bool(info.derivatives)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"wall": wall, "ok": ok, "rss_before_kb": before, "rss_kb": peak}
+
+
+def phones_main(args: argparse.Namespace) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="showcase-phone-bench-"))
+    try:
+        print(f"Pillow {pil_version()}; {settings_line()}; {args.runs} runs each, median shown")
+        print(
+            f"{'photo':<22} {'MB':>6} {'stage':<6} {'time s':>7} {'peak RSS MB':>12} "
+            f"{'over imports':>13}"
+        )
+        for name, size, progressive in PHONE_PHOTOS:
+            path = tmp / name
+            # Made in a process of its own: a child's maxrss starts from its parent's RSS
+            # at fork (Linux keeps it across exec), so this process must stay small.
+            made = subprocess.run(
+                [str(PYTHON), str(Path(__file__).resolve()), "--make-phone-photo", str(path)]
+                + [str(size[0]), str(size[1]), str(int(progressive))],
+                cwd=REPO,
+            )
+            if made.returncode != 0:
+                return 1
+            for stage, extra in (("check", ("--images-only",)), ("build", ())):
+                runs = [
+                    run_phase("phone", path, tmp / f"out-{name}-{stage}-{i}", 1, *extra)
+                    for i in range(args.runs)
+                ]
+                if not all(r["ok"] for r in runs):
+                    print(f"{name}: the {stage} stage refused it", file=sys.stderr)
+                    return 1
+                wall = statistics.median(r["wall"] for r in runs)
+                peak = max(r["rss_kb"] for r in runs)
+                extra_kb = max(r["rss_kb"] - r["rss_before_kb"] for r in runs)
+                print(
+                    f"{name:<22} {path.stat().st_size / 2**20:>6.1f} {stage:<6} {wall:>7.2f} "
+                    f"{mb(peak):>12} {mb(extra_kb):>13}"
+                )
+        print(
+            "peak RSS: the phase process's maxrss (getrusage); over imports: minus its maxrss "
+            "after importing Python, Pillow and the builder, before the photo is read"
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"kept: {tmp}")
+    return 0
+
+
 # --- the report -----------------------------------------------------------------------------------
 
 
@@ -756,6 +856,12 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the archives and caches and print where they are"
     )
+    parser.add_argument(
+        "--phones",
+        action="store_true",
+        help="instead: a 108 MP JPEG against a 12 MP one (peak memory and time, issue 16)",
+    )
+    parser.add_argument("--make-phone-photo", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -764,9 +870,16 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.phase:
-        result = {"floor": phase_floor, "build": phase_build}[args.phase](args)
+        phases = {"floor": phase_floor, "build": phase_build, "phone": phase_phone}
+        result = phases[args.phase](args)
         print("RESULT " + json.dumps(result), flush=True)
         return 0
+    if args.make_phone_photo:
+        dest, w, h, progressive = args.make_phone_photo
+        make_phone_photo(Path(dest), (int(w), int(h)), progressive == "1")
+        return 0
+    if args.phones:
+        return phones_main(args)
 
     if not SHOWCASE.exists():
         print(

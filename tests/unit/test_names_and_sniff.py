@@ -79,7 +79,7 @@ def test_ogg_codecs():
         (b"%PDF-1.7", "pdf"),
         (b"PK\x03\x04", "zip"),
         (b"\x7fELF\x02", "executable"),
-        (b"\x00\x00\x00\x18ftypheic", "heic"),
+        (b"II*\x00\x08\x00\x00\x00", "tiff"),
         (b"\x00\x01\x02\x00\xff", "binary"),
         (b"\xff\xfe\x00\x00garbage\x80", "binary"),
     ],
