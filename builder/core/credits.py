@@ -128,6 +128,13 @@ def role_rank(role: str) -> tuple[int, str]:
     return (ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER), role)
 
 
+def _by_rank(roles: list[str] | set[str]) -> tuple[str, ...]:
+    """Roles once each, by role_rank (one role, the common case, needs no sort)."""
+    if len(roles) == 1:
+        return tuple(roles)
+    return tuple(sorted(set(roles), key=role_rank))
+
+
 def credits_of(
     archive: Archive, graph: RemixGraph, record_id: str, edit: Edit | None = None
 ) -> Credits:
@@ -145,16 +152,32 @@ def credits_of(
     }
     found: dict[str, dict] = {}
     outside: dict[tuple[str, str], dict] = {}
+    records = archive.records
     for rid in lineage:
-        rec = archive.records[rid]
+        rec = records[rid]
+        first = rank[rid]
         for c in rec.contributors:
-            entry = found.setdefault(
-                c.handle, {"name": None, "roles": set(), "records": {}, "first": rank[rid]}
-            )
+            entry = found.get(c.handle)
+            if entry is None:
+                entry = found[c.handle] = {
+                    "name": None,
+                    "roles": set(),
+                    "records": {},
+                    "first": first,
+                }
             entry["name"] = entry["name"] or c.name
             entry["roles"].add(c.role)
-            entry["first"] = min(entry["first"], rank[rid])
-            entry["records"].setdefault(rid, []).append(c.role)
+            if first < entry["first"]:
+                entry["first"] = first
+            roles = entry["records"].get(rid)
+            if roles is None:
+                entry["records"][rid] = [c.role]
+            else:
+                roles.append(c.role)
+        # Most records use records only (graph.sources holds those, deduplicated): then
+        # there is no outside work to look for among their sources.
+        if len(rec.sources) == len(graph.sources.get(rid, ())):
+            continue
         for src in rec.sources:
             if isinstance(src, OutsideSource):
                 o = outside.setdefault((src.title, src.url), {"src": src, "used_by": []})
@@ -164,13 +187,13 @@ def credits_of(
         PersonCredit(
             handle,
             e["name"] or handle,
-            tuple(sorted(e["roles"], key=role_rank)),
+            _by_rank(e["roles"]),
             tuple(
                 CreditedRecord(
                     rid,
-                    archive.records[rid].title,
-                    archive.records[rid].withdrawn is not None,
-                    tuple(sorted(set(roles), key=role_rank)),
+                    records[rid].title,
+                    records[rid].withdrawn is not None,
+                    _by_rank(roles),
                     usage.get(rid),
                 )
                 for rid, roles in e["records"].items()

@@ -1,22 +1,41 @@
 """The remix graph: records as nodes, `sources` as edges from a remix to what it uses.
 
 All traversals are iterative (lineages can be thousands deep in a large archive)
-and visit nodes in sorted order so every output built on them is deterministic.
+and visit nodes in sorted order so every output built on them is deterministic. A record's
+ancestors and descendants are walked once per graph and kept (credits, license rules, pages
+and the catalog all ask): the work grows with records and links, not with the askers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from .model import Archive
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class RemixGraph:
     sources: Mapping[str, tuple[str, ...]]  # id -> record ids it uses (existing records only)
     remixes: Mapping[str, tuple[str, ...]]  # id -> record ids that use it
+    # (direction, id) -> the walk: ids nearest first, and where each generation ends
+    _walks: dict[tuple[bool, str], tuple[tuple[str, ...], tuple[int, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _facts: dict[tuple, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def remember(self, key: tuple, make: Callable[[], T]) -> T:
+        """A fact derived from this graph and the archive it was made of (a record's bounded
+        tree, the people of its lineage), made once however many pages ask for it."""
+        if key not in self._facts:
+            self._facts[key] = make()
+        return self._facts[key]
+
+    def known(self, key: tuple) -> bool:
+        return key in self._facts
 
     @staticmethod
     def of(archive: Archive) -> RemixGraph:
@@ -36,11 +55,23 @@ class RemixGraph:
 
     def ancestors(self, record_id: str) -> list[str]:
         """Everything `record_id` uses, directly or through other records (breadth-first)."""
-        return _walk(record_id, self.sources)
+        return list(self._walk(True, record_id)[0])
 
     def descendants(self, record_id: str) -> list[str]:
         """Everything that uses `record_id`, directly or through other records."""
-        return _walk(record_id, self.remixes)
+        return list(self._walk(False, record_id)[0])
+
+    def generations(self, record_id: str, up: bool = True) -> tuple[tuple[str, ...], ...]:
+        """The ancestors (up) or descendants, by generation: its sources (or remixes) first,
+        then theirs; each record once, in the generation nearest to `record_id`."""
+        order, ends = self._walk(up, record_id)
+        return tuple(order[a:b] for a, b in zip((0, *ends), ends))
+
+    def _walk(self, up: bool, record_id: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        key = (up, record_id)
+        if key not in self._walks:
+            self._walks[key] = _walk(record_id, self.sources if up else self.remixes)
+        return self._walks[key]
 
     def descendants_of_all(self, ids: Iterable[str]) -> set[str]:
         seen: set[str] = set()
@@ -62,9 +93,13 @@ class RemixGraph:
         return sorted(loops)
 
 
-def _walk(start: str, edges: Mapping[str, tuple[str, ...]]) -> list[str]:
+def _walk(
+    start: str, edges: Mapping[str, tuple[str, ...]]
+) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Breadth-first from `start`: the ids reached, and the end of each generation."""
     seen = {start}
     order: list[str] = []
+    ends: list[int] = []
     frontier = [start]
     while frontier:
         nxt: list[str] = []
@@ -74,8 +109,10 @@ def _walk(start: str, edges: Mapping[str, tuple[str, ...]]) -> list[str]:
                     seen.add(other)
                     order.append(other)
                     nxt.append(other)
+        if nxt:
+            ends.append(len(order))
         frontier = nxt
-    return order
+    return tuple(order), tuple(ends)
 
 
 def _strongly_connected(edges: Mapping[str, tuple[str, ...]]) -> list[list[str]]:

@@ -108,4 +108,7 @@ def _record(ctx: SiteContext, rid: str) -> dict:
 def site_credits(ctx: SiteContext, record_id: str) -> Credits:
     """A record's credits as the site publishes them everywhere (credits.json, this catalog, the
     credits page, the podcast): with the record's timeline when it has one (Loaded.edits)."""
-    return credits_of(ctx.archive, ctx.graph, record_id, ctx.edits.get(record_id))
+    memo = ctx.credits_memo
+    if record_id not in memo:
+        memo[record_id] = credits_of(ctx.archive, ctx.graph, record_id, ctx.edits.get(record_id))
+    return memo[record_id]

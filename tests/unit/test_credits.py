@@ -99,7 +99,7 @@ def test_tree_shows_both_directions_and_shared_ancestors_once():
     )
     lines = render_tree(diamond, RemixGraph.of(diamond), "d").splitlines()
     assert (
-        "│   │   └── a — A (audio, CC-BY-4.0)" in lines and "│       └── a (shown above)" in lines
+        "│   │   └── a — A (audio, CC-BY-4.0)" in lines and "│       └── a (shown under b)" in lines
     )
 
 
