@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import os
 import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .archive.config import ArchiveConfig
+from .core.graph import RemixGraph
+from .core.model import Archive
 from .core.record_yaml import (
     Draft,
     derive_id,
@@ -28,6 +32,15 @@ from .core.record_yaml import (
     readback_problem,
     role_problem,
     text_problem,
+)
+from .core.remix import (
+    RemixTerms,
+    cannot_remix,
+    license_for,
+    must_carry,
+    remix_ancestry,
+    remix_terms,
+    with_sources,
 )
 from .errors import CommandError
 
@@ -91,6 +104,83 @@ def self_check(record_id: str, text: str) -> None:
     why = readback_problem(record_id, text)
     if why:
         raise CommandError(why)  # a renderer bug: refused before anything is written
+
+
+# --- remixing: `new --source ID` ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemixStart:
+    """The records a new record remixes, checked, and what its license may be."""
+
+    ids: tuple[str, ...]
+    terms: RemixTerms
+    license: str | None  # the one requested (and allowed), or the only one allowed
+
+    def yaml(self, text: str) -> str:
+        """`new`'s record.yaml with the sources written in, and the rule that set its license."""
+        return with_sources(text, self.ids, self.rule[0].upper() + self.rule[1:])
+
+    @property
+    def rule(self) -> str:
+        what = "a remix of " + ", ".join(f"'{i}'" for i in self.ids)
+        return must_carry(self.terms, what)
+
+
+def remix_sources(
+    root: Path, ids: list[str], licenses: tuple[str, ...], requested: str | None
+) -> RemixStart:
+    """Check the ids of `--source` against the archive and judge the license with the rule
+    check applies; refuse (exit 2, nothing written) an id that is not a live record, sources
+    that nothing may remix, or a requested license they forbid."""
+    from .archive.load import load_archive  # the model only: no media file is read
+
+    archive = load_archive(root, inspect=lambda _: False).archive
+    unique = tuple(dict.fromkeys(ids))  # a record given twice is one source
+    for rid in unique:
+        why = _source_problem(archive, rid)
+        if why:
+            raise CommandError(f"--source {rid}: {why}; nothing was created")
+    terms = remix_terms(remix_ancestry(archive, RemixGraph.of(archive), unique), licenses)
+    if not terms.open:
+        raise CommandError(
+            f"--source {' --source '.join(unique)}: {cannot_remix(terms)} — "
+            + _refusal_fix(terms)
+            + "; nothing was created"
+        )
+    chosen, why = license_for(terms, requested)
+    if why:
+        raise CommandError(
+            f"--license {requested}: {why} — give --license "
+            + " or ".join(terms.licenses)
+            + ", or leave out --license"
+        )
+    return RemixStart(unique, terms, chosen)
+
+
+def _source_problem(archive: Archive, rid: str) -> str | None:
+    record = archive.records.get(rid)
+    if record is not None:
+        if record.withdrawn is not None:
+            return "that record was withdrawn by its contributor and cannot be remixed"
+        return None
+    if rid in archive.unreadable:
+        return "that record's record.yaml cannot be read: run `showcase check`"
+    close = difflib.get_close_matches(rid, list(archive.records), n=1, cutoff=0.7)
+    hint = f"did you mean '{close[0]}'?" if close else "give the folder name of a record"
+    return f"no record '{rid}' in records/ ({hint})"
+
+
+def _refusal_fix(terms: RemixTerms) -> str:
+    verdict = terms.refusal
+    if verdict is not None and verdict.code == "license-nd-source":
+        return (
+            "leave it out of --source, or ask its author for a license without ND "
+            "(the site's Open to remix page lists the records you may remix)"
+        )
+    if verdict is not None and verdict.code == "license-conflict":
+        return "remix these records separately, or leave one of them out"
+    return "choose other sources, or add the license they need to mkdocs.yml's `licenses`"
 
 
 # --- writing, all or nothing ------------------------------------------------------------------

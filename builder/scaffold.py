@@ -2,7 +2,7 @@
 
     showcase new FILE [--title T] [--id ID] [--license SPDX] [--alt TEXT]
                       [--handle H] [--role R] [--name NAME] [--created YYYY-MM-DD]
-                      [--strip-gps | --keep-gps]
+                      [--strip-gps | --keep-gps] [--source ID ...]
     showcase new --type text [--title T] ...
 
 It probes the file as `showcase check` will (format from its bytes, GPS, limits),
@@ -28,8 +28,8 @@ from pathlib import Path, PurePath
 
 from .archive.config import ArchiveConfig, read_config
 from .archive.identify import limits_of
-from .archive.inspect import Finding, inspect_file
-from .archive.probe import bmff_info, image_has_location, read_bytes
+from .archive.inspect import Finding, image_location, inspect_file
+from .archive.probe import bmff_info, read_bytes
 from .core import sniff
 from .core.record_yaml import (
     Draft,
@@ -52,6 +52,7 @@ from .new_record import (
     parse_created,
     records_folder,
     refuse_existing,
+    remix_sources,
     self_check,
 )
 
@@ -99,6 +100,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     new.add_argument(
         "--created", metavar="YYYY-MM-DD", help="the date of the work (default: today)"
     )
+    new.add_argument(
+        "--source",
+        action="append",
+        metavar="ID",
+        help="a record this one remixes (repeat for each): written into `sources`, and the "
+        "license chosen among those its sources allow",
+    )
     gps = new.add_mutually_exclusive_group()
     gps.add_argument(
         "--strip-gps",
@@ -132,6 +140,10 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
     """Probe, decide every field (flags, then questions), then write the folder in one rename."""
     records = records_folder(root)
     config, _ = read_config(root)  # a broken setting is check's to report; defaults apply here
+    remix = remix_sources(root, args.source, config.licenses, args.license) if args.source else None
+    if remix is not None:  # only the licenses its sources allow are offered, or the one they need
+        config = replace(config, licenses=remix.terms.licenses)
+        args = argparse.Namespace(**{**vars(args), "license": args.license or remix.license})
     created = parse_created(args.created)
     source = probe_source(Path(args.file), config) if args.file else None
     kind = _record_type(args.type, source)
@@ -149,12 +161,15 @@ def run_new(args: argparse.Namespace, root: Path) -> int:
     file_name = media_file_name(source.name, source.format, kind) if source else f"{record_id}.md"
     draft = replace(draft, file=file_name)
     text = render_record_yaml(draft, config.licenses)
+    text = remix.yaml(text) if remix is not None else text
     self_check(record_id, text)
 
     folder = create_folder(
         records, record_id, lambda tmp: _fill_folder(tmp, draft, text, source, gps == "strip")
     )
     _report(root, folder, draft, source, gps, args.file)
+    if remix is not None:
+        print(f"Its sources: {', '.join(remix.ids)}; {remix.rule}.")
     return 0
 
 
@@ -429,6 +444,8 @@ def _image_without_metadata(path: Path, fmt: str) -> bytes:
         return images.strip_png(data)
     if fmt == "webp":
         return images.strip_webp(data)
+    if fmt in ("heic", "avif"):  # Exif and XMP items blanked in place; orientation is irot
+        return images.strip_heif(data)
     return images._strip_gif(data)[0]  # noqa: SLF001 - the same GIF rules as the build uses
 
 
@@ -464,7 +481,7 @@ def _media_without_metadata(path: Path, fmt: str, dest: Path) -> None:
 def _still_located(path: Path, fmt: sniff.Format) -> bool:
     if fmt.kind == "image":
         head, _ = read_bytes(path, sniff.HEAD_BYTES)
-        return image_has_location(path, head, 1 << 62) is not False
+        return image_location(path, fmt, head, 1 << 62) is not False
     return bmff_info(path).has_location
 
 

@@ -193,8 +193,20 @@ def judge_adaptation(own: License, ancestry: list[Inherited]) -> Verdict | None:
 
 
 def _same_elements_latest(lic: License) -> str:
-    candidates = [x for x in LICENSES.values() if x.elements == lic.elements]
-    return max(candidates, key=lambda x: x.version).spdx
+    return _LATEST[lic.elements]
+
+
+def _latest_of_each() -> dict[frozenset[str], str]:
+    # Read for every ShareAlike mismatch: once per remix judged ("Open to remix" judges
+    # each record against each license), so the table is scanned once, at import.
+    latest: dict[frozenset[str], License] = {}
+    for lic in LICENSES.values():
+        if lic.elements not in latest or lic.version > latest[lic.elements].version:
+            latest[lic.elements] = lic
+    return {elements: lic.spdx for elements, lic in latest.items()}
+
+
+_LATEST: dict[frozenset[str], str] = _latest_of_each()
 
 
 def _with_nc(own: License) -> str:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from PIL import Image, ImageDraw, ImageFont, features
 
 from ..core.media_plan import MediaJob, MediaSettings
-from .results import Derivative, MediaInfo
+from .results import CONTAIN, Derivative, MediaInfo
 
 PAPER = (250, 248, 243)  # warm off-white
 INK = (22, 22, 26)  # near-black: contrast about 17:1 on PAPER (WCAG AAA)
@@ -33,6 +33,7 @@ ACCENTS = {  # a decorative bar per kind; never used for text
     "image": (24, 128, 96),
 }
 ELLIPSIS = "\u2026"
+CARD_FIT = CONTAIN  # how a grid fits a card into its tiles (results.MediaInfo.fit)
 
 _FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -71,7 +72,13 @@ def make_text_card(job: MediaJob, root: Path, out: Path, settings: MediaSettings
     size = _write(out, name, lambda f: _copy(path, f))
     mime = "text/plain" if path.suffix.lower() == ".txt" else "text/markdown"
     original = Derivative("original", name, mime, None, None, size)
-    return MediaInfo(derivatives=(original, *made), width=card.width, height=card.height)
+    # A card is words: a grid shows it whole (letterboxed), never cropped through them.
+    return MediaInfo(
+        derivatives=(original, *made),
+        width=card.width,
+        height=card.height,
+        extra={"fit": CARD_FIT},
+    )
 
 
 def _copy(path: Path, f: BinaryIO) -> None:

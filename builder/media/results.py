@@ -65,3 +65,22 @@ class MediaInfo:
 
     def by_role(self, role: str) -> list[Derivative]:
         return [d for d in self.derivatives if d.role == role]
+
+    def fit(self, record_type: str) -> str:
+        """How the main visual may fill a box of another shape (a grid's tile): what the
+        recipe that made it said (extra["fit"]), else visual_fit's rule for the type."""
+        said = self.extra.get("fit")
+        return said if said in FITS else visual_fit(record_type)
+
+
+# How a visual may fill a box of another shape. Photographs may be cropped (from the
+# centre); a visual that may carry text is shown whole, letterboxed, since a crop would
+# cut through its words: a text's card, an audio's card or cover art (album covers carry
+# titles), a video's poster (titles, lower thirds, a production's title card).
+COVER = "cover"
+CONTAIN = "contain"
+FITS = (COVER, CONTAIN)
+
+
+def visual_fit(record_type: str) -> str:
+    return COVER if record_type == "image" else CONTAIN

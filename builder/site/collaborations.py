@@ -6,14 +6,16 @@ Markdown body is discarded by the plugin and the prompt is rendered here, saniti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..core.model import newest_first
 from . import urls
 from .feed_links import FeedLink, collaboration_feed
+from .gallery import Tile, tile
 from .pages import GeneratedPage, SiteContext, safe_html
-from .people import RecordItem, record_item
+from .views import names_by_handle
 
 
 @dataclass(frozen=True)
@@ -23,8 +25,9 @@ class CollaborationView:
     url: str
     open: bool
     deadline: str | None  # ISO date
+    days_left: str | None  # while open: "12 days left", counted from the build's day
     prompt_html: str  # sanitized by core.markup
-    records: tuple[RecordItem, ...]  # the records that answered, newest first
+    records: tuple[Tile, ...]  # the records that answered, newest first, as a grid
     contribute_url: str | None  # only while open and when the archive has a contribute page
     feed: FeedLink | None  # the collaboration's own feed, when the build publishes feeds
 
@@ -53,7 +56,10 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     return out
 
 
-def collaboration_view(ctx: SiteContext, slug: str) -> CollaborationView:
+def collaboration_view(
+    ctx: SiteContext, slug: str, today: dt.date, names: dict[str, str] | None = None
+) -> CollaborationView:
+    """A collaboration's page as of `today`, the build's day (days left are counted from it)."""
     c = ctx.archive.collaborations[slug]
     answered = newest_first([r for r in ctx.archive.records.values() if r.collaboration == slug])
     is_open = c.status == "open"
@@ -63,16 +69,28 @@ def collaboration_view(ctx: SiteContext, slug: str) -> CollaborationView:
         urls.collaboration(slug),
         is_open,
         c.deadline.isoformat() if c.deadline else None,
+        days_left_text(c.deadline, today) if is_open and c.deadline else None,
         safe_html(c.prompt, ctx.renderer) if c.prompt.strip() else "",
-        tuple(record_item(ctx, r) for r in answered),
+        tuple(tile(ctx, r, names) for r in answered),
         ctx.contribute_url if is_open else None,
         collaboration_feed(ctx, slug),
     )
 
 
+def days_left_text(deadline: dt.date, today: dt.date) -> str:
+    """How long an open call has, as of `today`: the deadline's day is the last day."""
+    days = (deadline - today).days
+    if days < 0:
+        return "the deadline has passed"
+    if days == 0:
+        return "last day today"
+    return f"{days} day{'' if days == 1 else 's'} left"
+
+
 def ordered(ctx: SiteContext) -> list[CollaborationView]:
     """Open ones first; within each, the nearest deadline first, then by title."""
-    views = [collaboration_view(ctx, slug) for slug in ctx.archive.collaborations]
+    names = names_by_handle(ctx.archive)
+    views = [collaboration_view(ctx, slug, ctx.today, names) for slug in ctx.archive.collaborations]
     return sorted(
         views,
         key=lambda v: (
@@ -87,7 +105,8 @@ def ordered(ctx: SiteContext) -> list[CollaborationView]:
 
 def _context(ctx: SiteContext, slug: str) -> Callable[[], dict]:
     def build() -> dict:
-        return {"showcase_collaboration": collaboration_view(ctx, slug)}
+        names = names_by_handle(ctx.archive)
+        return {"showcase_collaboration": collaboration_view(ctx, slug, ctx.today, names)}
 
     return build
 

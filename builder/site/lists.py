@@ -7,30 +7,24 @@ site-relative and derived from ids (templates pass them through the `url` filter
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.credits import role_rank
 from ..core.model import RECORD_TYPES, Record, newest_first
 from ..timeline.usage import when_text
 from . import urls
 from .catalog import site_credits
-from .pages import GeneratedPage, SiteContext
-from .views import RecordRef, names_by_handle
+from .collaborations import days_left_text
+from .gallery import Thumb, contributor_names, thumb, tile
+from .pages import GeneratedPage, SiteContext, captions_data_url
+from .views import RecordRef, RecordView, names_by_handle, record_view
 
 SUMMARY_NAMES = 4  # names in a production card's credits summary
-HOME_PRODUCTIONS = 6
+HOME_RECORDS = 6  # the latest records on the home page: full rows of 2 or 3 tiles
 TYPE_LABELS = {"text": "Texts", "image": "Images", "audio": "Audio", "video": "Video"}
-
-
-@dataclass(frozen=True)
-class Thumb:
-    src: str
-    srcset: tuple[tuple[str, int], ...]  # (url, width) of the responsive WebPs
-    width: int
-    height: int
-    alt: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +90,11 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
             lambda: {"showcase_tags": tag_counts(ctx)},
         ),
         GeneratedPage(
-            "index.md", "showcase/home.html", "Home", lambda: home(ctx, names), keep_markdown=True
+            "index.md",
+            "showcase/home.html",
+            "Home",
+            lambda: home(ctx, names, ctx.today),
+            keep_markdown=True,
         ),
     ]
     for rid, record in archive.records.items():
@@ -141,13 +139,7 @@ def card(
     with_credits: bool = False,
     names: dict[str, str] | None = None,
 ) -> Card:
-    known = names if names is not None else {}
-    contributors = tuple(
-        dict.fromkeys(
-            c.name or known.get(c.handle, c.handle)
-            for c in sorted(record.contributors, key=lambda c: role_rank(c.role))
-        )
-    )
+    contributors = contributor_names(record, names if names is not None else {})
     summary: tuple[str, ...] = ()
     more = 0
     credits_url = None
@@ -164,21 +156,6 @@ def card(
         credits_summary=summary,
         credits_more=more,
         credits_url=credits_url,
-    )
-
-
-def thumb(ctx: SiteContext, record: Record) -> Thumb | None:
-    info = ctx.media.get(record.id)
-    images = sorted(info.by_role("image"), key=lambda d: (d.width or 0, d.file)) if info else []
-    if not images:
-        return None
-    smallest, biggest = images[0], images[-1]
-    return Thumb(
-        urls.record_media(record.id, smallest.file),
-        tuple((urls.record_media(record.id, d.file), d.width or 0) for d in images if d.width),
-        biggest.width or 0,
-        biggest.height or 0,
-        record.alt or "",
     )
 
 
@@ -201,6 +178,8 @@ def browse_index(ctx: SiteContext) -> dict:
             (TYPE_LABELS[t], urls.record_type(t), counts[t]) for t in RECORD_TYPES if counts[t]
         ],
         "tags": [(tag, urls.tag(tag), n) for tag, n in tag_counts(ctx)],
+        "gallery_url": urls.gallery(),
+        "remix_url": urls.remix(),
     }
 
 
@@ -279,27 +258,72 @@ def first_line(text: str) -> str:
     return ""
 
 
-def home(ctx: SiteContext, names: dict[str, str]) -> dict:
-    latest = newest_first(
-        r for r in ctx.archive.records.values() if r.kind == "production" and r.withdrawn is None
-    )[:HOME_PRODUCTIONS]
+@dataclass(frozen=True)
+class Feature:
+    """The latest production, playable on the home page, with its credits line."""
+
+    url: str  # its record page
+    view: RecordView  # what its record page plays (theme/showcase/macros.html player)
+    credits_summary: tuple[str, ...]  # the first names of its roll
+    credits_more: int  # how many more people it credits
+    credits_url: str
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    title: str
+    url: str
+    prompt: str  # the first line of the prompt, plain text
+    deadline: str | None  # ISO date
+    days_left: str | None  # "12 days left", counted from the build's day
+
+
+def home(ctx: SiteContext, names: dict[str, str], today: dt.date) -> dict:
+    """The home page as of `today`, the build's day (open calls count their days from it)."""
+    live = newest_first(r for r in ctx.archive.records.values() if r.withdrawn is None)
+    productions = [r for r in live if r.kind == "production"]
     open_collabs = sorted(
         (c for c in ctx.archive.collaborations.values() if c.status == "open"),
         key=lambda c: (c.deadline is None, c.deadline or 0, c.slug),
     )
     return {
         "showcase_home": {
-            "latest": [card(ctx, r, names=names) for r in latest],
+            "feature": feature(ctx, productions[0]) if productions else None,
+            "latest": [tile(ctx, r, names) for r in live[:HOME_RECORDS]],
             "productions_url": urls.productions(),
+            "gallery_url": urls.gallery(),
+            "remix_url": urls.remix(),
             "collaborations": [
-                (
+                OpenCall(
                     c.title,
                     urls.collaboration(c.slug),
                     first_line(c.prompt),
                     c.deadline.isoformat() if c.deadline else None,
+                    days_left_text(c.deadline, today) if c.deadline else None,
                 )
                 for c in open_collabs
             ],
             "contribute_url": ctx.contribute_url,
         }
     }
+
+
+def feature(ctx: SiteContext, record: Record) -> Feature:
+    view = record_view(
+        ctx.archive,
+        ctx.graph,
+        ctx.media,
+        record.id,
+        ctx.site_url,
+        ctx.renderer,
+        ctx.edits.get(record.id),
+    )
+    inline = captions_data_url(ctx.root, ctx.archive, record.id)  # plays from a folder too
+    people = site_credits(ctx, record.id).people
+    return Feature(
+        urls.record(record.id),
+        replace(view, captions_url=inline) if inline else view,
+        tuple(p.name for p in people[:SUMMARY_NAMES]),
+        max(0, len(people) - SUMMARY_NAMES),
+        urls.credits_page(record.id),
+    )

@@ -178,15 +178,25 @@ def test_home_has_the_grid_collaborations_and_one_call_to_action(site):
     doc = page(site, "")
     assert len(doc.xpath("//h1")) == 1
     assert "A tiny archive" in doc.xpath("//article")[0].text_content()  # the owner's Markdown
-    grid = doc.xpath(CONTENT + "//ul[@class='sc-grid']/li//h3/a/@href")
+    # the latest production, shown (a text production: its card) with its credits line
+    feature = doc.xpath(CONTENT + "//section[@aria-labelledby='sc-feature']")[0]
+    assert feature.xpath(".//h2/a/@href") == ["records/night-reading/index.html"]
+    assert feature.xpath(".//figure//img/@src")
+    assert "With Ana Lima, Cy Moreau, Ben Okafor" in feature.text_content()
+    assert "records/night-reading/credits/index.html" in feature.xpath(".//a/@href")
+    # then the latest records as tiles, newest first, the withdrawn left out
+    grid = doc.xpath(CONTENT + "//ul[contains(@class,'sc-grid')]/li//h3/a/@href")
     assert grid == [
         "records/night-reading/index.html",
         "records/harbour-bells/index.html",
-    ]  # withdrawn left out
-    by = doc.xpath(CONTENT + "//ul[@class='sc-grid']/li//p[@class='sc-card__by']")
+        "records/night-poem/index.html",
+        "records/harbour-at-dawn/index.html",
+    ]
+    by = doc.xpath(CONTENT + "//ul[contains(@class,'sc-grid')]/li//p[@class='sc-card__by']")
     assert (
         by[1].text_content() == "Ana Lima, Ben Okafor"
     )  # a name given on another record, not the handle
+    assert {"records/index.html", "remix/index.html"} <= set(hrefs(doc))
     collabs = doc.xpath(CONTENT + "//ul[@class='sc-collabs']/li")
     assert collabs[0].xpath("./a/@href") == ["collaborations/night-sounds/index.html"]
     assert "Record, write or photograph the harbour after dark." in collabs[0].text_content()
@@ -219,6 +229,8 @@ def test_every_relative_link_resolves(site):
         "tags/night",
         "records/night-reading/credits",
         "records/harbour-bells/credits",
+        "records",
+        "records/type/audio",
     ]
     for url in urls:
         base = site / url
