@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .archive.changes import Changes
+from .archive.config import unfilled
 from .archive.identify import limits_of
 from .archive.load import Loaded, load_archive
 from .core.graph import RemixGraph
@@ -71,6 +72,7 @@ def check_archive(
         return Report.of(
             run_rules(loaded, root=root),
             len(loaded.archive.records) + len(loaded.archive.unreadable),
+            unfilled(root),
         ), loaded
     loaded = load_archive(root, inspect=lambda rid: rid in changes.records, renderer=renderer)
     reached = _reached(loaded, changes)

@@ -133,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _COMMAND_MODULES = (
+    "builder.init",
     "builder.scaffold",
     "builder.lineage",
     "builder.timeline.importer",
@@ -188,6 +189,11 @@ def _build(args: argparse.Namespace, root: Path) -> int:
     except (Abort, ConfigurationError) as exc:
         raise _could_not_build(exc) from exc
     print(f"Site written to {final}")
+    if config.use_directory_urls:  # kept as mkdocs.yml sets it (plugin.py): what it costs
+        print(
+            "Pages are folders (use_directory_urls: true in mkdocs.yml): the site needs a web "
+            "server; opened from a folder, its links lead nowhere."
+        )
     return 0
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jinja2 import pass_context
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -110,6 +112,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.feeds: FeedSettings | None = None
         self.site_feeds: tuple[FeedLink, ...] = ()  # advertised in every page's head
         self.chrome: ChromeMemo | None = None  # Material's navigation, drawn once per place
+        self.url_style = urls.UrlStyle()  # pages as files, or as folders (on_config)
 
     def use_prepared(self, prepared: Prepared) -> None:
         """Build from an archive prepared already (`showcase build`): checked, its media made,
@@ -132,8 +135,14 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         _add_showcase_theme(config)
         # A Showcase site works opened from a folder: every page is a file that links name
         # (mkdocs' folder URLs need a server to find index.html). Material's offline plugin
-        # does the same.
-        config.use_directory_urls = False
+        # does the same. A site that says otherwise keeps its own URLs.
+        self.url_style = urls.UrlStyle(directories=_directory_urls(config))
+        config.use_directory_urls = self.url_style.directories
+        if self.url_style.directories:
+            log.info(
+                "use_directory_urls: true in mkdocs.yml: pages are folders (records/<id>/), "
+                "so the site needs a web server (opened from a folder, its links fail)"
+            )
         add_polyfill(config)  # and search works there too (builder/offline.py)
         self.feeds = self._feed_settings(config)
         if self.prepared is None:
@@ -197,7 +206,8 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         _add(files, feeds.values())
         pages = site_pages(ctx)
         _add(files, _generate_pages(pages, files, config))
-        self.pages = {page.src: page for page in pages}
+        # Not a page the site's own took the address of (_generate_pages).
+        self.pages = {p.src: p for p in pages if files.get_file_from_path(p.src) is not None}
         _add(files, self._generate_sitemaps(ctx, files, config))
         _add(files, _generate_captions(ctx, config))
         _add(files, _generate_derivatives(self.prepared.media, config))
@@ -218,6 +228,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
             cache_dir=self.cache_dir(self.root),
             renderer=self.prepared.renderer,
             edits=loaded.edits,
+            url_style=self.url_style,
         )
 
     def _generate_feeds(self, ctx: SiteContext, config: MkDocsConfig) -> dict[str, File]:
@@ -259,6 +270,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.bytecode_cache = user_template_cache()  # compiled once per user (site/compiled.py)
         env.globals["showcase_feeds"] = self.site_feeds
         env.globals["showcase_chrome"] = self._chrome
+        env.filters["url"] = _styled_url_filter(env.filters["url"], self.url_style)
         return env
 
     def _chrome(self, block: str, page: Page | None, base_url: str, draw) -> str:  # noqa: ANN001 - jinja2 block
@@ -363,14 +375,25 @@ def _generate_catalog(ctx: SiteContext, config: MkDocsConfig) -> list[File]:
 def _generate_pages(pages: list[GeneratedPage], files: Files, config: MkDocsConfig) -> list[File]:
     """Our pages: views rendered by our templates (see site/pages.py). A page that takes the
     place of one of content/ removes it from `files`; one that takes over a page of content/
-    (the home page) needs no file of its own."""
-    made: list[File] = []
+    (the home page) needs no file of its own. Where a page of the site has our page's address
+    (with use_directory_urls, the site's tags.md is at tags/ too), the site's page stays."""
     for page in pages:
         replaced = files.get_file_from_path(page.replaces) if page.replaces else None
         if replaced is not None:
             files.remove(replaced)
+    taken = {file.dest_uri: file for file in files}
+    made: list[File] = []
+    for page in pages:
         if files.get_file_from_path(page.src) is None and all(f.src_uri != page.src for f in made):
-            made.append(page_file(config, page))
+            file = page_file(config, page)
+            theirs = taken.get(file.dest_uri)
+            if theirs is None:
+                made.append(file)
+            else:
+                log.warning(
+                    f"{theirs.src_uri} is the site's own page at {file.url}: Showcase's page "
+                    f"there ({page.title}) is not published"
+                )
     return made
 
 
@@ -396,6 +419,28 @@ def _generate_derivatives(media: MediaRun | None, config: MkDocsConfig) -> list[
 def _page_url(files: Files, src: str) -> str | None:
     file = files.get_file_from_path(src)
     return file.url if file is not None else None
+
+
+def _directory_urls(config: MkDocsConfig) -> bool:
+    """use_directory_urls as mkdocs.yml says it; off when it says nothing (mkdocs' default is
+    on, which would need a server). Only the raw settings tell a value given from a default."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # mkdocs 1.6 keeps them; pinned <2
+        given = any("use_directory_urls" in raw for raw in config.user_configs)
+    return bool(config.use_directory_urls) if given else False
+
+
+def _styled_url_filter(url_filter: Callable[..., str], style: urls.UrlStyle) -> Callable:
+    """mkdocs' `url` filter, given our URLs in the site's style first (urls.UrlStyle): every
+    template link passes through it, ours and Material's."""
+    if not style.directories:
+        return url_filter
+
+    @pass_context
+    def styled(context: TemplateContext, value: object) -> str:
+        return url_filter(context, style.link(str(value)))
+
+    return styled
 
 
 def _add_showcase_theme(config: MkDocsConfig) -> None:

@@ -213,7 +213,7 @@ def _episode(
     enc: Enclosure,
     names: dict[str, str],
 ) -> None:
-    item(fe, base, r, fit_description(item_description(ctx, base, r)))
+    item(fe, base, r, fit_description(item_description(ctx, base, r)), ctx.url_style)
     fe.enclosure(_absolute(base, enc.path), str(enc.length), enc.type)
     info = ctx.media.get(r.id)
     if info and info.duration:
@@ -248,7 +248,7 @@ def people(ctx: SiteContext, base: str, record_id: str, names: dict[str, str]) -
                     name[:128],
                     role,
                     group,
-                    href=_absolute(base, urls.person(credit.handle)),
+                    href=_absolute(base, ctx.url_style.link(urls.person(credit.handle))),
                     img=_absolute(base, avatar) if avatar else None,
                 )
             )

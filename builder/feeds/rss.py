@@ -153,10 +153,11 @@ def channel(
     return fg
 
 
-def item(fe, base: str, r: Record, description: str) -> None:  # noqa: ANN001 - feedgen FeedEntry
-    """What every feed says of a record: title, link, GUID, date, description."""
+def item(fe, base: str, r: Record, description: str, style: urls.UrlStyle) -> None:  # noqa: ANN001 - feedgen FeedEntry
+    """What every feed says of a record: title, link (in the site's URL style), GUID, date,
+    description."""
     fe.title(r.title)
-    fe.link(href=base + urls.record(r.id))
+    fe.link(href=base + style.link(urls.record(r.id)))
     fe.guid(guid(r.id), permalink=False)
     fe.pubDate(_day(r.created))
     fe.description(description)
@@ -172,9 +173,8 @@ def _feed(
     records: list[Record],
     home: str = "",
 ) -> str:
-    fg = channel(
-        base, path, title, description, language, records[0].created if records else None, home
-    )
+    newest = records[0].created if records else None
+    fg = channel(base, path, title, description, language, newest, ctx.url_style.link(home))
     fg.load_extension("dc")
     for r in records:
         _entry(ctx, base, fg.add_entry(order="append"), r)
@@ -182,7 +182,7 @@ def _feed(
 
 
 def _entry(ctx: SiteContext, base: str, fe, r: Record) -> None:  # noqa: ANN001 - feedgen FeedEntry
-    item(fe, base, r, item_description(ctx, base, r))
+    item(fe, base, r, item_description(ctx, base, r), ctx.url_style)
     for name in dict.fromkeys(c.name or c.handle for c in r.contributors):
         fe.dc.dc_creator(name)
     for tag in r.tags:

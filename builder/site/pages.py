@@ -8,6 +8,7 @@ effect). Its content comes from a view model rendered by an autoescaping templat
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import importlib
 import os
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 from ..core.graph import RemixGraph
 from ..core.markup import MarkupLimit
 from ..core.model import Archive
+from ..core.remix import RemixRules
 from ..media.results import MediaInfo
 from ..memo.renders import Renderer
 from ..timeline.model import Edit
@@ -37,6 +39,9 @@ PAGE_MODULES = (
     "builder.site.people",
     "builder.site.collaborations",
     "builder.site.lists",
+    "builder.site.gallery",
+    "builder.site.remix",
+    "builder.site.lineage",
 )
 
 
@@ -58,11 +63,29 @@ class SiteContext:
     renderer: Renderer = field(default_factory=Renderer)
     # record id -> the cut of every record whose file is a readable timeline (Loaded.edits)
     edits: Mapping[str, Edit] = field(default_factory=lambda: MappingProxyType({}))
+    # Page URLs as files or, with mkdocs.yml's use_directory_urls: true, as folders (urls.py)
+    url_style: urls.UrlStyle = urls.UrlStyle()
+    # The build's day: pages that count days (a collaboration's deadline) count from it.
+    today: dt.date = field(default_factory=lambda: build_date(os.environ))
 
     @cached_property
     def used_in(self) -> dict[str, tuple[UsedIn, ...]]:
         """record id -> the productions whose cut uses it: made once, read by every record page."""
         return used_in_index(self.archive, self.edits)
+
+    @cached_property
+    def credits_memo(self) -> dict[str, Any]:
+        """record id -> its Credits (catalog.site_credits): each made once per build, however
+        many pages, feeds and the catalog read them."""
+        return {}
+
+    @cached_property
+    def remix_rules(self) -> RemixRules:
+        """The licenses this archive accepts (mkdocs.yml, as check reads them), among which
+        a remix's are chosen: one per build, read by "Remix this" and "Open to remix"."""
+        from ..archive.config import read_config
+
+        return RemixRules(read_config(self.root)[0].licenses)
 
 
 @dataclass(frozen=True)
@@ -86,6 +109,15 @@ class GeneratedPage:
     # HTML that stands for the page in the search index (our pages have no Markdown of
     # their own, so mkdocs' search would otherwise index nothing). Escaped/sanitized.
     search_html: Callable[[], str] | None = None
+
+
+def build_date(environ: Mapping[str, str]) -> dt.date:
+    """Today (UTC), or the day of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    try:
+        stamp = float(environ["SOURCE_DATE_EPOCH"])
+        return dt.datetime.fromtimestamp(stamp, dt.timezone.utc).date()
+    except (KeyError, ValueError, OverflowError, OSError):
+        return dt.datetime.now(dt.timezone.utc).date()
 
 
 def site_pages(ctx: SiteContext) -> list[GeneratedPage]:
@@ -186,9 +218,12 @@ class MediaFile(File):
 class CachedMediaFile(MediaFile):
     """A derivative from the media cache, hard-linked into the site rather than copied.
 
-    Cache entries are written once and never changed (a new result is a new folder), so
-    a link is as good as a copy: at 1,000 records it saves copying ~190 MB on every
-    build (0.8 s -> 0.1 s). Across file systems, or where links are refused, it copies.
+    At 1,000 records a link saves copying ~190 MB on every build (copies cost 2.4 to 4 s
+    more on ext4, which has no reflinks). A link shares its inode with the cache entry, so
+    an edit in place to the published file (an optimiser, an appended line) edits the
+    entry too: the cache stamps each entry's files when it is made and remakes an entry
+    that no longer matches (media/cache.py), and the build publishes the new one. Across
+    file systems (a --site-dir on a tmpfs), or where links are refused, it copies.
     """
 
     def copy_file(self, dirty: bool = False) -> None:

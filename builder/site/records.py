@@ -58,6 +58,8 @@ def _context(ctx: SiteContext, record_id: str) -> Callable[[], dict]:
                     ctx.renderer,
                     ctx.edits.get(record_id),
                     ctx.used_in.get(record_id, ()),
+                    remix_rules=ctx.remix_rules,  # for "Remix this" (views.remix_view)
+                    url_style=ctx.url_style,
                 ),
             ),
             "showcase_text_html": text_html(ctx.root, ctx.archive, record_id, ctx.renderer),

@@ -3,13 +3,43 @@
 Page URLs name the page's file (`records/<id>/index.html`), not its folder: a browser
 opening the site from a local folder does not look for index.html in a folder, and
 every web server serves the file at that address too. So the same site works from a
-server and from a folder, whatever `use_directory_urls` says (mkdocs.yml turns it off,
-so that Material's own navigation links name files as well).
+server and from a folder (Showcase turns `use_directory_urls` off unless mkdocs.yml sets
+it, so that Material's own navigation links name files as well; see UrlStyle).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 INDEX = "index.html"
+
+
+@dataclass(frozen=True)
+class UrlStyle:
+    """How the site publishes its pages' URLs. By default as files (what every function here
+    makes). When mkdocs.yml sets `use_directory_urls: true` (plugin.py), as folders:
+    `records/<id>/`, mkdocs' own URLs for such a site, which then needs a web server.
+
+    The one place a URL takes the site's style is where it leaves the builder: the
+    templates' `url` filter (plugin.py on_env) and where feeds and link previews join it to
+    site_url (feeds, a record's link preview). The catalog keeps the file style, which a
+    server serves as well."""
+
+    directories: bool = False
+
+    def link(self, url: str) -> str:
+        """A site-relative URL in this style (query and fragment kept)."""
+        if not self.directories:
+            return url
+        cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+        path, rest = url[:cut], url[cut:]
+        if path == INDEX:
+            return rest
+        if path.endswith("/" + INDEX):
+            return path.removesuffix(INDEX) + rest
+        if path.endswith(".html"):  # a page of its own name (lineage.html): mkdocs' lineage/
+            return path.removesuffix(".html") + "/" + rest
+        return url
 
 
 def page(folder: str) -> str:
@@ -38,12 +68,36 @@ def credits_page(record_id: str) -> str:
     return page(f"records/{record_id}/credits")
 
 
+def lineage(record_id: str, number: int = 1) -> str:
+    """A record's full lineage page (`lineage.html`), or its page `number` (`lineage-2.html`)."""
+    return f"records/{record_id}/lineage{'' if number == 1 else f'-{number}'}.html"
+
+
+def lineage_source(record_id: str, number: int = 1) -> str:
+    """The mkdocs source of lineage(): a file beside the record's page, not a folder's index."""
+    return lineage(record_id, number).removesuffix(".html") + ".md"
+
+
 def productions() -> str:
     return page("productions")
 
 
+def gallery(number: int = 1, record_type: str | None = None) -> str:
+    """Page `number` of the gallery of every record (records/index.html), or of one type's
+    (records/type/<type>/...). No record's page is at these addresses: a record "page" or
+    "type" is published at records/page/index.html, and a number or a type is never one of
+    the folders a record page has (media/, credits/)."""
+    base = f"records/type/{record_type}" if record_type else "records"
+    return page(base if number == 1 else f"{base}/page/{number}")
+
+
 def browse() -> str:
     return page("browse")
+
+
+def remix(number: int = 1) -> str:
+    """Page `number` of "Open to remix": the records whose license allows adaptations."""
+    return page("remix" if number == 1 else f"remix/page/{number}")
 
 
 def tags() -> str:

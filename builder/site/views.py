@@ -11,8 +11,11 @@ from typing import Any
 from ..core.credits import role_rank
 from ..core.graph import RemixGraph
 from ..core.licenses import lookup
+from ..core.lineage_tree import Bounded, Node, first_page, lineage_pages
 from ..core.markup import MarkupLimit
-from ..core.model import Archive, OutsideSource, Record, Source
+from ..core.model import Archive, OutsideSource, Record
+from ..core.remix import RemixRules, commercial_note, must_carry, remix_ancestry
+from ..core.tree import down_tree, up_tree
 from ..media.results import MediaInfo
 from ..memo.renders import Renderer
 from ..timeline.model import Edit
@@ -66,19 +69,8 @@ class TreeNode:
     children: tuple[TreeNode, ...] = ()
     size: int = 0  # how many nodes are below this one
     fold: bool = False  # draw the children folded away (<details>), saying how many
-
-
-def _node(leaf: TreeNode, children: tuple[TreeNode, ...]) -> TreeNode:
-    return TreeNode(
-        leaf.label,
-        leaf.url,
-        leaf.thumb,
-        leaf.withdrawn,
-        leaf.outside,
-        leaf.note,
-        children,
-        sum(1 + c.size for c in children),
-    )
+    anchor: str = ""  # the element id of a record drawn here: where a later mention links
+    more: int = 0  # what follows this record that the bound leaves undrawn here
 
 
 # A tree stays readable with dozens of records and needs no script: the first two
@@ -96,6 +88,18 @@ def folded(nodes: tuple[TreeNode, ...], generation: int = 1) -> tuple[TreeNode, 
         else:
             out.append(replace(n, children=folded(n.children, generation + 1)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class RemixView:
+    """The "Remix this" section of a record page: the license a remix must carry (check's rule)
+    and the commands that start one; or, for a record nobody may adapt, why not."""
+
+    open: bool
+    rule: str  # "A remix of this must be CC BY-SA 4.0." / why it cannot be remixed
+    licenses: tuple[tuple[str, str | None], ...]  # (badge name, license URL) a remix may carry
+    note: str  # a NonCommercial condition passed on, or ""
+    commands: tuple[str, ...]  # to type in the archive's folder
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,11 @@ class RecordView:
     canonical: str | None = None
     edit: Diagram | None = None  # a production made from a timeline: its cut, drawn
     used_in: tuple[UsedIn, ...] = ()  # the productions whose cut uses this record, newest first
+    remix: RemixView | None = None  # "Remix this"; None when withdrawn or not asked for
+    # below each tree, what the bound left out: "And 312 more records by 97 people"
+    lineage_rest: tuple[str, str] = ("", "")
+    # the full lineage page where each direction's list begins, when a tree is not complete
+    lineage_urls: tuple[str, str] = ("", "")
 
 
 def record_view(
@@ -145,12 +154,17 @@ def record_view(
     renderer: Renderer | None = None,
     edit: Edit | None = None,
     used_in: tuple[UsedIn, ...] = (),
+    remix_rules: RemixRules | None = None,  # the archive's: given, the page says how to remix
+    url_style: urls.UrlStyle = urls.UrlStyle(),  # of the absolute URLs (og:url, JSON-LD)
 ) -> RecordView:
     r = archive.records[record_id]
     info = media.get(record_id)
     lic = lookup(r.license)
     visual = _visual(r.id, info) if info and not r.withdrawn else None
-    absolute = (lambda path: site_url.rstrip("/") + "/" + path) if site_url else None
+    absolute = (
+        (lambda path: site_url.rstrip("/") + "/" + url_style.link(path)) if site_url else None
+    )
+    trees = lineage_trees(archive, graph, media, r.id)
     return RecordView(
         id=r.id,
         title=r.title,
@@ -186,15 +200,37 @@ def record_view(
         download_name=_first_name(info, "original"),
         duration=info.duration if info else None,
         duration_text=_clock(info.duration) if info and info.duration else None,
-        sources=folded(_up(archive, media, r.id, set())),
-        remixes=folded(_down(archive, graph, media, r.id, set())),
+        sources=trees.sources,
+        remixes=trees.remixes,
         lineage=lineage_summary(archive, graph, r.id),
+        lineage_rest=trees.rest,
+        lineage_urls=trees.urls,
         credits_json=urls.credits_json(r.id) if r.kind == "production" else None,
         jsonld=_jsonld(archive, r, info, visual, absolute),
         og_image=absolute(visual.preview) if absolute and visual and visual.preview else None,
         canonical=absolute(urls.record(r.id)) if absolute else None,
         edit=diagram(edit, clip_refs(archive, media, edit)) if edit else None,
         used_in=used_in,
+        remix=remix_view(archive, graph, r, remix_rules)
+        if remix_rules is not None and not r.withdrawn
+        else None,
+    )
+
+
+def remix_view(archive: Archive, graph: RemixGraph, r: Record, rules: RemixRules) -> RemixView:
+    terms = rules.terms(remix_ancestry(archive, graph, [r.id]))
+    rule = must_carry(terms, "a remix of this", own=r.id)
+    license_flag = f" --license {terms.licenses[0]}" if len(terms.licenses) == 1 else ""
+    return RemixView(
+        open=terms.open,
+        rule=rule[0].upper() + rule[1:] + ".",
+        licenses=tuple(
+            (lic.short, lic.url) for s in terms.licenses if (lic := lookup(s)) is not None
+        ),
+        note=commercial_note(terms),
+        commands=(f"showcase new FILE --source {r.id}{license_flag}", "showcase check")
+        if terms.open
+        else (),
     )
 
 
@@ -276,6 +312,11 @@ def _clock(seconds: float) -> str:
         if whole >= 3600
         else f"{whole // 60}:{whole % 60:02d}"
     )
+
+
+def clock(seconds: float) -> str:
+    """A duration as players show it ("1:05", "1:02:03"), for lists as for record pages."""
+    return _clock(seconds)
 
 
 def _iso_duration(seconds: float) -> str:
@@ -366,22 +407,70 @@ def names_by_handle(archive: Archive) -> dict[str, str]:
     return names
 
 
-MAX_TREE_DEPTH = 12
-SHOWN_ABOVE = "shown above"
-CONTINUES = "more on its page"
+SHOWN_AT_TOP = "shown at the top of this tree"
+
+
+@dataclass(frozen=True)
+class LineageTrees:
+    """Both trees of a record page, bounded (core.lineage_tree), and what they leave out."""
+
+    sources: tuple[TreeNode, ...]
+    remixes: tuple[TreeNode, ...]
+    rest: tuple[str, str]  # "And 312 more records by 97 people", per direction, or ""
+    urls: tuple[str, str]  # the full lineage page (up, down) when either tree leaves records out
+
+
+def lineage_trees(
+    archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str
+) -> LineageTrees:
+    up, down = up_tree(archive, graph, record_id), down_tree(graph, record_id)
+    return LineageTrees(
+        folded(_tree_nodes(archive, media, up.nodes, "sc-from-")),
+        folded(_tree_nodes(archive, media, down.nodes, "sc-to-")),
+        (rest_summary(archive, graph, up), rest_summary(archive, graph, down)),
+        ("", "") if up.complete and down.complete else lineage_links(graph, record_id),
+    )
+
+
+def lineage_links(graph: RemixGraph, record_id: str) -> tuple[str, str]:
+    """Where the full lineage page lists the ancestors, and where the descendants."""
+    pages = lineage_pages(graph.generations(record_id), graph.generations(record_id, up=False))
+    down = urls.lineage(record_id, first_page(pages, up=False)) + "#sc-lineage-went"
+    return urls.lineage(record_id), down
+
+
+def rest_summary(archive: Archive, graph: RemixGraph, tree: Bounded) -> str:
+    """ "And 312 more records by 97 people": what a bounded tree leaves for the lineage page."""
+    if tree.complete:
+        return ""
+    people = people_of(archive, graph, tree.rest)
+    return (
+        f"And {_count(len(tree.rest), 'more record')} by {_count(len(people), 'person', 'people')}."
+    )
 
 
 def lineage_summary(archive: Archive, graph: RemixGraph, record_id: str) -> tuple[str, str]:
     """("Made from 37 records by 12 people, and 2 outside works", "Used by 5 records"):
-    a lineage of dozens is read from its size first, then its tree."""
+    a lineage of dozens is read from its size first, then its tree (made once per record:
+    its page and its lineage page say it)."""
+    return graph.remember(
+        ("summary", record_id), lambda: _lineage_summary(archive, graph, record_id)
+    )
+
+
+def _lineage_summary(archive: Archive, graph: RemixGraph, record_id: str) -> tuple[str, str]:
     up = [rid for rid in graph.ancestors(record_id) if rid in archive.records]
-    people = {c.handle for rid in up for c in archive.records[rid].contributors}
-    outside = {
-        (s.title, s.url)
-        for rid in [record_id, *up]
-        for s in archive.records[rid].sources
-        if isinstance(s, OutsideSource)
-    }
+    people = people_of(archive, graph, up)
+    # Outside works are rare: look among the few records that name any, not every source.
+    named = graph.remember(
+        ("outside",),
+        lambda: {
+            rid: {(s.title, s.url) for s in r.sources if isinstance(s, OutsideSource)}
+            for rid, r in archive.records.items()
+            if len(r.sources) != len(graph.sources.get(rid, ()))
+        },
+    )
+    outside = set().union(*(named[rid] for rid in [record_id, *up] if rid in named))
     parts = []
     if up:
         parts.append(
@@ -396,72 +485,61 @@ def lineage_summary(archive: Archive, graph: RemixGraph, record_id: str) -> tupl
     )
 
 
+def people_of(archive: Archive, graph: RemixGraph, ids: Iterable[str]) -> set[str]:
+    """The handles of everyone on these records (each record's handles gathered once)."""
+    handles = graph.remember(
+        ("handles",),
+        lambda: {rid: {c.handle for c in r.contributors} for rid, r in archive.records.items()},
+    )
+    return set().union(*(handles[rid] for rid in ids))
+
+
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _up(
-    archive: Archive, media: dict[str, MediaInfo], record_id: str, seen: set[str]
+def _tree_nodes(
+    archive: Archive, media: dict[str, MediaInfo], nodes: tuple[Node, ...], prefix: str
 ) -> tuple[TreeNode, ...]:
-    """Where a record came from: its sources, theirs, ... (outside works as leaves)."""
-    return _tree(archive, media, lambda rid: archive.records[rid].sources, record_id, seen)
-
-
-def _down(
-    archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str, seen: set[str]
-) -> tuple[TreeNode, ...]:
-    """Where a record went: everything that uses it, and what uses those, ..."""
-    return _tree(archive, media, lambda rid: graph.remixes.get(rid, ()), record_id, seen)
-
-
-def _tree(
-    archive: Archive,
-    media: dict[str, MediaInfo],
-    next_of: Callable[[str], Iterable[str | Source]],
-    record_id: str,
-    seen: set[str],
-    depth: int = 0,
-) -> tuple[TreeNode, ...]:
-    """One direction of a remix tree, depth first: every record drawn once (later
-    meetings say "shown above"), cut at MAX_TREE_DEPTH ("more on its page")."""
-    nodes = []
-    for step in next_of(record_id):
-        if isinstance(step, OutsideSource):
-            nodes.append(
+    """A bounded tree as the page draws it: a record drawn once carries an anchor; a later
+    mention links there (never to the record's page again) and says under what it is."""
+    out = []
+    for n in nodes:
+        if n.outside is not None:
+            o = n.outside
+            out.append(
                 TreeNode(
-                    f"“{step.title}” by {step.author}",
-                    step.url,
+                    f"“{o.title}” by {o.author}",
+                    o.url,
                     None,
                     outside=True,
-                    note=f"outside work, {step.license}",
+                    note=f"outside work, {o.license}",
                 )
             )
-            continue
-        rid = step if isinstance(step, str) else step.id
-        if rid not in archive.records:
-            continue
-        if rid in seen:
-            nodes.append(_leaf(archive, media, rid, note=SHOWN_ABOVE))
-        elif depth >= MAX_TREE_DEPTH:
-            nodes.append(_leaf(archive, media, rid, note=CONTINUES))
+        elif n.again is not None:
+            assert n.record is not None
+            r = archive.records[n.record]
+            # Where it is drawn may be above or below (breadth-first placing, depth-first
+            # drawing): the note names the record it is drawn under.
+            note = f"shown under {archive.records[n.again].title}" if n.again else SHOWN_AT_TOP
+            out.append(
+                TreeNode(r.title, "#" + prefix + r.id, None, r.withdrawn is not None, note=note)
+            )
         else:
-            seen.add(rid)
-            nodes.append(
-                _node(
-                    _leaf(archive, media, rid), _tree(archive, media, next_of, rid, seen, depth + 1)
+            assert n.record is not None
+            kids = _tree_nodes(archive, media, n.children, prefix)
+            r = archive.records[n.record]
+            out.append(
+                TreeNode(
+                    r.title,
+                    urls.record(r.id),
+                    thumbnail(media, r),
+                    withdrawn=r.withdrawn is not None,
+                    note="withdrawn" if r.withdrawn else r.type,
+                    children=kids,
+                    size=sum(1 + k.size for k in kids),
+                    anchor=prefix + r.id,
+                    more=n.more,
                 )
             )
-    return tuple(nodes)
-
-
-def _leaf(
-    archive: Archive, media: dict[str, MediaInfo], record_id: str, note: str = ""
-) -> TreeNode:
-    r = archive.records[record_id]
-    return TreeNode(
-        r.title,
-        urls.record(record_id),
-        thumbnail(media, r),
-        withdrawn=r.withdrawn is not None,
-        note=note or ("withdrawn" if r.withdrawn else r.type),
-    )
+    return tuple(out)
