@@ -1287,6 +1287,8 @@ def fresh(scratch: Path) -> Path:
         None,
     )
 )
+# Found by this test: record.yaml is a folder (Python will not wrap a folder's descriptor).
+@example(archive=([(b"000", {b"poem.md": b"", b"record.yaml": ("dir",)})], [], None))
 def test_check_archive_on_arbitrary_bytes_never_raises(scratch, archive):
     folders, pages, config = archive
     root = fresh(scratch)

@@ -49,10 +49,12 @@ def read_bytes(path: Path, limit: int) -> tuple[bytes, int]:
         fd = os.open(path, flags)
     except OSError as exc:
         raise NotRegular("a symbolic link" if os.path.islink(path) else exc.strerror) from exc
+    # fstat before fdopen: Python refuses to wrap a folder's descriptor (IsADirectoryError).
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise NotRegular("not a regular file")
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegular("not a regular file")
         return fh.read(limit), st.st_size
 
 
