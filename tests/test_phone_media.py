@@ -218,6 +218,13 @@ def test_the_heic_original_keeps_its_format_and_a_full_size_jpeg_is_published(bu
     assert jpeg.format == "JPEG" and jpeg.size == PORTRAIT[::-1] == (full["width"], full["height"])
     assert jpeg.getpixel((360, 100))[0] > 150 and not jpeg.getexif()
     assert not derivative(built, "avif-portrait", "full")  # browsers show AVIF themselves
+    # The page's image opens the JPEG (a browser cannot show the HEIC), offered for download.
+    page = (built["root"] / "site/records/heic-portrait/index.html").read_text("utf-8")
+    jpeg_name = full["url"].rsplit("/", 1)[1]
+    assert f'<a href="media/{jpeg_name}" title="View the full-size image">' in page
+    assert f'<a href="media/{jpeg_name}" download>Download a full-size JPEG</a>' in page
+    avif_page = (built["root"] / "site/records/avif-portrait/index.html").read_text("utf-8")
+    assert "full-size JPEG" not in avif_page
     (avif,) = derivative(built, "avif-portrait", "original")
     # Its irot property turns it upright (Pillow reports it as EXIF orientation 6).
     assert avif["mime"] == "image/avif" and opened(built, avif).size == PORTRAIT

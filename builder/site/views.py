@@ -133,6 +133,9 @@ class RecordView:
     remixes: tuple[TreeNode, ...] = field(default=())  # where it went
     lineage: tuple[str, str] = ("", "")  # one line above each tree: how large it is
     credits_json: str | None = None
+    # A full-size JPEG of a photo whose original browsers cannot show (HEIC): what the image
+    # links to and a second download.
+    full_url: str | None = None
     jsonld: str = ""  # schema.org JSON-LD, safe inside <script> (< > & escaped)
     og_image: str | None = None  # absolute, for link previews
     canonical: str | None = None
@@ -198,6 +201,7 @@ def record_view(
         waveform_url=_first(r.id, info, "waveform"),
         download_url=_first(r.id, info, "original"),
         download_name=_first_name(info, "original"),
+        full_url=_first(r.id, info, "full"),
         duration=info.duration if info else None,
         duration_text=_clock(info.duration) if info and info.duration else None,
         sources=trees.sources,
