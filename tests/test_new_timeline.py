@@ -244,3 +244,12 @@ def test_refuses_a_file_with_timeline(archive, tmp_path):
     root = _fresh(archive, tmp_path)
     proc = new(root, str(root / "records/photo/photo.jpg"), "--timeline", "photo")
     assert proc.returncode == 2 and "--timeline takes record ids only" in proc.stderr
+
+
+def test_refuses_source_with_timeline(archive, tmp_path):
+    """--source would be silently dropped: a timeline's sources are the records it cuts."""
+    root = _fresh(archive, tmp_path)
+    before = snapshot(root / "records")
+    proc = new(root, "--timeline", "clip", "--source", "photo", "--id", "cut", *FLAGS)
+    assert proc.returncode == 2 and "--timeline writes its sources itself" in proc.stderr
+    assert snapshot(root / "records") == before and no_leftovers(root)

@@ -183,6 +183,11 @@ def run_new_timeline(args: argparse.Namespace, root: Path) -> int:
         raise CommandError(
             "--timeline takes record ids only: leave out FILE, --type and the GPS options"
         )
+    if getattr(args, "source", None):
+        raise CommandError(
+            "--timeline writes its sources itself (the records its clips use): leave out "
+            "--source and name every record after --timeline"
+        )
     records = records_folder(root)
     config, _ = read_config(root)
     created = parse_created(args.created)
