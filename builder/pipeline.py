@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .archive.load import Loaded
 from .check import check_archive
-from .core.media_plan import MediaSettings, plan_media
+from .core.media_plan import MediaJob, MediaSettings, plan_media
 from .core.report import Report
 from .media.runner import MediaRun, run_media
 from .memo.renders import Renderer, kept_renders
@@ -56,14 +56,7 @@ def prepare(
     if not report.ok and not partial:
         return Prepared(report, loaded, None, renderer)
     broken = {p.record for p in report.problems}
-    plan = plan_media(
-        loaded.archive,
-        settings,
-        loaded.config.max_pixels,
-        loaded.edits,
-        max_jpeg_pixels=loaded.config.max_jpeg_pixels,
-    )
-    jobs = [job for job in plan if job.record_id not in broken]
+    jobs = [job for job in media_plan(loaded, settings) if job.record_id not in broken]
     media = run_media(root, jobs, cache_dir, settings, progress=progress)
     if media.problems:
         report = Report.of(report.problems + media.problems, report.checked)
@@ -84,4 +77,16 @@ def media_summary(media: MediaRun) -> str:
     return (
         f"media: {media.ran} job{'s' if media.ran != 1 else ''} run, {media.reused} reused "
         f"from the cache in {media.seconds:.1f} s"
+    )
+
+
+def media_plan(loaded: Loaded, settings: MediaSettings) -> list[MediaJob]:
+    """The media jobs of a loaded archive, with the limits its check applied (the build and
+    `showcase render` both ask here, so a new limit cannot reach one and not the other)."""
+    return plan_media(
+        loaded.archive,
+        settings,
+        loaded.config.max_pixels,
+        loaded.edits,
+        max_jpeg_pixels=loaded.config.max_jpeg_pixels,
     )

@@ -18,13 +18,12 @@ from ..timeline.usage import when_text
 from . import urls
 from .catalog import site_credits
 from .collaborations import days_left_text
-from .gallery import Thumb, contributor_names, thumb, tile
+from .gallery import TYPE_PLURALS, Thumb, contributor_names, thumb, tile
 from .pages import GeneratedPage, SiteContext, captions_data_url
 from .views import RecordRef, RecordView, names_by_handle, record_view
 
 SUMMARY_NAMES = 4  # names in a production card's credits summary
 HOME_RECORDS = 6  # the latest records on the home page: full rows of 2 or 3 tiles
-TYPE_LABELS = {"text": "Texts", "image": "Images", "audio": "Audio", "video": "Video"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
                 GeneratedPage(
                     urls.page_source(urls.record_type(record_type)),
                     "showcase/browse.html",
-                    TYPE_LABELS[record_type],
+                    TYPE_PLURALS[record_type],
                     _grid_context(ctx, names, record_type=record_type),
                 )
             )
@@ -175,7 +174,7 @@ def browse_index(ctx: SiteContext) -> dict:
     counts = Counter(r.type for r in ctx.archive.records.values())
     return {
         "types": [
-            (TYPE_LABELS[t], urls.record_type(t), counts[t]) for t in RECORD_TYPES if counts[t]
+            (TYPE_PLURALS[t], urls.record_type(t), counts[t]) for t in RECORD_TYPES if counts[t]
         ],
         "tags": [(tag, urls.tag(tag), n) for tag, n in tag_counts(ctx)],
         "gallery_url": urls.gallery(),
@@ -192,7 +191,7 @@ def _grid_context(
             for r in ctx.archive.records.values()
             if (record_type is None or r.type == record_type) and (tag is None or tag in r.tags)
         ]
-        heading = TYPE_LABELS[record_type] if record_type else f"Tagged “{tag}”"
+        heading = TYPE_PLURALS[record_type] if record_type else f"Tagged “{tag}”"
         return {
             "showcase_grid": {
                 "heading": heading,

@@ -203,7 +203,7 @@ def record_view(
         download_name=_first_name(info, "original"),
         full_url=_first(r.id, info, "full"),
         duration=info.duration if info else None,
-        duration_text=_clock(info.duration) if info and info.duration else None,
+        duration_text=clock(info.duration) if info and info.duration else None,
         sources=trees.sources,
         remixes=trees.remixes,
         lineage=lineage_summary(archive, graph, r.id),
@@ -309,18 +309,14 @@ def _jsonld(
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _clock(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """A duration as players show it ("1:05", "1:02:03"), for lists as for record pages."""
     whole = round(seconds)
     return (
         f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
         if whole >= 3600
         else f"{whole // 60}:{whole % 60:02d}"
     )
-
-
-def clock(seconds: float) -> str:
-    """A duration as players show it ("1:05", "1:02:03"), for lists as for record pages."""
-    return _clock(seconds)
 
 
 def _iso_duration(seconds: float) -> str:

@@ -110,19 +110,13 @@ def _note_others(report: Report, blocking: list[Problem]) -> None:
 
 
 def _render(root: Path, cache: Path, loaded: Loaded, record_id: str, out: str | None) -> int:
-    from ..core.media_plan import MediaSettings, plan_media
+    from ..core.media_plan import MediaSettings
     from ..media.runner import run_media
     from ..media.tools import ToolsError
+    from ..pipeline import media_plan
 
     settings = MediaSettings()
-    plan = plan_media(
-        loaded.archive,
-        settings,
-        loaded.config.max_pixels,
-        loaded.edits,
-        max_jpeg_pixels=loaded.config.max_jpeg_pixels,
-    )
-    jobs = [job for job in plan if job.record_id == record_id]
+    jobs = [job for job in media_plan(loaded, settings) if job.record_id == record_id]
     try:
         media = run_media(root, jobs, cache, settings)
     except ToolsError as exc:
