@@ -48,6 +48,7 @@ from .site.catalog import catalog
 from .site.chrome import ChromeMemo
 from .site.compiled import user_template_cache
 from .site.feed_links import FeedLink, collaboration_feed, folder_sitemaps, site_feeds
+from .site.icons import Icons
 from .site.pages import (
     GeneratedPage,
     SiteContext,
@@ -181,7 +182,9 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         self.staged = None
         if self.serving or self.dirty:
             return
-        self.staged = StagedSite.begin(Path(config.site_dir))
+        assert self.root is not None
+        trash = self.cache_dir(self.root) / "trash"  # replaced sites: see builder/staging.py
+        self.staged = StagedSite.begin(Path(config.site_dir), trash)
         config.site_dir = str(self.staged.path)
         # Strict mode aborts after on_post_build when warnings were logged: count them
         # too, so that such a build is not swapped in first.
@@ -259,7 +262,11 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         ]
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        self.chrome = ChromeMemo(nav, ChromeMemo.static_files(files))
+        theme = config.theme
+        named = [*config.extra_css, *config.extra_javascript, theme.get("logo")]
+        named.append(theme.get("favicon"))
+        static = ChromeMemo.static_files(files, config.docs_dir, filter(None, named))
+        self.chrome = ChromeMemo(nav, static)
         return nav
 
     def on_env(
@@ -270,6 +277,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.bytecode_cache = user_template_cache()  # compiled once per user (site/compiled.py)
         env.globals["showcase_feeds"] = self.site_feeds
         env.globals["showcase_chrome"] = self._chrome
+        env.globals["showcase_icon"] = Icons(env)  # one render per icon (site/icons.py)
         env.filters["url"] = _styled_url_filter(env.filters["url"], self.url_style)
         return env
 
@@ -382,19 +390,19 @@ def _generate_pages(pages: list[GeneratedPage], files: Files, config: MkDocsConf
         if replaced is not None:
             files.remove(replaced)
     taken = {file.dest_uri: file for file in files}
-    made: list[File] = []
+    made: dict[str, File] = {}  # by src: a page listed twice is made once
     for page in pages:
-        if files.get_file_from_path(page.src) is None and all(f.src_uri != page.src for f in made):
+        if files.get_file_from_path(page.src) is None and page.src not in made:
             file = page_file(config, page)
             theirs = taken.get(file.dest_uri)
             if theirs is None:
-                made.append(file)
+                made[page.src] = file
             else:
                 log.warning(
                     f"{theirs.src_uri} is the site's own page at {file.url}: Showcase's page "
                     f"there ({page.title}) is not published"
                 )
-    return made
+    return list(made.values())
 
 
 def _generate_captions(ctx: SiteContext, config: MkDocsConfig) -> list[File]:

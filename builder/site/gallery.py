@@ -28,7 +28,7 @@ PAGE_SIZE = 36
 AROUND = 2  # page links either side of the current one (then an ellipsis, then the last)
 TYPE_NAMES = {"text": "Text", "image": "Image", "audio": "Audio", "video": "Video"}
 TYPE_PLURALS = {"text": "Texts", "image": "Images", "audio": "Audio", "video": "Video"}
-# Material's icon for each type (theme/showcase/macros.html includes the SVG).
+# Material's icon for each type (theme/showcase/macros.html draws it: site/icons.py).
 TYPE_ICONS = {
     "text": "material/text-box-outline",
     "image": "material/image-outline",

@@ -18,6 +18,8 @@ use_directory_urls: false
 not_in_nav: |
   /misc/
   /assets/
+extra_css:
+  - misc/extra.css
 theme:
   name: material
   font: false
@@ -51,6 +53,11 @@ def _archive(root: Path, reuse: bool) -> Path:
     for folder in ("misc/notes", "assets/notes"):
         (content / folder).mkdir(parents=True)
         (content / folder / "note.md").write_text("A note without headings.\n")
+    # A stylesheet the chrome links, beside the misc/ page; a file it does not link
+    # beside the people pages.
+    (content / "misc" / "extra.css").write_text(".x { color: red }\n")
+    (content / "people").mkdir(exist_ok=True)
+    (content / "people" / "banner.txt").write_text("linked from no chrome\n")
     return root
 
 
@@ -124,3 +131,20 @@ def test_a_page_beside_the_theme_assets_links_them_from_where_it_is(sites):
         page(reused, "misc/notes/note.html").xpath(css)[0].startswith("../../assets/stylesheets/")
     )
     assert page(reused, "assets/notes/note.html").xpath(css)[0].startswith("../stylesheets/")
+
+
+def test_a_page_beside_a_stylesheet_of_mkdocs_yml_links_it_from_where_it_is(sites):
+    reused, _, _ = sites
+    css = "//link[@rel='stylesheet' and contains(@href, 'extra.css')]/@href"
+    assert page(reused, "misc/notes/note.html").xpath(css) == ["../extra.css"]
+    assert page(reused, "records/fan-03/index.html").xpath(css) == ["../../misc/extra.css"]
+
+
+def test_pages_beside_files_the_chrome_never_links_share_their_chrome(tmp_path):
+    """An avatar in people/ does not stop the people pages sharing their chrome (it did: 100
+    people pages at 1,000 records were each drawn in full)."""
+    root = _archive(tmp_path, True)
+    config = load_config(str(root / "mkdocs.yml"))
+    build(config)
+    memo = config.plugins["showcase"].chrome
+    assert "people" not in memo._static_tops and {"assets", "misc"} <= memo._static_tops
