@@ -13,8 +13,11 @@ Without an edit the credits are what they always were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import cached_property
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Literal
 
 from ..timeline.model import Edit, seconds
@@ -46,6 +49,12 @@ class CreditedRecord:
     withdrawn: bool
     roles: tuple[str, ...]  # what the person did on this record
     usage: Usage | None = None  # what the record gave the production's cut, when used directly
+
+    @cached_property
+    def json_text(self) -> str:
+        """Its credits.json entry as compact JSON (credits_json_text): made once, however
+        many credits hold the same record (credits_of shares them when unused by a cut)."""
+        return _compact(_record_json(self))
 
 
 @dataclass(frozen=True)
@@ -104,17 +113,41 @@ class Credits:
                 }
                 for p in self.people
             ],
-            "outside_sources": [
-                {
-                    "title": o.title,
-                    "author": o.author,
-                    "url": o.url,
-                    "license": o.license,
-                    "used_by": list(o.used_by),
-                }
-                for o in self.outside
-            ],
+            "outside_sources": [_outside_json(o) for o in self.outside],
         }
+
+
+def _outside_json(o: OutsideCredit) -> dict:
+    return {
+        "title": o.title,
+        "author": o.author,
+        "url": o.url,
+        "license": o.license,
+        "used_by": list(o.used_by),
+    }
+
+
+def credits_json_text(credits: Credits) -> str:
+    """`json.dumps(credits.to_json(), ensure_ascii=False, sort_keys=True)`, as catalog.json
+    holds every record's credits, written from each credited record's own text: in a dense
+    archive the catalog names each record once per credits whose lineage holds it, hundreds
+    of times, and encoding those dicts again each time was most of the catalog's work."""
+    text = encode_basestring  # a string exactly as json.dumps writes it (ensure_ascii off)
+    people = ", ".join(
+        f'{{"handle": {text(p.handle)}, "name": {text(p.name)}, '
+        f'"records": [{", ".join([r.json_text for r in p.records])}], '
+        f'"roles": [{", ".join(map(text, p.roles))}]}}'
+        for p in credits.people
+    )
+    outside = _compact([_outside_json(o) for o in credits.outside])
+    return (
+        f'{{"id": {text(credits.id)}, "kind": {text(credits.kind)}, '
+        f'"outside_sources": {outside}, "people": [{people}], "title": {text(credits.title)}}}'
+    )
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _record_json(r: CreditedRecord) -> dict:
@@ -143,66 +176,39 @@ def credits_of(
     usage = {rid: u for rid, u in usage_of(edit).items() if rid in archive.records} if edit else {}
     ancestors = graph.ancestors(record_id)  # breadth-first: nearest first
     # The production, then what its cut uses by first appearance, then the rest of the lineage.
-    lineage = list(dict.fromkeys([record_id, *usage, *ancestors]))
-    # When a record enters the credits: (0, 0) the production itself, (1, first second in the
-    # cut) a record it uses, (2, step) a record of its lineage. Without an edit: the step alone.
-    rank = {
-        rid: (0, 0) if rid == record_id else (1, usage[rid].first) if rid in usage else (2, i)
-        for i, rid in enumerate(lineage)
-    }
-    found: dict[str, dict] = {}
+    lineage = dict.fromkeys([record_id, *usage, *ancestors]) if usage else [record_id, *ancestors]
+    shares = graph.remember(("credit-shares",), lambda: _shares(archive))
+    # handle -> [name, roles, records, first]; `first`: when the person enters the credits,
+    # (0, 0) the production itself, (1, first second in the cut) a record it uses, (2, step) a
+    # record of its lineage. Without an edit: the step alone.
+    found: dict[str, list] = {}
     outside: dict[tuple[str, str], dict] = {}
-    records = archive.records
-    for rid in lineage:
-        rec = records[rid]
-        first = rank[rid]
-        for c in rec.contributors:
-            entry = found.get(c.handle)
+    for i, rid in enumerate(lineage):
+        used = usage.get(rid)
+        first = (0, 0) if rid == record_id else (1, used.first) if used is not None else (2, i)
+        share = shares[rid]
+        for handle, name, roles, credited in share.people:
+            if used is not None:  # what the cut took of it: this production's alone
+                credited = replace(credited, usage=used)
+            entry = found.get(handle)
             if entry is None:
-                entry = found[c.handle] = {
-                    "name": None,
-                    "roles": set(),
-                    "records": {},
-                    "first": first,
-                }
-            entry["name"] = entry["name"] or c.name
-            entry["roles"].add(c.role)
-            if first < entry["first"]:
-                entry["first"] = first
-            roles = entry["records"].get(rid)
-            if roles is None:
-                entry["records"][rid] = [c.role]
-            else:
-                roles.append(c.role)
-        # Most records use records only (graph.sources holds those, deduplicated): then
-        # there is no outside work to look for among their sources.
-        if len(rec.sources) == len(graph.sources.get(rid, ())):
-            continue
-        for src in rec.sources:
-            if isinstance(src, OutsideSource):
-                o = outside.setdefault((src.title, src.url), {"src": src, "used_by": []})
-                if rid not in o["used_by"]:
-                    o["used_by"].append(rid)
+                found[handle] = [name, set(roles), [credited], first]
+                continue
+            entry[0] = entry[0] or name
+            entry[1].update(roles)
+            entry[2].append(credited)
+            if first < entry[3]:
+                entry[3] = first
+        for src in share.outside:
+            o = outside.setdefault((src.title, src.url), {"src": src, "used_by": []})
+            if rid not in o["used_by"]:
+                o["used_by"].append(rid)
     people = [
-        PersonCredit(
-            handle,
-            e["name"] or handle,
-            _by_rank(e["roles"]),
-            tuple(
-                CreditedRecord(
-                    rid,
-                    records[rid].title,
-                    records[rid].withdrawn is not None,
-                    _by_rank(roles),
-                    usage.get(rid),
-                )
-                for rid, roles in e["records"].items()
-            ),
-        )
+        PersonCredit(handle, e[0] or handle, _by_rank(e[1]), tuple(e[2]))
         for handle, e in found.items()
     ]
     people.sort(
-        key=lambda p: (found[p.handle]["first"], role_rank(p.roles[0]), p.name.casefold(), p.handle)
+        key=lambda p: (found[p.handle][3], role_rank(p.roles[0]), p.name.casefold(), p.handle)
     )
     outside_credits = [
         OutsideCredit(
@@ -219,6 +225,41 @@ def credits_of(
         tuple(outside_credits),
         used,
         record.license,
+    )
+
+
+@dataclass(frozen=True)
+class _Share:
+    """What one record gives every credits whose lineage holds it, made once per graph: per
+    person on it, (handle, name, roles on it, the record as credited to them), and the
+    outside works it names. A dense archive's credits hold each record hundreds of times."""
+
+    people: tuple[tuple[str, str | None, tuple[str, ...], CreditedRecord], ...]
+    outside: tuple[OutsideSource, ...]
+
+
+def _shares(archive: Archive) -> dict[str, _Share]:
+    return {rid: _share(record) for rid, record in archive.records.items()}
+
+
+def _share(record: Record) -> _Share:
+    names: dict[str, str | None] = {}
+    roles: dict[str, list[str]] = {}
+    for c in record.contributors:
+        names[c.handle] = names.get(c.handle) or c.name
+        roles.setdefault(c.handle, []).append(c.role)
+    withdrawn = record.withdrawn is not None
+    return _Share(
+        tuple(
+            (
+                handle,
+                names[handle],
+                tuple(own),
+                CreditedRecord(record.id, record.title, withdrawn, _by_rank(own)),
+            )
+            for handle, own in roles.items()
+        ),
+        tuple(s for s in record.sources if isinstance(s, OutsideSource)),
     )
 
 

@@ -70,7 +70,11 @@ class RemixGraph:
     def _walk(self, up: bool, record_id: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
         key = (up, record_id)
         if key not in self._walks:
-            self._walks[key] = _walk(record_id, self.sources if up else self.remixes)
+            edges = self.sources if up else self.remixes
+            masks = self.remember(("masks", up), lambda: _Masks.of(edges))
+            self._walks[key] = (
+                masks.walk(record_id, edges) if masks.dense else _walk(record_id, edges)
+            )
         return self._walks[key]
 
     def descendants_of_all(self, ids: Iterable[str]) -> set[str]:
@@ -113,6 +117,80 @@ def _walk(
             ends.append(len(order))
         frontier = nxt
     return tuple(order), tuple(ends)
+
+
+# Records use this many others each, on average, or more: a dense graph, walked by sets of bits.
+DENSE = 8
+
+
+@dataclass(frozen=True)
+class _Masks:
+    """One direction of the graph as sets of bits (Python ints), for dense graphs: there a
+    walk meets each record through dozens of edges, nearly all leading to records already
+    met, and `next & unseen` answers for all of a record's edges at once."""
+
+    dense: bool
+    position: Mapping[str, int]  # id -> its bit (ids sorted)
+    ids: tuple[str, ...]  # bit -> id
+    next: Mapping[str, int]  # id -> the bits of the records its edges lead to
+    ascending: frozenset[str]  # ids whose edges are in the order of their bits
+
+    @staticmethod
+    def of(edges: Mapping[str, tuple[str, ...]]) -> _Masks:
+        ids = tuple(sorted(edges))
+        links = sum(len(e) for e in edges.values())
+        if links < DENSE * len(ids):
+            return _Masks(False, {}, ids, {}, frozenset())
+        position = {rid: i for i, rid in enumerate(ids)}
+        nexts: dict[str, int] = {}
+        ascending = set()
+        for rid, targets in edges.items():
+            places = [position[t] for t in targets]
+            nexts[rid] = sum(1 << p for p in set(places))
+            if places == sorted(places):
+                ascending.add(rid)
+        return _Masks(True, position, ids, nexts, frozenset(ascending))
+
+    def walk(
+        self, start: str, edges: Mapping[str, tuple[str, ...]]
+    ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """What _walk gives, in the same order: each frontier record's new edges in their own
+        order (by their bits when they are in that order; else by going through them)."""
+        ids, nexts, ascending, position = self.ids, self.next, self.ascending, self.position
+        if start not in position:
+            return _walk(start, edges)
+        seen = 1 << position[start]
+        order: list[str] = []
+        ends: list[int] = []
+        frontier = [start]
+        while frontier:
+            nxt: list[str] = []
+            for node in frontier:
+                reach = nexts[node]
+                new = reach ^ (reach & seen)
+                if not new:
+                    continue
+                seen |= new
+                if not new & (new - 1):  # one record
+                    nxt.append(ids[new.bit_length() - 1])
+                elif node in ascending:
+                    while new:
+                        low = new & -new
+                        nxt.append(ids[low.bit_length() - 1])
+                        new ^= low
+                else:
+                    for other in edges[node]:
+                        bit = 1 << position[other]
+                        if new & bit:
+                            nxt.append(other)
+                            new ^= bit
+                            if not new:
+                                break
+            if nxt:
+                order.extend(nxt)
+                ends.append(len(order))
+            frontier = nxt
+        return tuple(order), tuple(ends)
 
 
 def _strongly_connected(edges: Mapping[str, tuple[str, ...]]) -> list[list[str]]:

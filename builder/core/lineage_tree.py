@@ -12,8 +12,9 @@ holds, by generation (RemixGraph.generations).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .model import OutsideSource
 
@@ -48,11 +49,9 @@ class Bounded:
         return not self.rest
 
 
-@dataclass
-class _Entry:
-    index: int  # the step's place among its parent's, to draw in the record's own order
-    step: Step
-    again: bool = False
+# A step drawn under a record: (its place among the record's steps, to draw in the record's
+# own order; the step; whether it is a record met again, drawn as a reference).
+_Entry = tuple[int, Step, bool]
 
 
 def bounded_tree(
@@ -82,7 +81,16 @@ def bounded_tree(
     while frontier and budget and depth < generations:
         nxt: list[str] = []
         for parent in frontier:
-            for i, step in enumerate(steps_of(parent)):
+            if not budget:
+                break
+            drawn = entries[parent]
+            steps = steps_of(parent)
+            todo: Iterable[tuple[int, Step]] = enumerate(steps)
+            if len(again) >= budget:
+                # No more references can be drawn (the room only shrinks): only the steps
+                # not placed yet matter, picked out in C, each at its place among the steps.
+                todo = [(steps.index(s), s) for s in [s for s in steps if s not in placed]]
+            for i, step in todo:
                 if not budget:
                     break
                 if isinstance(step, OutsideSource):
@@ -91,13 +99,17 @@ def bounded_tree(
                         continue  # an outside work is named once, where first met
                     outside_seen.add(key)
                 elif step in placed:
-                    again.append((parent, _Entry(i, step, again=True)))
+                    # Only the first references the bound leaves room for are drawn (below),
+                    # and the room only shrinks: in a dense lineage almost every step meets a
+                    # record again, and those past the room are not even kept.
+                    if len(again) < budget:
+                        again.append((parent, (i, step, True)))
                     continue
                 else:
                     placed[step] = parent
                     entries[step] = []
                     nxt.append(step)
-                entries[parent].append(_Entry(i, step))
+                drawn.append((i, step, False))
                 budget -= 1
         frontier = nxt
         depth += 1
@@ -106,10 +118,10 @@ def bounded_tree(
     for parent, entry in again[:budget]:
         entries[parent].append(entry)
     nodes = _nodes(root, steps_of, entries, placed)
-    drawn = tuple(rid for rid in placed if rid != root)
+    drawn_ids = tuple(rid for rid in placed if rid != root)
     rest = tuple(rid for rid in lineage if rid not in placed)
     size = sum(len(e) for e in entries.values())  # (<= bound)
-    return Bounded(nodes, drawn, rest, size, _more(root, steps_of, entries))
+    return Bounded(nodes, drawn_ids, rest, size, _more(root, steps_of, entries))
 
 
 def _nodes(
@@ -120,15 +132,17 @@ def _nodes(
 ) -> tuple[Node, ...]:
     # Depth is at most MAX_GENERATIONS-ish (the caller's bound): recursion is safe here.
     out = []
-    for entry in sorted(entries[rid], key=lambda e: e.index):
-        step = entry.step
-        if isinstance(step, OutsideSource):
-            out.append(Node(None, outside=step))
-        elif entry.again:
+    mine = entries[rid]
+    # In the record's own order (references were added after its records and outside works).
+    for _, step, again in sorted(mine, key=itemgetter(0)) if len(mine) > 1 else mine:
+        if again:
             out.append(Node(step, again=placed[step]))
+        elif isinstance(step, OutsideSource):
+            out.append(Node(None, outside=step))
         else:
-            kids = _nodes(step, next_of, entries, placed)
-            out.append(Node(step, children=kids, more=_more(step, next_of, entries)))
+            below = entries[step]
+            kids = _nodes(step, next_of, entries, placed) if below else ()
+            out.append(Node(step, children=kids, more=len(next_of(step)) - len(below)))
     return tuple(out)
 
 

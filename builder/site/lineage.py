@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from ..core.graph import RemixGraph
-from ..core.lineage_tree import Generations, ListedPage, first_page, lineage_pages
+from ..core.lineage_tree import Generations, ListedPage, first_page
 from ..core.model import Archive
 from ..core.tree import down_tree, up_tree
 from . import urls
 from .pages import GeneratedPage, SiteContext
-from .views import lineage_summary
+from .views import full_lineage, lineage_summary
 
 # (heading, the generation's <li> items) per generation. A lineage page lists up to a
 # thousand records and an archive has as many such pages: each record's item is escaped
@@ -43,7 +43,7 @@ def pages(ctx: SiteContext) -> list[GeneratedPage]:
     for rid, record in ctx.archive.records.items():
         if not needs_page(ctx, rid):
             continue
-        listed = lineage_pages(ctx.graph.generations(rid), ctx.graph.generations(rid, up=False))
+        listed = full_lineage(ctx.graph, rid)
         summary: dict[str, tuple[str, str]] = {}  # made once for all the record's pages
         for page in listed:
             title = f"Lineage: {record.title}" + (f" ({page.number})" if page.number > 1 else "")
@@ -106,10 +106,8 @@ def lineage_view(
 
 
 def _listing(archive: Archive, graph: RemixGraph, gens: Generations, up: bool) -> Listing:
-    return tuple(
-        (_heading(g, up), Markup("".join(_item(archive, graph, rid) for rid in ids)))
-        for g, ids in gens
-    )
+    items = _items(archive, graph)
+    return tuple((_heading(g, up), Markup("".join(map(items.__getitem__, ids)))) for g, ids in gens)
 
 
 def _heading(generation: int, up: bool) -> str:
@@ -118,8 +116,12 @@ def _heading(generation: int, up: bool) -> str:
     return f"{generation} steps back" if up else f"{generation} steps on"
 
 
-def _item(archive: Archive, graph: RemixGraph, rid: str) -> str:
-    return graph.remember(("lineage-item", rid), lambda: _write_item(archive, rid))
+def _items(archive: Archive, graph: RemixGraph) -> dict[str, str]:
+    """Every record's item, written once per build: the lineage pages list each record up to
+    twice per record of the archive, and are joined from these (in C, not item by item)."""
+    return graph.remember(
+        ("lineage-items",), lambda: {rid: _write_item(archive, rid) for rid in archive.records}
+    )
 
 
 def _write_item(archive: Archive, rid: str) -> str:

@@ -10,6 +10,12 @@ it, so that Material's own navigation links name files as well; see UrlStyle).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mkdocs.utils import normalize_url
+
+if TYPE_CHECKING:
+    from mkdocs.structure.pages import Page
 
 INDEX = "index.html"
 
@@ -40,6 +46,12 @@ class UrlStyle:
         if path.endswith(".html"):  # a page of its own name (lineage.html): mkdocs' lineage/
             return path.removesuffix(".html") + "/" + rest
         return url
+
+    def on_page(self, url: str, page: Page | None, base_url: str) -> str:
+        """A site-relative URL as `page` links it: in this style, then relative to the page,
+        as mkdocs' `url` filter makes it (normalize_url). The templates' `url` filter
+        (plugin.py) and the trees written in Python (tree_html.py) both come here."""
+        return normalize_url(self.link(url), page=page, base=base_url)
 
 
 def page(folder: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from ..core.credits import role_rank
 from ..core.graph import RemixGraph
 from ..core.licenses import lookup
-from ..core.lineage_tree import Bounded, Node, first_page, lineage_pages
+from ..core.lineage_tree import Bounded, ListedPage, Node, first_page, lineage_pages
 from ..core.markup import MarkupLimit
 from ..core.model import Archive, OutsideSource, Record
 from ..core.remix import RemixRules, commercial_note, must_carry, remix_ancestry
@@ -81,13 +81,18 @@ FOLD_OVER = 5
 
 
 def folded(nodes: tuple[TreeNode, ...], generation: int = 1) -> tuple[TreeNode, ...]:
+    # A branch with nothing to fold is kept as it is (the same objects): in a bounded tree
+    # few branches fold, and copying every node was most of the work.
     out = []
     for n in nodes:
         if generation >= OPEN_GENERATIONS and n.size > FOLD_OVER:
-            out.append(replace(n, fold=True))
+            out.append(n if n.fold else replace(n, fold=True))
+        elif n.children:
+            kids = folded(n.children, generation + 1)
+            out.append(n if kids is n.children else replace(n, children=kids))
         else:
-            out.append(replace(n, children=folded(n.children, generation + 1)))
-    return tuple(out)
+            out.append(n)
+    return nodes if all(a is b for a, b in zip(out, nodes)) else tuple(out)
 
 
 @dataclass(frozen=True)
@@ -424,9 +429,10 @@ def lineage_trees(
     archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo], record_id: str
 ) -> LineageTrees:
     up, down = up_tree(archive, graph, record_id), down_tree(graph, record_id)
+    facts = tree_facts(archive, graph, media)
     return LineageTrees(
-        folded(_tree_nodes(archive, media, up.nodes, "sc-from-")),
-        folded(_tree_nodes(archive, media, down.nodes, "sc-to-")),
+        folded(_tree_nodes(archive, media, up.nodes, "sc-from-", facts)),
+        folded(_tree_nodes(archive, media, down.nodes, "sc-to-", facts)),
         (rest_summary(archive, graph, up), rest_summary(archive, graph, down)),
         ("", "") if up.complete and down.complete else lineage_links(graph, record_id),
     )
@@ -434,9 +440,18 @@ def lineage_trees(
 
 def lineage_links(graph: RemixGraph, record_id: str) -> tuple[str, str]:
     """Where the full lineage page lists the ancestors, and where the descendants."""
-    pages = lineage_pages(graph.generations(record_id), graph.generations(record_id, up=False))
+    pages = full_lineage(graph, record_id)
     down = urls.lineage(record_id, first_page(pages, up=False)) + "#sc-lineage-went"
     return urls.lineage(record_id), down
+
+
+def full_lineage(graph: RemixGraph, record_id: str) -> tuple[ListedPage, ...]:
+    """The pages of a record's full lineage (lineage.py), cut once per build: its record page
+    links them, and they are written."""
+    return graph.remember(
+        ("lineage-pages", record_id),
+        lambda: lineage_pages(graph.generations(record_id), graph.generations(record_id, up=False)),
+    )
 
 
 def rest_summary(archive: Archive, graph: RemixGraph, tree: Bounded) -> str:
@@ -499,10 +514,17 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def _tree_nodes(
-    archive: Archive, media: dict[str, MediaInfo], nodes: tuple[Node, ...], prefix: str
+    archive: Archive,
+    media: dict[str, MediaInfo],
+    nodes: tuple[Node, ...],
+    prefix: str,
+    drawn: Callable[[str], tuple[str, str, str | None, bool, str]] | None = None,
 ) -> tuple[TreeNode, ...]:
     """A bounded tree as the page draws it: a record drawn once carries an anchor; a later
-    mention links there (never to the record's page again) and says under what it is."""
+    mention links there (never to the record's page again) and says under what it is.
+    `drawn`: what a record's node says wherever it is drawn (title, page, thumbnail,
+    withdrawn, note), made once per record (tree_facts) rather than once per tree."""
+    facts = drawn or (lambda rid: _node_facts(archive, media, rid))
     out = []
     for n in nodes:
         if n.outside is not None:
@@ -527,19 +549,48 @@ def _tree_nodes(
             )
         else:
             assert n.record is not None
-            kids = _tree_nodes(archive, media, n.children, prefix)
-            r = archive.records[n.record]
+            kids = _tree_nodes(archive, media, n.children, prefix, facts) if n.children else ()
+            label, url, thumb, withdrawn, note = facts(n.record)
             out.append(
                 TreeNode(
-                    r.title,
-                    urls.record(r.id),
-                    thumbnail(media, r),
-                    withdrawn=r.withdrawn is not None,
-                    note="withdrawn" if r.withdrawn else r.type,
+                    label,
+                    url,
+                    thumb,
+                    withdrawn=withdrawn,
+                    note=note,
                     children=kids,
                     size=sum(1 + k.size for k in kids),
-                    anchor=prefix + r.id,
+                    anchor=prefix + n.record,
                     more=n.more,
                 )
             )
     return tuple(out)
+
+
+def _node_facts(
+    archive: Archive, media: dict[str, MediaInfo], rid: str
+) -> tuple[str, str, str | None, bool, str]:
+    r = archive.records[rid]
+    withdrawn = r.withdrawn is not None
+    note = "withdrawn" if withdrawn else r.type
+    return r.title, urls.record(r.id), thumbnail(media, r), withdrawn, note
+
+
+def tree_facts(
+    archive: Archive, graph: RemixGraph, media: dict[str, MediaInfo]
+) -> Callable[[str], tuple[str, str, str | None, bool, str]]:
+    """What a record's node says in every tree it is drawn in, made once per build (kept on
+    the graph with the media it was made from: a dense archive draws each record in
+    hundreds of trees)."""
+    held = graph.remember(("tree-facts",), lambda: [media, {}])
+    if held[0] is not media:  # another build's media with the same graph: start again
+        held[:] = [media, {}]
+    known: dict[str, tuple[str, str, str | None, bool, str]] = held[1]
+
+    def facts(rid: str) -> tuple[str, str, str | None, bool, str]:
+        found = known.get(rid)
+        if found is None:
+            found = known[rid] = _node_facts(archive, media, rid)
+        return found
+
+    return facts

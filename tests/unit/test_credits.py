@@ -5,7 +5,7 @@ import datetime as dt
 import io
 import json
 
-from builder.core.credits import credits_of, render_csv, render_roll
+from builder.core.credits import credits_json_text, credits_of, render_csv, render_roll
 from builder.core.graph import RemixGraph
 from builder.core.model import Archive, Contributor, OutsideSource, Record, RecordSource, Withdrawal
 from builder.core.tree import render_tree
@@ -249,3 +249,40 @@ def test_the_roll_follows_the_conventional_sequence():
     ]
     assert all(style in ("title", "heading", "line", "small", "space") for style, _ in lines)
     json.dumps(lines)  # the render job's parameters carry them
+
+
+def test_the_catalogs_credits_text_is_the_json_of_the_credits():
+    # credits_json_text writes catalog.json's credits from each record's own text: the same
+    # bytes as encoding the whole of to_json(), with a cut's usage, outside works, a withdrawn
+    # record, and names that JSON must escape.
+    odd = Archive.of(
+        [
+            rec("mix", [("q", "writer", 'Q "the quote" \\ \n Ünï')], ["song", SEA]),
+            *ARCHIVE.records.values(),
+        ]
+    )
+    cases = [
+        credits_of(odd, RemixGraph.of(odd), "mix"),
+        credits_of(ARCHIVE, GRAPH, "song"),
+        credits_of(ARCHIVE, GRAPH, "other"),
+        credits_of(FILM, RemixGraph.of(FILM), "film", film_edit()),
+    ]
+    for credits in cases:
+        expected = json.dumps(credits.to_json(), ensure_ascii=False, sort_keys=True)
+        assert credits_json_text(credits) == expected
+    assert '"usage"' in credits_json_text(cases[-1])
+
+
+def test_credits_share_each_records_credit_but_not_a_cuts_usage():
+    graph = RemixGraph.of(FILM)
+    plain = credits_of(FILM, graph, "film")
+    cut = credits_of(FILM, graph, "film", film_edit())
+    song = credits_of(FILM, graph, "song")
+
+    def loop(c):
+        return next(r for p in c.people for r in p.records if r.id == "loop")
+
+    assert loop(plain) is loop(song)  # made once for the graph
+    street = next(r for p in cut.people for r in p.records if r.id == "street")
+    assert street.usage is not None
+    assert next(r for p in plain.people for r in p.records if r.id == "street").usage is None

@@ -45,3 +45,30 @@ def test_deep_lineage_does_not_recurse():
     assert len(g.ancestors("n4999")) == 4999
     assert len(g.descendants("n0000")) == 4999
     assert g.cycles() == []
+
+
+def test_a_dense_graph_is_walked_by_bits_in_the_same_order():
+    import random
+
+    from builder.core.graph import DENSE, _walk
+
+    rng = random.Random(17)
+    walked_by_bits = 0
+    for _ in range(60):
+        n = rng.randint(2, 40)
+        ids = [f"r{i:02d}" for i in range(n)]
+        # Sources in any order, loops and self-references included (check reports those).
+        records = [
+            rec(r, *rng.sample(ids, rng.randint(DENSE, max(DENSE, n)) % (n + 1))) for r in ids
+        ]
+        g = graph(*records)
+        for up, edges in ((True, g.sources), (False, g.remixes)):
+            dense = sum(map(len, edges.values())) >= DENSE * len(edges)
+            for r in ids:
+                assert (g.ancestors(r) if up else g.descendants(r)) == list(_walk(r, edges)[0])
+                gens = g.generations(r, up)
+                assert [x for gen in gens for x in gen] == list(_walk(r, edges)[0])
+            walked_by_bits += g.remember(("masks", up), lambda: None).dense
+            assert g.remember(("masks", up), lambda: None).dense == dense
+    assert walked_by_bits > 20
+    assert graph(rec("a")).ancestors("nobody") == []
