@@ -18,6 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -78,6 +79,13 @@ class SiteContext:
         """record id -> its Credits (catalog.site_credits): each made once per build, however
         many pages, feeds and the catalog read them."""
         return {}
+
+    @cached_property
+    def tree_writer(self) -> Callable[..., Markup]:
+        """`showcase_tree` of the record pages (tree_html.py), one per build."""
+        from .tree_html import tree_writer
+
+        return tree_writer(self.url_style)
 
     @cached_property
     def remix_rules(self) -> RemixRules:

@@ -9,7 +9,6 @@ from markupsafe import escape
 
 from . import urls
 from .pages import GeneratedPage, SiteContext, captions_data_url, text_html
-from .tree_html import tree_writer
 from .views import RecordView, description_html, record_view
 
 
@@ -65,7 +64,7 @@ def _context(ctx: SiteContext, record_id: str) -> Callable[[], dict]:
             ),
             "showcase_text_html": text_html(ctx.root, ctx.archive, record_id, ctx.renderer),
             "showcase_contribute_url": ctx.contribute_url,
-            "showcase_tree": tree_writer(ctx.url_style),  # the remix trees (tree_html.py)
+            "showcase_tree": ctx.tree_writer,  # the remix trees (tree_html.py)
         }
 
     return build

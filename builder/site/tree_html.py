@@ -23,23 +23,29 @@ Link = Callable[[str], str]  # a site-relative URL -> the one a page writes
 
 
 def tree_writer(style: UrlStyle) -> Callable[..., Markup]:
-    """`showcase_tree(nodes, more)` for a page's template; `more`: "earlier" or "later", what
-    a folded branch's summary says its records are."""
+    """`showcase_tree(nodes, more)` for the record pages' template; `more`: "earlier" or
+    "later", what a folded branch's summary says its records are. One per build
+    (SiteContext.tree_writer): a record's title and note are escaped once, however many of
+    the build's trees show it."""
+    text = _escaped_once()
 
     @pass_context
     def showcase_tree(context: Context, nodes: Iterable[TreeNode], more: str) -> Markup:
         # What the `url` filter gives (urls.UrlStyle.on_page), without its lookups in the
         # template's context for each of a tree's hundred links.
         page, base = context["page"], context["base_url"]
-        return tree_html(nodes, more, lambda url: style.on_page(url, page, base))
+        return tree_html(nodes, more, lambda url: style.on_page(url, page, base), text)
 
     return showcase_tree
 
 
-def tree_html(nodes: Iterable[TreeNode], more: str, link: Link) -> Markup:
-    """`<ul class="sc-tree">` of the nodes; `link` makes a site-relative URL the page's own."""
+def tree_html(
+    nodes: Iterable[TreeNode], more: str, link: Link, text: Callable[[str], str] | None = None
+) -> Markup:
+    """`<ul class="sc-tree">` of the nodes; `link` makes a site-relative URL the page's own;
+    `text` escapes a text (markupsafe's way; _escaped_once remembers what it did)."""
     out: list[str] = ['<ul class="sc-tree">']
-    _items(nodes, escape(more), link, out)
+    _items(nodes, escape(more), link, text or _text, out)
     out.append("\n</ul>")
     return Markup("".join(out))
 
@@ -61,21 +67,37 @@ def _text(value: str) -> str:
     )
 
 
-def _items(nodes: Iterable[TreeNode], more: str, link: Link, out: list[str]) -> None:
+def _escaped_once() -> Callable[[str], str]:
+    known: dict[str, str] = {}
+
+    def text(value: str) -> str:
+        if type(value) is not str:  # a Markup equals its str: never share their entries
+            return _text(value)
+        done = known.get(value)
+        if done is None:
+            done = known[value] = _text(value)
+        return done
+
+    return text
+
+
+def _items(
+    nodes: Iterable[TreeNode], more: str, link: Link, text: Callable[[str], str], out: list[str]
+) -> None:
     # Depth is bounded by the trees' (core.lineage_tree MAX_GENERATIONS): recursion is safe.
     for node in nodes:
         classes = (" sc-node--withdrawn" if node.withdrawn else "") + (
             " sc-node--outside" if node.outside else ""
         )
-        anchor = f' id="{_text(node.anchor)}"' if node.anchor else ""
+        anchor = f' id="{text(node.anchor)}"' if node.anchor else ""
         if not node.url:
             opened = ""
         elif node.outside:
-            opened = f'<a href="{_text(node.url)}" rel="nofollow noopener">'
+            opened = f'<a href="{text(node.url)}" rel="nofollow noopener">'
         else:
-            opened = f'<a href="{_text(link(node.url))}">'
+            opened = f'<a href="{text(link(node.url))}">'
         thumb = (
-            f'<img class="sc-thumb" src="{_text(link(node.thumb))}" alt="" width="48" '
+            f'<img class="sc-thumb" src="{text(link(node.thumb))}" alt="" width="48" '
             'height="48" loading="lazy" decoding="async">'
             if node.thumb
             else _NO_THUMB
@@ -87,19 +109,19 @@ def _items(nodes: Iterable[TreeNode], more: str, link: Link, out: list[str]) -> 
         )
         out.append(
             f'\n  <li class="sc-node{classes}"{anchor}>{opened}{thumb}'
-            f'<span class="sc-node__label">{_text(node.label)}</span>'
+            f'<span class="sc-node__label">{text(node.label)}</span>'
             f"{'</a>' if node.url else ''}"
-            f'\n    <span class="sc-node__note">{_text(node.note)}</span>{undrawn}'
+            f'\n    <span class="sc-node__note">{text(node.note)}</span>{undrawn}'
         )
         if node.children and node.fold:
             out.append(
                 f'\n    <details class="sc-tree__fold"><summary>{node.size} {more} '
                 'records</summary><ul class="sc-tree">'
             )
-            _items(node.children, more, link, out)
+            _items(node.children, more, link, text, out)
             out.append("</ul></details>")
         elif node.children:
             out.append('<ul class="sc-tree">')
-            _items(node.children, more, link, out)
+            _items(node.children, more, link, text, out)
             out.append("</ul>")
         out.append("\n  </li>")

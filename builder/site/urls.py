@@ -9,6 +9,7 @@ it, so that Material's own navigation links name files as well; see UrlStyle).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,32 @@ class UrlStyle:
         """A site-relative URL as `page` links it: in this style, then relative to the page,
         as mkdocs' `url` filter makes it (normalize_url). The templates' `url` filter
         (plugin.py) and the trees written in Python (tree_html.py) both come here."""
-        return normalize_url(self.link(url), page=page, base=base_url)
+        url = self.link(url)
+        if page is not None:
+            near = _to_sibling(url, page.url)
+            if near is not None:
+                return near
+        return normalize_url(url, page=page, base=base_url)
+
+
+# A plain relative path: no scheme, query, fragment, "." or ".." segment, or empty segment.
+_PLAIN = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/)*[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/?")
+
+
+def _to_sibling(url: str, page_url: str) -> str | None:
+    """The common link of a page to a sibling's (records/a/ to records/b/...): `../b/...`,
+    exactly what normalize_url gives, without its steps; None for any other link. A dense
+    archive's pages hold a hundred such links each (their remix trees)."""
+    folder, _, name = page_url.rpartition("/")
+    if "." not in name:  # a page at a folder URL (records/a/): the folder is all of it
+        folder = page_url.rstrip("/")
+    parent, _, own = folder.rpartition("/")
+    if not (parent and own) or not url.startswith(parent + "/"):
+        return None
+    rest = url[len(parent) + 1 :]
+    if rest.split("/", 1)[0] in (own, "") or not _PLAIN.fullmatch(url):
+        return None
+    return "../" + rest if _PLAIN.fullmatch(folder) else None
 
 
 def page(folder: str) -> str:

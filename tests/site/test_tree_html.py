@@ -2,9 +2,9 @@
 Jinja macro of record.html wrote: the same bytes, escaped, links made by the page's filter."""
 
 from jinja2 import Environment, pass_context
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from builder.site.tree_html import _text, tree_html
+from builder.site.tree_html import _escaped_once, _text, tree_html
 from builder.site.views import TreeNode, folded
 
 # The macro the page used to draw its trees with (theme/showcase/record.html before).
@@ -84,3 +84,12 @@ def test_texts_are_escaped_as_markupsafe_escapes_them():
     for text in ('<a href="x">&amp;</a>', "it's", "", "plain", "“quotes” & <b>", "\x00<"):
         assert _text(text) == str(escape(text))
     assert _text(escape("<b>")) == "&lt;b&gt;"  # already safe: not escaped twice
+
+
+def test_texts_escaped_once_are_the_same_and_a_markup_is_never_taken_for_its_text():
+    text = _escaped_once()
+    assert text("Tom & <Jerry>") == "Tom &amp; &lt;Jerry&gt;" == text("Tom & <Jerry>")
+    assert text(Markup("<b>safe</b>")) == "<b>safe</b>"
+    assert text("<b>safe</b>") == "&lt;b&gt;safe&lt;/b&gt;"  # the same characters, as text
+    nodes = (node(1, label="A & B"), node(2, label=Markup("<i>C</i>")))
+    assert tree_html(nodes, "later", link, text) == tree_html(nodes, "later", link)

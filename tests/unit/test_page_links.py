@@ -1,0 +1,71 @@
+"""A page's links (urls.UrlStyle.on_page) are exactly what mkdocs' `url` filter makes of
+them, its shortcut for links between sibling pages included."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from mkdocs.utils import normalize_url
+
+from builder.site.urls import UrlStyle
+
+SEGMENTS = st.sampled_from(
+    ["records", "a", "b", "a-1", "media", "index.html", "x.webp", ".", "..", "", "page", "2"]
+)
+PATHS = st.lists(SEGMENTS, min_size=0, max_size=5).map("/".join)
+URLS = st.one_of(
+    PATHS,
+    PATHS.map(lambda p: p + "/"),
+    PATHS.map(lambda p: p + "#top"),
+    PATHS.map(lambda p: p + "?q=1"),
+    PATHS.map(lambda p: "/" + p),
+    st.just("https://example.org/records/a/index.html"),
+)
+
+
+class Page:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+@settings(max_examples=1500, deadline=None)
+@given(url=URLS, page_url=URLS, directories=st.booleans())
+@example(url="records/b/index.html", page_url="records/a/index.html", directories=False)
+@example(url="records/b/media/x.webp", page_url="records/a/", directories=True)
+@example(url="records/a/index.html", page_url="records/a/index.html", directories=False)
+@example(url="records/b/index.html", page_url="records/./a/index.html", directories=False)
+def test_a_link_is_what_mkdocs_url_filter_makes_of_it(url, page_url, directories):
+    style = UrlStyle(directories=directories)
+    page = Page(page_url)
+    expected = normalize_url(style.link(url), page=page, base="../..")
+    assert style.on_page(url, page, "../..") == expected
+
+
+def test_a_link_between_sibling_records_takes_the_shortcut():
+    page = Page("records/a/index.html")
+    assert UrlStyle().on_page("records/b/index.html", page, "../..") == "../b/index.html"
+    assert UrlStyle(directories=True).on_page("records/b/index.html", Page("records/a/"), "") == (
+        "../b/"
+    )
+    assert UrlStyle().on_page("records/a/media/x.webp", page, "../..") == "media/x.webp"
+
+
+NAMES = st.sampled_from(["a", "b", "a-1", "x.webp", "index.html", "", ".", "..", "media"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    parent=st.lists(NAMES, min_size=1, max_size=3).map("/".join),
+    own=NAMES,
+    other=NAMES,
+    page_name=st.sampled_from(["index.html", "lineage.html", "", "x"]),
+    rest=st.lists(NAMES, max_size=3).map("/".join),
+    slash=st.booleans(),
+)
+def test_links_shaped_like_siblings_are_what_mkdocs_makes_of_them(
+    parent, own, other, page_name, rest, slash
+):
+    """Pages and targets under one parent folder: where the shortcut applies, and its edges."""
+    page = Page(f"{parent}/{own}/{page_name}")
+    url = f"{parent}/{other}" + (f"/{rest}" if rest else "") + ("/" if slash else "")
+    assert UrlStyle().on_page(url, page, "..") == normalize_url(url, page=page, base="..")
