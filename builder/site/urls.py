@@ -60,8 +60,9 @@ class UrlStyle:
         return normalize_url(url, page=page, base=base_url)
 
 
-# A plain relative path: no scheme, query, fragment, "." or ".." segment, or empty segment.
-_PLAIN = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/)*[A-Za-z0-9_~-][A-Za-z0-9_.~-]*/?")
+# What makes a path other than plain (normalize_url would change or read it differently):
+# an empty, "." or ".." segment, a backslash, a scheme, a query or a fragment.
+_ODD = re.compile(r"//|/\.\.?/|[\\:?#]")
 
 
 def _to_sibling(url: str, page_url: str) -> str | None:
@@ -75,9 +76,13 @@ def _to_sibling(url: str, page_url: str) -> str | None:
     if not (parent and own) or not url.startswith(parent + "/"):
         return None
     rest = url[len(parent) + 1 :]
-    if rest.split("/", 1)[0] in (own, "") or not _PLAIN.fullmatch(url):
+    if rest.split("/", 1)[0] in (own, "") or not (_plain(url) and _plain(folder)):
         return None
-    return "../" + rest if _PLAIN.fullmatch(folder) else None
+    return "../" + rest
+
+
+def _plain(path: str) -> bool:
+    return path[:1] not in ("", "/", "#") and not _ODD.search("/" + path.removesuffix("/") + "/")
 
 
 def page(folder: str) -> str:

@@ -11,6 +11,7 @@ from builder.site.urls import UrlStyle
 
 SEGMENTS = st.sampled_from(
     ["records", "a", "b", "a-1", "media", "index.html", "x.webp", ".", "..", "", "page", "2"]
+    + ["...", "a\\b", "c:d"]
 )
 PATHS = st.lists(SEGMENTS, min_size=0, max_size=5).map("/".join)
 URLS = st.one_of(
@@ -50,7 +51,9 @@ def test_a_link_between_sibling_records_takes_the_shortcut():
     assert UrlStyle().on_page("records/a/media/x.webp", page, "../..") == "media/x.webp"
 
 
-NAMES = st.sampled_from(["a", "b", "a-1", "x.webp", "index.html", "", ".", "..", "media"])
+NAMES = st.sampled_from(
+    ["a", "b", "a-1", "x.webp", "index.html", "", ".", "..", "...", "media", "a\\b", "c:d"]
+)
 
 
 @settings(max_examples=1000, deadline=None)
