@@ -278,7 +278,7 @@ class ShowcasePlugin(BasePlugin[ShowcaseConfig]):
         env.globals["showcase_feeds"] = self.site_feeds
         env.globals["showcase_chrome"] = self._chrome
         env.globals["showcase_icon"] = Icons(env)  # one render per icon (site/icons.py)
-        env.filters["url"] = _styled_url_filter(self.url_style)
+        env.filters["url"] = _styled_url_filter(env.filters["url"], self.url_style)
         return env
 
     def _chrome(self, block: str, page: Page | None, base_url: str, draw) -> str:  # noqa: ANN001 - jinja2 block
@@ -438,9 +438,12 @@ def _directory_urls(config: MkDocsConfig) -> bool:
     return bool(config.use_directory_urls) if given else False
 
 
-def _styled_url_filter(style: urls.UrlStyle) -> Callable:
-    """mkdocs' `url` filter, given our URLs in the site's style first (urls.UrlStyle): every
-    template link passes through it, ours and Material's."""
+def _styled_url_filter(url_filter: Callable[..., str], style: urls.UrlStyle) -> Callable:
+    """mkdocs' `url` filter, given our URLs in the site's style first (urls.UrlStyle.on_page):
+    every template link passes through it, ours and Material's. Pages as files need no
+    change: mkdocs' own filter is on_page then, and no call is added to its 60,000."""
+    if not style.directories:
+        return url_filter
 
     @pass_context
     def url(context: TemplateContext, value: object) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mkdocs.utils import normalize_url
 
@@ -51,13 +51,25 @@ class UrlStyle:
     def on_page(self, url: str, page: Page | None, base_url: str) -> str:
         """A site-relative URL as `page` links it: in this style, then relative to the page,
         as mkdocs' `url` filter makes it (normalize_url). The templates' `url` filter
-        (plugin.py) and the trees written in Python (tree_html.py) both come here."""
-        url = self.link(url)
-        if page is not None:
-            near = _to_sibling(url, page.url)
-            if near is not None:
-                return near
-        return normalize_url(url, page=page, base=base_url)
+        (plugin.py) is this; `linker` gives the same for many links of one page."""
+        return normalize_url(self.link(url), page=page, base=base_url)
+
+    def linker(self, page: Page | None, base_url: str) -> Callable[[str], str]:
+        """on_page(url, page, base_url) for the links of one page, where most go to its
+        siblings (a dense archive's record page links ~240 other records in its remix
+        trees): records/a/'s link to records/b/... is always `../b/...`, given without
+        normalize_url's steps when both paths are plain, as that would give it."""
+        sibling = _sibling_prefix(page.url) if page is not None else None
+
+        def link(url: str) -> str:
+            url = self.link(url)
+            if sibling is not None and url.startswith(sibling[0]):
+                rest = url[len(sibling[0]) :]
+                if rest.split("/", 1)[0] not in sibling[1] and _plain(url):
+                    return "../" + rest
+            return normalize_url(url, page=page, base=base_url)
+
+        return link
 
 
 # What makes a path other than plain (normalize_url would change or read it differently):
@@ -65,20 +77,17 @@ class UrlStyle:
 _ODD = re.compile(r"//|/\.\.?/|[\\:?#]")
 
 
-def _to_sibling(url: str, page_url: str) -> str | None:
-    """The common link of a page to a sibling's (records/a/ to records/b/...): `../b/...`,
-    exactly what normalize_url gives, without its steps; None for any other link. A dense
-    archive's pages hold a hundred such links each (their remix trees)."""
+def _sibling_prefix(page_url: str) -> tuple[str, tuple[str, str]] | None:
+    """("records/", ("a", "")) for a page at records/a/ (its siblings' folders start with
+    the first; the second holds the names that are not a sibling's); None when the page's
+    folder is not plain or has no parent."""
     folder, _, name = page_url.rpartition("/")
     if "." not in name:  # a page at a folder URL (records/a/): the folder is all of it
         folder = page_url.rstrip("/")
     parent, _, own = folder.rpartition("/")
-    if not (parent and own) or not url.startswith(parent + "/"):
+    if not (parent and own) or not _plain(folder):
         return None
-    rest = url[len(parent) + 1 :]
-    if rest.split("/", 1)[0] in (own, "") or not (_plain(url) and _plain(folder)):
-        return None
-    return "../" + rest
+    return parent + "/", (own, "")
 
 
 def _plain(path: str) -> bool:

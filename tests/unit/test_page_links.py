@@ -1,5 +1,5 @@
-"""A page's links (urls.UrlStyle.on_page) are exactly what mkdocs' `url` filter makes of
-them, its shortcut for links between sibling pages included."""
+"""A page's links made many at a time (urls.UrlStyle.linker, the remix trees') are exactly
+what mkdocs' `url` filter makes of them, its shortcut for links between siblings included."""
 
 from __future__ import annotations
 
@@ -39,16 +39,16 @@ def test_a_link_is_what_mkdocs_url_filter_makes_of_it(url, page_url, directories
     style = UrlStyle(directories=directories)
     page = Page(page_url)
     expected = normalize_url(style.link(url), page=page, base="../..")
-    assert style.on_page(url, page, "../..") == expected
+    assert style.linker(page, "../..")(url) == expected == style.on_page(url, page, "../..")
 
 
 def test_a_link_between_sibling_records_takes_the_shortcut():
-    page = Page("records/a/index.html")
-    assert UrlStyle().on_page("records/b/index.html", page, "../..") == "../b/index.html"
-    assert UrlStyle(directories=True).on_page("records/b/index.html", Page("records/a/"), "") == (
+    link = UrlStyle().linker(Page("records/a/index.html"), "../..")
+    assert link("records/b/index.html") == "../b/index.html"
+    assert link("records/a/media/x.webp") == "media/x.webp"
+    assert UrlStyle(directories=True).linker(Page("records/a/"), "")("records/b/index.html") == (
         "../b/"
     )
-    assert UrlStyle().on_page("records/a/media/x.webp", page, "../..") == "media/x.webp"
 
 
 NAMES = st.sampled_from(
@@ -71,4 +71,4 @@ def test_links_shaped_like_siblings_are_what_mkdocs_makes_of_them(
     """Pages and targets under one parent folder: where the shortcut applies, and its edges."""
     page = Page(f"{parent}/{own}/{page_name}")
     url = f"{parent}/{other}" + (f"/{rest}" if rest else "") + ("/" if slash else "")
-    assert UrlStyle().on_page(url, page, "..") == normalize_url(url, page=page, base="..")
+    assert UrlStyle().linker(page, "..")(url) == normalize_url(url, page=page, base="..")
