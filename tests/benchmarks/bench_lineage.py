@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed import compile_builder  # noqa: E402 - beside this script
+
 REPO = Path(__file__).resolve().parents[2]
 SHOWCASE = Path(sys.executable).parent / "showcase"
 TARGETS = {"build": 2.0, "page": 300 * 1024, "site": 3.0}
@@ -151,6 +153,7 @@ def main() -> int:
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; archives in {work}"
     )
+    print(compile_builder())
     met = True
     try:
         for size in args.sizes:

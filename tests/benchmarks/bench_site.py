@@ -67,6 +67,7 @@ import yaml
 
 # The same license rules as the check benchmark (both run as scripts from this folder).
 from bench_check_changed import elements, remix_license  # noqa: E402
+from installed import compile_builder  # noqa: E402 - beside this script
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
@@ -1091,6 +1092,7 @@ def main() -> int:
         f"cache: {CACHE}; python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+    print(compile_builder())
     print(
         f"theme {settings['theme'].get('name')} "
         f"(features: {', '.join(settings['theme'].get('features', []))}), "
