@@ -28,12 +28,14 @@ def tree_writer(style: UrlStyle) -> Callable[..., Markup]:
     (SiteContext.tree_writer): a record's title and note are escaped once, however many of
     the build's trees show it."""
     text = _escaped_once()
+    plain: dict[str, bool] = {}  # the URLs the trees link, found plain once per build
 
     @pass_context
     def showcase_tree(context: Context, nodes: Iterable[TreeNode], more: str) -> Markup:
         # What the `url` filter gives (urls.UrlStyle.on_page), for the tree's ~240 links at
         # once (UrlStyle.linker).
-        return tree_html(nodes, more, style.linker(context["page"], context["base_url"]), text)
+        link = style.linker(context["page"], context["base_url"], plain)
+        return tree_html(nodes, more, link, text)
 
     return showcase_tree
 

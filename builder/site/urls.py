@@ -54,19 +54,27 @@ class UrlStyle:
         (plugin.py) is this; `linker` gives the same for many links of one page."""
         return normalize_url(self.link(url), page=page, base=base_url)
 
-    def linker(self, page: Page | None, base_url: str) -> Callable[[str], str]:
+    def linker(
+        self, page: Page | None, base_url: str, plain: dict[str, bool] | None = None
+    ) -> Callable[[str], str]:
         """on_page(url, page, base_url) for the links of one page, where most go to its
         siblings (a dense archive's record page links ~240 other records in its remix
         trees): records/a/'s link to records/b/... is always `../b/...`, given without
-        normalize_url's steps when both paths are plain, as that would give it."""
+        normalize_url's steps when both paths are plain, as that would give it. `plain`:
+        which URLs were found plain, shared by the linkers of one build."""
         sibling = _sibling_prefix(page.url) if page is not None else None
+        known = {} if plain is None else plain
 
         def link(url: str) -> str:
             url = self.link(url)
             if sibling is not None and url.startswith(sibling[0]):
                 rest = url[len(sibling[0]) :]
-                if rest.split("/", 1)[0] not in sibling[1] and _plain(url):
-                    return "../" + rest
+                if rest and rest != sibling[1] and not rest.startswith(sibling[2]):
+                    ok = known.get(url)
+                    if ok is None:
+                        ok = known[url] = _plain(url)
+                    if ok:
+                        return "../" + rest
             return normalize_url(url, page=page, base=base_url)
 
         return link
@@ -77,17 +85,17 @@ class UrlStyle:
 _ODD = re.compile(r"//|/\.\.?/|[\\:?#]")
 
 
-def _sibling_prefix(page_url: str) -> tuple[str, tuple[str, str]] | None:
-    """("records/", ("a", "")) for a page at records/a/ (its siblings' folders start with
-    the first; the second holds the names that are not a sibling's); None when the page's
-    folder is not plain or has no parent."""
+def _sibling_prefix(page_url: str) -> tuple[str, str, str] | None:
+    """("records/", "a", "a/") for a page at records/a/: its siblings' folders start with the
+    first, and a link starting with the second and then the end or the third is its own
+    folder's; None when the page's folder is not plain or has no parent."""
     folder, _, name = page_url.rpartition("/")
     if "." not in name:  # a page at a folder URL (records/a/): the folder is all of it
         folder = page_url.rstrip("/")
     parent, _, own = folder.rpartition("/")
     if not (parent and own) or not _plain(folder):
         return None
-    return parent + "/", (own, "")
+    return parent + "/", own, own + "/"
 
 
 def _plain(path: str) -> bool:

@@ -43,9 +43,13 @@ def test_a_link_is_what_mkdocs_url_filter_makes_of_it(url, page_url, directories
 
 
 def test_a_link_between_sibling_records_takes_the_shortcut():
-    link = UrlStyle().linker(Page("records/a/index.html"), "../..")
+    plain: dict[str, bool] = {}  # shared by a build's linkers
+    link = UrlStyle().linker(Page("records/a/index.html"), "../..", plain)
     assert link("records/b/index.html") == "../b/index.html"
     assert link("records/a/media/x.webp") == "media/x.webp"
+    other = UrlStyle().linker(Page("records/b/index.html"), "../..", plain)
+    assert other("records/b/index.html") == "index.html" and other("records/a/") == "../a/"
+    assert plain == {"records/b/index.html": True, "records/a/": True}
     assert UrlStyle(directories=True).linker(Page("records/a/"), "")("records/b/index.html") == (
         "../b/"
     )
