@@ -140,9 +140,8 @@ def _nodes(
         elif isinstance(step, OutsideSource):
             out.append(Node(None, outside=step))
         else:
-            below = entries[step]
-            kids = _nodes(step, next_of, entries, placed) if below else ()
-            out.append(Node(step, children=kids, more=len(next_of(step)) - len(below)))
+            kids = _nodes(step, next_of, entries, placed) if entries[step] else ()
+            out.append(Node(step, children=kids, more=_more(step, next_of, entries)))
     return tuple(out)
 
 

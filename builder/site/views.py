@@ -431,8 +431,8 @@ def lineage_trees(
     up, down = up_tree(archive, graph, record_id), down_tree(graph, record_id)
     facts = tree_facts(archive, graph, media)
     return LineageTrees(
-        folded(_tree_nodes(archive, media, up.nodes, "sc-from-", facts)),
-        folded(_tree_nodes(archive, media, down.nodes, "sc-to-", facts)),
+        folded(_tree_nodes(archive, up.nodes, "sc-from-", facts)),
+        folded(_tree_nodes(archive, down.nodes, "sc-to-", facts)),
         (rest_summary(archive, graph, up), rest_summary(archive, graph, down)),
         ("", "") if up.complete and down.complete else lineage_links(graph, record_id),
     )
@@ -515,16 +515,14 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def _tree_nodes(
     archive: Archive,
-    media: dict[str, MediaInfo],
     nodes: tuple[Node, ...],
     prefix: str,
-    drawn: Callable[[str], tuple[str, str, str | None, bool, str]] | None = None,
+    facts: Callable[[str], tuple[str, str, str | None, bool, str]],
 ) -> tuple[TreeNode, ...]:
     """A bounded tree as the page draws it: a record drawn once carries an anchor; a later
     mention links there (never to the record's page again) and says under what it is.
-    `drawn`: what a record's node says wherever it is drawn (title, page, thumbnail,
+    `facts`: what a record's node says wherever it is drawn (title, page, thumbnail,
     withdrawn, note), made once per record (tree_facts) rather than once per tree."""
-    facts = drawn or (lambda rid: _node_facts(archive, media, rid))
     out = []
     for n in nodes:
         if n.outside is not None:
@@ -549,7 +547,7 @@ def _tree_nodes(
             )
         else:
             assert n.record is not None
-            kids = _tree_nodes(archive, media, n.children, prefix, facts) if n.children else ()
+            kids = _tree_nodes(archive, n.children, prefix, facts) if n.children else ()
             label, url, thumb, withdrawn, note = facts(n.record)
             out.append(
                 TreeNode(
